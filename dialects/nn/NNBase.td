@@ -1,0 +1,35 @@
+//===- NNBase.td - The nn dialect definition ---------------*- tablegen -*-===//
+//
+// The graph-level dialect: one op per neural-network operator, on ranked
+// tensors with static shapes, close to ONNX semantics so the importer is a
+// direct translation and later passes see whole operators (convolution, LSTM,
+// losses) rather than loops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SYSTOLIC_NN_BASE_TD
+#define SYSTOLIC_NN_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def NN_Dialect : Dialect {
+  let name = "nn";
+  let cppNamespace = "::systolic::nn";
+  let summary = "Graph-level neural-network operations on ranked tensors";
+  let description = [{
+    Operations mirror ONNX operators on statically shaped ranked tensors.
+    Constants are `arith.constant` (dense or dense_resource for large weights).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 1;
+}
+
+class NN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<NN_Dialect, mnemonic, traits>;
+
+def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def NN_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+
+#endif // SYSTOLIC_NN_BASE_TD

@@ -1,0 +1,44 @@
+//===- NNOps.h - nn dialect operations --------------------------*- C++ -*-===//
+#ifndef SYSTOLIC_DIALECTS_NN_NNOPS_H
+#define SYSTOLIC_DIALECTS_NN_NNOPS_H
+
+#include "dialects/nn/NNDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialects/nn/NNOpsEnums.h.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/nn/NNAttrs.h.inc"
+
+namespace systolic::nn {
+
+/// Result type of a NumPy-broadcasting binary op; the element type is the lhs'.
+llvm::LogicalResult
+inferBroadcastResultType(std::optional<mlir::Location> loc, mlir::Type lhs,
+                         mlir::Type rhs,
+                         llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Result type of a reduction over `axes` (empty: all axes).
+llvm::LogicalResult
+inferReductionResultType(std::optional<mlir::Location> loc, mlir::Type input,
+                         llvm::ArrayRef<int64_t> axes, bool keepDims,
+                         llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Checks that every axis is within [-rank, rank) and appears once.
+llvm::LogicalResult verifyReductionAxes(mlir::Operation *op, mlir::Type input,
+                                        llvm::ArrayRef<int64_t> axes);
+
+/// A loss is a scalar unless reduction is `none`, which keeps the input shape.
+llvm::LogicalResult
+inferLossResultType(mlir::Type prediction, LossReduction reduction,
+                    llvm::SmallVectorImpl<mlir::Type> &inferred);
+} // namespace systolic::nn
+
+#define GET_OP_CLASSES
+#include "dialects/nn/NNOps.h.inc"
+
+#endif // SYSTOLIC_DIALECTS_NN_NNOPS_H
