@@ -2,6 +2,7 @@
 #include "dialects/nn/NNDialect.h"
 #include "dialects/nn/Transforms/Passes.h"
 #include "lowering/Pipelines.h"
+#include "lowering/dispatch/Passes.h"
 #include "tools/common/ToolSupport.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   systolic::nn::registerNNTransformsPasses();
   systolic::registerPipelines();
+  systolic::registerDispatchPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,133 @@
+//===- OutlineDispatches.cpp - One function per graph op ------------------===//
+#include "lowering/dispatch/Passes.h"
+
+#include "dialects/nn/NNDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace systolic {
+#define GEN_PASS_DEF_OUTLINEDISPATCHES
+#include "lowering/dispatch/Passes.h.inc"
+} // namespace systolic
+
+using namespace mlir;
+
+namespace {
+/// The most specific name a location carries: the ONNX node name when the
+/// importer recorded one, otherwise empty.
+std::string nodeName(Location loc) {
+  if (auto named = dyn_cast<NameLoc>(loc))
+    return named.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string name = nodeName(inner); !name.empty())
+        return name;
+  return "";
+}
+
+/// A symbol-safe rendering of `text`: letters, digits and '_' only.
+std::string sanitize(StringRef text) {
+  std::string result;
+  for (char c : text)
+    result.push_back(llvm::isAlnum(c) ? c : '_');
+  return result;
+}
+
+struct OutlineDispatchesPass
+    : systolic::impl::OutlineDispatchesBase<OutlineDispatchesPass> {
+  using Base::Base;
+
+  bool isInlinedConstant(Operation *op) const {
+    auto constant = dyn_cast_or_null<arith::ConstantOp>(op);
+    if (!constant)
+      return false;
+    auto type = dyn_cast<ShapedType>(constant.getType());
+    return !type || type.getNumElements() <= maxInlinedConstantElements ||
+           isa<SplatElementsAttr>(constant.getValue());
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto entry = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!entry) {
+      module.emitError() << "no entry function '@" << entryName
+                         << "' to outline dispatches from";
+      return signalPassFailure();
+    }
+    if (!entry.getBody().hasOneBlock()) {
+      entry.emitError() << "the entry function must be a single block graph";
+      return signalPassFailure();
+    }
+
+    // Graph ops in program order; a constant returned as a model output also
+    // needs a dispatch, to fill the output buffer.
+    Operation *terminator = entry.getBody().front().getTerminator();
+    SmallVector<Operation *> graphOps;
+    for (Operation &op : entry.getBody().front()) {
+      bool returnedConstant =
+          isa<arith::ConstantOp>(op) && llvm::any_of(op.getUsers(), [&](Operation *user) {
+            return user == terminator;
+          });
+      if (isa<systolic::nn::NNDialect>(op.getDialect()) || returnedConstant)
+        graphOps.push_back(&op);
+    }
+
+    SymbolTable symbols(module);
+    unsigned index = 0;
+    for (Operation *op : graphOps)
+      outline(op, index++, symbols);
+  }
+
+  void outline(Operation *op, unsigned index, SymbolTable &symbols) {
+    // Operands computed in the graph (or large constants) become arguments;
+    // small constants are cloned so they fold into the dispatch's code.
+    llvm::SetVector<Value> arguments;
+    llvm::SetVector<Operation *> clonedConstants;
+    for (Value operand : op->getOperands()) {
+      if (isInlinedConstant(operand.getDefiningOp()))
+        clonedConstants.insert(operand.getDefiningOp());
+      else
+        arguments.insert(operand);
+    }
+
+    std::string name = nodeName(op->getLoc());
+    std::string symbol = "d" + std::to_string(index) + "_" +
+                         sanitize(op->getName().stripDialect());
+    if (!name.empty())
+      symbol += "_" + sanitize(name);
+
+    OpBuilder builder(op->getParentOfType<func::FuncOp>());
+    auto type = builder.getFunctionType(
+        llvm::to_vector(llvm::map_range(arguments, [](Value v) { return v.getType(); })),
+        op->getResultTypes());
+    auto dispatch = func::FuncOp::create(builder, op->getLoc(), symbol, type);
+    dispatch.setPrivate();
+    dispatch->setAttr(systolic::kDispatchNameAttr,
+                      builder.getStringAttr(name.empty() ? symbol : name));
+    symbols.insert(dispatch);
+
+    Block *body = dispatch.addEntryBlock();
+    builder.setInsertionPointToStart(body);
+    IRMapping mapping;
+    for (auto [value, argument] : llvm::zip(arguments, body->getArguments()))
+      mapping.map(value, argument);
+    for (Operation *constant : clonedConstants)
+      builder.clone(*constant, mapping);
+    Operation *clone = builder.clone(*op, mapping);
+    func::ReturnOp::create(builder, op->getLoc(), clone->getResults());
+
+    builder.setInsertionPoint(op);
+    auto call = func::CallOp::create(builder, op->getLoc(), dispatch,
+                                     arguments.getArrayRef());
+    op->replaceAllUsesWith(call.getResults());
+    op->erase();
+    for (Operation *constant : clonedConstants)
+      if (constant->use_empty())
+        constant->erase();
+  }
+};
+} // namespace

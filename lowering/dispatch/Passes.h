@@ -1,0 +1,20 @@
+//===- Passes.h - Partitioning the graph into dispatches --------*- C++ -*-===//
+#ifndef SYSTOLIC_LOWERING_DISPATCH_PASSES_H
+#define SYSTOLIC_LOWERING_DISPATCH_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace systolic {
+#define GEN_PASS_DECL
+#include "lowering/dispatch/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lowering/dispatch/Passes.h.inc"
+
+/// The attribute that marks a function as a dispatch and names the graph op
+/// (the ONNX node, when there is one) it was outlined from.
+inline constexpr llvm::StringLiteral kDispatchNameAttr = "systolic.dispatch";
+} // namespace systolic
+
+#endif // SYSTOLIC_LOWERING_DISPATCH_PASSES_H
