@@ -29,3 +29,12 @@ function(systolic_add_tool name)
   target_link_libraries(${name} PRIVATE systolic_mlir_deps ${ARG_LINK})
   target_compile_definitions(${name} PRIVATE SYSTOLIC_VERSION="${PROJECT_VERSION}")
 endfunction()
+
+# systolic_add_unittest(name SOURCES... LINK libs...): one gtest binary per
+# component, discovered by ctest with the "unit." prefix.
+function(systolic_add_unittest name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LINK" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LINK} GTest::gtest_main)
+  gtest_discover_tests(${name} TEST_PREFIX "unit." DISCOVERY_TIMEOUT 60)
+endfunction()

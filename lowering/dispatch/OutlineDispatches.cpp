@@ -8,6 +8,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace systolic {
 #define GEN_PASS_DEF_OUTLINEDISPATCHES
@@ -80,6 +81,38 @@ struct OutlineDispatchesPass
     unsigned index = 0;
     for (Operation *op : graphOps)
       outline(op, index++, symbols);
+
+    // Every output needs a buffer of its own filled by a dispatch: an input
+    // returned as an output, or a value returned twice, gets a copy.
+    llvm::SmallPtrSet<Value, 8> returned;
+    for (OpOperand &result : terminator->getOpOperands()) {
+      Value value = result.get();
+      bool ownBuffer = value.getDefiningOp<func::CallOp>() &&
+                       returned.insert(value).second;
+      if (!ownBuffer)
+        result.set(createCopy(value, terminator, index++, symbols));
+    }
+  }
+
+  /// A dispatch that returns its argument: after bufferization, a copy into
+  /// the output buffer.
+  Value createCopy(Value value, Operation *before, unsigned index,
+                   SymbolTable &symbols) {
+    OpBuilder builder(before->getParentOfType<func::FuncOp>());
+    std::string symbol = "d" + std::to_string(index) + "_copy";
+    auto dispatch = func::FuncOp::create(
+        builder, value.getLoc(), symbol,
+        builder.getFunctionType(value.getType(), value.getType()));
+    dispatch.setPrivate();
+    dispatch->setAttr(systolic::kDispatchNameAttr, builder.getStringAttr(symbol));
+    symbols.insert(dispatch);
+    Block *body = dispatch.addEntryBlock();
+    builder.setInsertionPointToStart(body);
+    func::ReturnOp::create(builder, value.getLoc(), body->getArguments());
+
+    builder.setInsertionPoint(before);
+    return func::CallOp::create(builder, value.getLoc(), dispatch, value)
+        .getResult(0);
   }
 
   void outline(Operation *op, unsigned index, SymbolTable &symbols) {
