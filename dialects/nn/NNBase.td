@@ -29,7 +29,15 @@ def NN_Dialect : Dialect {
 class NN_Op<string mnemonic, list<Trait> traits = []>
     : Op<NN_Dialect, mnemonic, traits>;
 
-def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
-def NN_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+// Every nn tensor is ranked and statically shaped: the importer resolves
+// dynamic dimensions, so shape inference and verifiers can rely on sizes.
+def NN_FloatTensor : StaticShapeTensorOf<[AnyFloat]>;
+def NN_Tensor : StaticShapeTensorOf<[AnyFloat, AnySignlessInteger]>;
+// Indices (gather, labels) as ONNX allows them.
+def NN_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
+// Compare results, select conditions and logical operands.
+def NN_BoolTensor : StaticShapeTensorOf<[I1]>;
+// Shape values (nn.shape results, argmax/argmin results).
+def NN_I64Tensor : StaticShapeTensorOf<[I64]>;
 
 #endif // SYSTOLIC_NN_BASE_TD

@@ -10,6 +10,33 @@ using namespace systolic::nn;
 
 #include "dialects/nn/NNOpsEnums.cpp.inc"
 
+std::optional<int64_t> systolic::nn::normalizeAxis(int64_t axis,
+                                                   int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
+bool systolic::nn::isUnidirectionallyBroadcastable(ArrayRef<int64_t> from,
+                                                   ArrayRef<int64_t> to) {
+  if (from.size() > to.size())
+    return false;
+  for (auto [f, t] : llvm::zip(llvm::reverse(from), llvm::reverse(to)))
+    if (f != t && f != 1)
+      return false;
+  return true;
+}
+
+LogicalResult systolic::nn::verifyAxis(Operation *op, Type input,
+                                       int64_t axis) {
+  int64_t rank = cast<RankedTensorType>(input).getRank();
+  if (!normalizeAxis(axis, rank))
+    return op->emitOpError() << "axis " << axis << " is out of range for a "
+                             << "rank-" << rank << " input (expected in ["
+                             << -rank << ", " << rank << "))";
+  return success();
+}
+
 LogicalResult systolic::nn::inferBroadcastResultType(
     std::optional<Location> loc, Type lhs, Type rhs,
     SmallVectorImpl<Type> &inferred) {
@@ -83,6 +110,173 @@ systolic::nn::inferLossResultType(Type prediction, LossReduction reduction,
     inferred.push_back(type);
   else
     inferred.push_back(RankedTensorType::get({}, type.getElementType()));
+  return success();
+}
+
+LogicalResult systolic::nn::inferArgReductionResultType(
+    std::optional<Location> loc, Type input, int64_t axis, bool keepDims,
+    SmallVectorImpl<Type> &inferred) {
+  auto inputType = cast<RankedTensorType>(input);
+  int64_t rank = inputType.getRank();
+  std::optional<int64_t> reduced = normalizeAxis(axis, rank);
+  if (!reduced)
+    return emitOptionalError(loc, "axis ", axis, " is out of range for a rank-",
+                             rank, " input (expected in [", -rank, ", ", rank,
+                             "))");
+  SmallVector<int64_t> shape(inputType.getShape());
+  if (keepDims)
+    shape[*reduced] = 1;
+  else
+    shape.erase(shape.begin() + *reduced);
+  inferred.push_back(
+      RankedTensorType::get(shape, IntegerType::get(input.getContext(), 64)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops with extra operands or attributes.
+//===----------------------------------------------------------------------===//
+
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *context,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  auto slope = cast<RankedTensorType>(adaptor.getSlope().getType());
+  if (input.getElementType() != slope.getElementType())
+    return emitOptionalError(loc, "slope element type ",
+                             slope.getElementType(),
+                             " differs from the input's ",
+                             input.getElementType());
+  if (!isUnidirectionallyBroadcastable(slope.getShape(), input.getShape()))
+    return emitOptionalError(loc, "slope ", slope,
+                             " does not broadcast to the input ", input);
+  inferred.push_back(input);
+  return success();
+}
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  SmallVector<Type, 1> broadcast;
+  if (failed(inferBroadcastResultType(loc, adaptor.getLhs().getType(),
+                                      adaptor.getRhs().getType(), broadcast)))
+    return failure();
+  inferred.push_back(cast<RankedTensorType>(broadcast.front())
+                         .clone(IntegerType::get(context, 1)));
+  return success();
+}
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto condition = cast<RankedTensorType>(adaptor.getCondition().getType());
+  SmallVector<Type, 1> values;
+  if (failed(inferBroadcastResultType(loc, adaptor.getTrueValue().getType(),
+                                      adaptor.getFalseValue().getType(),
+                                      values)))
+    return failure();
+  auto valueType = cast<RankedTensorType>(values.front());
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(condition.getShape(),
+                                          valueType.getShape(), shape))
+    return emitOptionalError(loc, "condition shape ", condition,
+                             " does not broadcast with the value shape ",
+                             valueType);
+  inferred.push_back(valueType.clone(shape));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Losses and distances.
+//===----------------------------------------------------------------------===//
+
+LogicalResult HuberLossOp::verify() {
+  if (!(getDelta().convertToFloat() > 0.0f))
+    return emitOpError() << "delta must be positive, got "
+                         << getDelta().convertToFloat();
+  return success();
+}
+
+/// Shared by softmax_cross_entropy and nll_loss: `input` [N, C, d...],
+/// `labels` [N, d...], optional `weights` [C]. Pushes the loss type.
+static LogicalResult inferClassLossType(std::optional<Location> loc,
+                                        Type inputType, Type labelsType,
+                                        Value weights, LossReduction reduction,
+                                        SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(inputType);
+  auto labels = cast<RankedTensorType>(labelsType);
+  if (input.getRank() < 2)
+    return emitOptionalError(loc, "input must be [N, C, d...] (rank >= 2), "
+                             "got ", input);
+  SmallVector<int64_t> expected{input.getDimSize(0)};
+  llvm::append_range(expected, input.getShape().drop_front(2));
+  if (labels.getShape() != ArrayRef<int64_t>(expected))
+    return emitOptionalError(loc, "labels ", labels, " must have shape [N, d...] "
+                             "of input ", input, " (class dimension 1 "
+                             "removed)");
+  if (weights) {
+    auto weightType = cast<RankedTensorType>(weights.getType());
+    if (weightType.getRank() != 1 ||
+        weightType.getDimSize(0) != input.getDimSize(1) ||
+        weightType.getElementType() != input.getElementType())
+      return emitOptionalError(loc, "weights ", weightType, " must be [C] = [",
+                               input.getDimSize(1), "] of ",
+                               input.getElementType());
+  }
+  if (reduction == LossReduction::none)
+    inferred.push_back(labels.clone(input.getElementType()));
+  else
+    inferred.push_back(RankedTensorType::get({}, input.getElementType()));
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  if (failed(inferClassLossType(loc, adaptor.getScores().getType(),
+                                adaptor.getLabels().getType(),
+                                adaptor.getWeights(), adaptor.getReduction(),
+                                inferred)))
+    return failure();
+  inferred.push_back(adaptor.getScores().getType());
+  return success();
+}
+
+LogicalResult NLLLossOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  return inferClassLossType(loc, adaptor.getInput().getType(),
+                            adaptor.getLabels().getType(), adaptor.getWeights(),
+                            adaptor.getReduction(), inferred);
+}
+
+LogicalResult ManhattanDistanceOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto x = cast<RankedTensorType>(adaptor.getX().getType());
+  auto y = cast<RankedTensorType>(adaptor.getY().getType());
+  if (x.getElementType() != y.getElementType())
+    return emitOptionalError(loc, "operand element types differ: ",
+                             x.getElementType(), " vs ", y.getElementType());
+  if (x.getRank() < 2 || y.getRank() < 2)
+    return emitOptionalError(loc, "operands must be [..., N, D] and "
+                             "[..., M, D] (rank >= 2), got ", x, " and ", y);
+  if (x.getShape().back() != y.getShape().back())
+    return emitOptionalError(loc, "vector lengths differ: x has D = ",
+                             x.getShape().back(), ", y has D = ",
+                             y.getShape().back());
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(x.getShape().drop_back(2),
+                                          y.getShape().drop_back(2), shape))
+    return emitOptionalError(loc, "batch dimensions of ", x, " and ", y,
+                             " are not broadcastable");
+  shape.push_back(x.getShape()[x.getRank() - 2]);
+  shape.push_back(y.getShape()[y.getRank() - 2]);
+  inferred.push_back(x.clone(shape));
   return success();
 }
 

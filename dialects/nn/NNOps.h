@@ -36,6 +36,37 @@ llvm::LogicalResult verifyReductionAxes(mlir::Operation *op, mlir::Type input,
 llvm::LogicalResult
 inferLossResultType(mlir::Type prediction, LossReduction reduction,
                     llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Result type of argmax/argmin: i64, `axis` removed or kept as size 1.
+llvm::LogicalResult
+inferArgReductionResultType(std::optional<mlir::Location> loc, mlir::Type input,
+                            int64_t axis, bool keepDims,
+                            llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Result type of a global pool: [N, C, spatial...] -> [N, C, 1...].
+llvm::LogicalResult
+inferGlobalPoolResultType(std::optional<mlir::Location> loc, mlir::Type input,
+                          llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Checks that a single `axis` is within [-rank, rank).
+llvm::LogicalResult verifyAxis(mlir::Operation *op, mlir::Type input,
+                               int64_t axis);
+
+/// `axis` in [0, rank), or nullopt when it is outside [-rank, rank).
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// True when `from` broadcasts to `to` without changing `to` (ONNX
+/// unidirectional broadcasting: aligned from the back, each dim equal or 1).
+bool isUnidirectionallyBroadcastable(llvm::ArrayRef<int64_t> from,
+                                     llvm::ArrayRef<int64_t> to);
+
+/// One input dimension of an nn.slice after ONNX clamping: the result takes
+/// `size` elements starting at `start`, `step` apart.
+struct SliceDimension {
+  int64_t start;
+  int64_t step;
+  int64_t size;
+};
 } // namespace systolic::nn
 
 #define GET_OP_CLASSES
