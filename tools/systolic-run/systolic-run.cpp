@@ -1,27 +1,106 @@
-//===- systolic-run.cpp - Runtime driver -----------------------------------===//
+//===- systolic-run.cpp - Runs a compiled model on NumPy inputs -----------===//
 //
-// Entry point of the runtime driver; the artifact loader and devices it uses
-// arrive with the runtime (runtime/). Until then it only validates its flags.
+//   systolic-run --module=model.sysm --input=@x.npy [--input=y=@y.npy ...]
+//                [--output=@out.npy ...] [--device=cpu]
+//
+// Inputs and outputs follow the model's signature order unless named. Outputs
+// not written to a file are printed as a summary. Any bad input (wrong shape
+// or dtype, missing input, unreadable file, corrupted artifact) gives one
+// message and exit code 1.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/Npy.h"
+#include "runtime/driver/DriverSupport.h"
 #include "tools/common/ToolSupport.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
-using namespace llvm;
+// Not `using namespace llvm`: llvm::Expected would clash with the runtime's.
+namespace cl = llvm::cl;
+using llvm::errs;
+using llvm::format;
+using llvm::outs;
+using namespace systolic;
+using namespace systolic::runtime;
 
 static cl::OptionCategory category("systolic-run options");
 static cl::opt<std::string> modulePath("module", cl::desc("Compiled artifact (.sysm)"),
                                        cl::value_desc("file"), cl::Required,
                                        cl::cat(category));
+static cl::list<std::string>
+    inputArgs("input", cl::desc("Input tensor: @file.npy (signature order) or name=@file.npy"),
+              cl::value_desc("[name=]@file.npy"), cl::cat(category));
+static cl::list<std::string>
+    outputArgs("output", cl::desc("Write an output: @file.npy (signature order) or name=@file.npy"),
+               cl::value_desc("[name=]@file.npy"), cl::cat(category));
+static cl::list<std::string>
+    deviceNames("device", cl::desc("Devices to run on, in order of preference (default: cpu)"),
+                cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category));
+static cl::opt<bool> printTimings("print-timings",
+                                  cl::desc("Print each dispatch's time after the run"),
+                                  cl::cat(category));
+
+static Status runModel() {
+  Expected<std::shared_ptr<const Module>> module = Module::load(modulePath);
+  if (!module)
+    return module.status();
+  const Module &m = **module;
+  Expected<std::vector<std::string>> inputs =
+      driver::assignFiles(inputArgs, m.inputs(), "--input");
+  if (!inputs)
+    return inputs.status();
+  Expected<std::vector<std::string>> outputs =
+      driver::assignFiles(outputArgs, m.outputs(), "--output");
+  if (!outputs)
+    return outputs.status();
+
+  std::vector<std::string> names(deviceNames.begin(), deviceNames.end());
+  if (names.empty())
+    names.push_back("cpu");
+  Expected<std::vector<std::shared_ptr<Device>>> devices =
+      driver::createDevices(DeviceRegistry::withBuiltinDevices(), names);
+  if (!devices)
+    return devices.status();
+  Expected<std::unique_ptr<Session>> session = Session::create(*module, devices.take());
+  if (!session)
+    return session.status();
+  if (Status s = driver::bindInputFiles(**session, *inputs); !s)
+    return s;
+  if (Status s = (*session)->run(); !s)
+    return s;
+
+  for (size_t i = 0; i < m.outputs().size(); ++i) {
+    TensorView value = (*session)->output(i);
+    const std::string &path = (*outputs)[i];
+    if (!path.empty()) {
+      if (Status s = writeNpyFile(path, value); !s)
+        return s;
+      continue;
+    }
+    outs() << "output " << i << " '" << m.outputs()[i].name
+           << "': " << driver::summarize(value);
+  }
+  if (printTimings) {
+    const auto &plan = m.artifact().dispatches();
+    for (size_t d = 0; d < plan.size(); ++d)
+      outs() << "dispatch " << d << " '" << plan[d].name << "' on "
+             << (*session)->dispatchDevice(d).name() << ": "
+             << format("%.3f", (*session)->dispatchNanoseconds()[d] / 1e3)
+             << " us\n";
+  }
+  return Status::ok();
+}
 
 int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   systolic::parseToolCommandLine(argc, argv, "systolic-run",
-                                 "Systolic runtime driver\n");
-  llvm::errs() << "systolic-run: error: cannot load '" << modulePath
-               << "': this build has no artifact loader (the runtime is not "
-                  "built yet)\n";
-  return 1;
+                                 "Systolic runtime driver: runs a compiled model\n");
+  Status status = runModel();
+  if (!status) {
+    errs() << "systolic-run: error: " << status.message() << "\n";
+    return 1;
+  }
+  return 0;
 }

@@ -1,0 +1,265 @@
+//===- Npy.cpp - NumPy .npy files -----------------------------------------===//
+//
+// The header is a Python dict literal, e.g.
+//   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
+// parsed here by a small recursive-descent reader of exactly that grammar.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/Npy.h"
+#include "runtime/artifact/ArtifactBuilder.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+
+namespace systolic::runtime {
+
+namespace {
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr size_t kMagicSize = 6;
+
+struct DescrInfo {
+  const char *descr; // as numpy writes it for a little-endian machine
+  ElementType type;
+};
+constexpr DescrInfo kDescrs[] = {
+    {"<f2", ElementType::F16}, {"<f4", ElementType::F32},
+    {"<f8", ElementType::F64}, {"|i1", ElementType::I8},
+    {"<i2", ElementType::I16}, {"<i4", ElementType::I32},
+    {"<i8", ElementType::I64}, {"|u1", ElementType::U8},
+    {"|b1", ElementType::Bool},
+};
+
+Status bad(const std::string &message) {
+  return Status(StatusCode::InvalidArgument, message);
+}
+
+/// Reader of the header dict's grammar: strings, True/False, int tuples.
+class HeaderParser {
+public:
+  explicit HeaderParser(std::string_view text) : text_(text) {}
+
+  Status parse(std::string &descr, bool &fortran, Shape &shape) {
+    bool haveDescr = false, haveOrder = false, haveShape = false;
+    if (!consume('{'))
+      return error("expected '{'");
+    while (!consume('}')) {
+      std::string key;
+      if (!parseString(key) || !consume(':'))
+        return error("expected 'key':");
+      if (key == "descr") {
+        if (!parseString(descr))
+          return error("'descr' is not a string (structured dtypes are not supported)");
+        haveDescr = true;
+      } else if (key == "fortran_order") {
+        if (consumeWord("True"))
+          fortran = true;
+        else if (consumeWord("False"))
+          fortran = false;
+        else
+          return error("'fortran_order' is not True or False");
+        haveOrder = true;
+      } else if (key == "shape") {
+        if (Status s = parseShape(shape); !s)
+          return s;
+        haveShape = true;
+      } else {
+        return error("unexpected key '" + key + "'");
+      }
+      if (!consume(',')) {
+        if (!consume('}'))
+          return error("expected ',' or '}'");
+        break;
+      }
+    }
+    if (!haveDescr || !haveOrder || !haveShape)
+      return error("missing 'descr', 'fortran_order' or 'shape'");
+    return Status::ok();
+  }
+
+private:
+  void skipSpace() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n'))
+      ++pos_;
+  }
+  bool consume(char c) {
+    skipSpace();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool consumeWord(std::string_view word) {
+    skipSpace();
+    if (text_.substr(pos_, word.size()) != word)
+      return false;
+    pos_ += word.size();
+    return true;
+  }
+  bool parseString(std::string &out) {
+    skipSpace();
+    if (pos_ >= text_.size() || (text_[pos_] != '\'' && text_[pos_] != '"'))
+      return false;
+    char quote = text_[pos_++];
+    size_t end = text_.find(quote, pos_);
+    if (end == std::string_view::npos)
+      return false;
+    out = std::string(text_.substr(pos_, end - pos_));
+    pos_ = end + 1;
+    return true;
+  }
+  Status parseShape(Shape &shape) {
+    shape.clear();
+    if (!consume('('))
+      return error("'shape' is not a tuple");
+    while (!consume(')')) {
+      skipSpace();
+      int64_t dim = 0;
+      size_t start = pos_;
+      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+        if (dim > (std::numeric_limits<int64_t>::max() - 9) / 10)
+          return error("a dimension in 'shape' is too large");
+        dim = dim * 10 + (text_[pos_++] - '0');
+      }
+      // Python 2 era files spell dimensions as longs: (2L, 3L).
+      if (pos_ < text_.size() && text_[pos_] == 'L')
+        ++pos_;
+      if (pos_ == start)
+        return error("'shape' holds something other than non-negative integers");
+      shape.push_back(dim);
+      if (!consume(',')) {
+        if (!consume(')'))
+          return error("expected ',' or ')' in 'shape'");
+        break;
+      }
+    }
+    return Status::ok();
+  }
+  Status error(const std::string &what) const {
+    return bad("malformed .npy header (" + what + " at offset " +
+               std::to_string(pos_) + "): " + std::string(text_));
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+} // namespace
+
+Expected<Tensor> parseNpy(const uint8_t *data, size_t size) {
+  if (size < kMagicSize + 4 || std::memcmp(data, kMagic, kMagicSize) != 0)
+    return bad("not a .npy file (missing the \\x93NUMPY magic)");
+  uint8_t major = data[6];
+  size_t headerLen, headerStart;
+  if (major == 1) {
+    headerLen = data[8] | (data[9] << 8);
+    headerStart = 10;
+  } else if (major == 2 || major == 3) {
+    if (size < 12)
+      return bad("truncated .npy header");
+    headerLen = static_cast<size_t>(data[8]) | (static_cast<size_t>(data[9]) << 8) |
+                (static_cast<size_t>(data[10]) << 16) |
+                (static_cast<size_t>(data[11]) << 24);
+    headerStart = 12;
+  } else {
+    return bad("unsupported .npy format version " + std::to_string(major) + "." +
+               std::to_string(data[7]));
+  }
+  if (headerLen > size - headerStart)
+    return bad("truncated .npy header: it claims " + std::to_string(headerLen) +
+               " bytes, the file has " + std::to_string(size - headerStart) +
+               " after the preamble");
+  std::string_view header(reinterpret_cast<const char *>(data + headerStart),
+                          headerLen);
+  std::string descr;
+  bool fortran = false;
+  Shape shape;
+  if (Status s = HeaderParser(header).parse(descr, fortran, shape); !s)
+    return s;
+
+  std::optional<ElementType> type;
+  for (const DescrInfo &info : kDescrs) {
+    // Single-byte types are endian-free; numpy may spell them with '<' or '='.
+    bool oneByte = info.descr[0] == '|';
+    if (descr == info.descr ||
+        (oneByte && descr.size() == 3 && (descr[0] == '<' || descr[0] == '=') &&
+         descr.compare(1, 2, info.descr + 1) == 0))
+      type = info.type;
+  }
+  if (!type) {
+    if (!descr.empty() && descr[0] == '>')
+      return bad("big-endian data (dtype '" + descr +
+                 "') is not supported; convert it with "
+                 "arr.astype(arr.dtype.newbyteorder('<'))");
+    return bad("unsupported dtype '" + descr +
+               "'; supported: f16, f32, f64, i8, i16, i32, i64, u8, bool "
+               "(little-endian)");
+  }
+  if (fortran && shape.size() > 1)
+    return bad("Fortran-ordered data is not supported; save a C-ordered "
+               "array (np.ascontiguousarray)");
+  Expected<Tensor> tensor = Tensor::allocate(*type, shape);
+  if (!tensor)
+    return tensor.status();
+  size_t payload = size - headerStart - headerLen;
+  if (payload != tensor->byteSize())
+    return bad(std::string(payload < tensor->byteSize() ? "truncated" : "oversized") +
+               " .npy data: " + describe(*type, shape) + " needs " +
+               std::to_string(tensor->byteSize()) + " bytes, the file holds " +
+               std::to_string(payload));
+  if (payload)
+    std::memcpy(tensor->data(), data + headerStart + headerLen, payload);
+  return tensor;
+}
+
+Expected<Tensor> readNpyFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status(errno == ENOENT ? StatusCode::NotFound : StatusCode::InvalidArgument,
+                  "cannot read '" + path + "': " + std::strerror(errno));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad())
+    return bad("cannot read '" + path + "': read error");
+  Expected<Tensor> tensor = parseNpy(bytes.data(), bytes.size());
+  if (!tensor)
+    return tensor.status().withContext("'" + path + "'");
+  return tensor;
+}
+
+std::vector<uint8_t> encodeNpy(const TensorView &tensor) {
+  std::string shape = "(";
+  for (size_t i = 0; i < tensor.shape.size(); ++i)
+    shape += (i ? ", " : "") + std::to_string(tensor.shape[i]);
+  if (tensor.shape.size() == 1)
+    shape += ",";
+  shape += ")";
+  std::string header = std::string("{'descr': '") +
+                       kDescrs[static_cast<size_t>(tensor.type)].descr +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
+  // Pad with spaces and a newline so the data starts 64-byte aligned.
+  bool v2 = header.size() + 1 + 10 > 65535;
+  size_t preamble = v2 ? 12 : 10;
+  size_t total = (preamble + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - preamble - header.size() - 1, ' ');
+  header += '\n';
+
+  std::vector<uint8_t> out(kMagic, kMagic + kMagicSize);
+  out.push_back(v2 ? 2 : 1);
+  out.push_back(0);
+  size_t len = header.size();
+  for (size_t i = 0; i < (v2 ? 4u : 2u); ++i)
+    out.push_back(static_cast<uint8_t>(len >> (8 * i)));
+  out.insert(out.end(), header.begin(), header.end());
+  const auto *bytes = static_cast<const uint8_t *>(tensor.data);
+  out.insert(out.end(), bytes, bytes + tensor.byteSize());
+  return out;
+}
+
+Status writeNpyFile(const std::string &path, const TensorView &tensor) {
+  return artifact::writeFile(path, encodeNpy(tensor));
+}
+
+} // namespace systolic::runtime

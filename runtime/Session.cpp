@@ -1,0 +1,126 @@
+//===- Session.cpp - One execution context of a module --------------------===//
+#include "runtime/Runtime.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace systolic::runtime {
+
+using artifact::BufferKind;
+
+Session::~Session() = default;
+
+Expected<std::unique_ptr<Session>>
+Session::create(std::shared_ptr<const Module> module,
+                std::vector<std::shared_ptr<Device>> devices) {
+  const artifact::Artifact &a = module->artifact();
+  std::unique_ptr<Session> s(new Session());
+  s->module_ = module;
+  s->devices_ = std::move(devices);
+
+  // Buffers: constants are used in place; everything else is the session's.
+  for (const artifact::BufferSpec &b : a.buffers()) {
+    if (b.kind == BufferKind::Constant) {
+      s->bufferPointers_.push_back(
+          const_cast<uint8_t *>(a.constants()[b.constant].data));
+      continue;
+    }
+    AlignedBuffer buffer(b.size);
+    if (!buffer.data())
+      return Status(StatusCode::Internal,
+                    "out of memory allocating a " + std::to_string(b.size) +
+                        "-byte buffer");
+    s->bufferPointers_.push_back(buffer.data());
+    s->storage_.push_back(std::move(buffer));
+  }
+
+  // Executables, prepared once per (executable, device) pair the plan uses.
+  std::map<std::pair<uint32_t, Device *>, LoadedExecutable *> prepared;
+  for (size_t d = 0; d < a.dispatches().size(); ++d) {
+    const artifact::DispatchSpec &p = a.dispatches()[d];
+    Device *device = nullptr;
+    for (const std::shared_ptr<Device> &candidate : s->devices_)
+      if (candidate->kind() == p.device) {
+        device = candidate.get();
+        break;
+      }
+    if (!device) {
+      std::string have;
+      for (const std::shared_ptr<Device> &candidate : s->devices_)
+        have += (have.empty() ? "" : ", ") + candidate->name();
+      return Status(StatusCode::NotFound,
+                    "dispatch " + std::to_string(d) + " '" + p.name +
+                        "' runs on device '" + p.device +
+                        "', but the session has " +
+                        (have.empty() ? "no devices" : "only: " + have));
+    }
+    LoadedExecutable *&exe = prepared[{p.executable, device}];
+    if (!exe) {
+      Expected<std::unique_ptr<LoadedExecutable>> code =
+          device->load(a.executables()[p.executable]);
+      if (!code)
+        return code.status().withContext(
+            "executable " + std::to_string(p.executable) + " on device '" +
+            device->name() + "'");
+      s->executables_.push_back(code.take());
+      exe = s->executables_.back().get();
+    }
+    std::vector<void *> bindings;
+    for (uint32_t b : p.bindings)
+      bindings.push_back(s->bufferPointers_[b]);
+    s->bindings_.push_back(std::move(bindings));
+    s->dispatchExecutables_.push_back(exe);
+    s->dispatchDevices_.push_back(device);
+  }
+  s->inputSet_.assign(a.inputs().size(), false);
+  s->timings_.assign(a.dispatches().size(), 0);
+  return s;
+}
+
+Status Session::setInput(size_t index, const TensorView &value) {
+  const std::vector<TensorSpec> &inputs = module_->inputs();
+  if (index >= inputs.size())
+    return Status(StatusCode::InvalidArgument,
+                  "input index " + std::to_string(index) +
+                      " is out of range: the model has " +
+                      std::to_string(inputs.size()) + " inputs");
+  const TensorSpec &spec = inputs[index];
+  if (value.type != spec.type || value.shape != spec.shape)
+    return Status(StatusCode::InvalidArgument,
+                  "input " + std::to_string(index) + " '" + spec.name +
+                      "' expects " + describe(spec.type, spec.shape) +
+                      ", got " + describe(value.type, value.shape));
+  std::memcpy(bufferPointers_[spec.buffer], value.data, spec.byteSize());
+  inputSet_[index] = true;
+  return Status::ok();
+}
+
+Status Session::run() {
+  for (size_t i = 0; i < inputSet_.size(); ++i)
+    if (!inputSet_[i])
+      return Status(StatusCode::FailedPrecondition,
+                    "input " + std::to_string(i) + " '" +
+                        module_->inputs()[i].name + "' has not been set");
+  const std::vector<artifact::DispatchSpec> &plan =
+      module_->artifact().dispatches();
+  using Clock = std::chrono::steady_clock;
+  for (size_t d = 0; d < plan.size(); ++d) {
+    Clock::time_point start = Clock::now();
+    Status status =
+        dispatchExecutables_[d]->invoke(plan[d].entryPoint, bindings_[d].data());
+    timings_[d] = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      Clock::now() - start)
+                      .count();
+    if (!status)
+      return status.withContext("dispatch " + std::to_string(d) + " '" +
+                                plan[d].name + "'");
+  }
+  return Status::ok();
+}
+
+TensorView Session::output(size_t index) const {
+  const TensorSpec &spec = module_->outputs()[index];
+  return {bufferPointers_[spec.buffer], spec.type, spec.shape};
+}
+
+} // namespace systolic::runtime
