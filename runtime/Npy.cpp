@@ -200,15 +200,20 @@ Expected<Tensor> parseNpy(const uint8_t *data, size_t size) {
   if (fortran && shape.size() > 1)
     return bad("Fortran-ordered data is not supported; save a C-ordered "
                "array (np.ascontiguousarray)");
+  // Sizes are checked before allocating: the header may claim anything.
+  std::optional<uint64_t> count = artifact::elementCount(shape);
+  if (!count)
+    return bad("the .npy shape " + artifact::formatShape(shape) + " is too large");
+  uint64_t expected = *count * artifact::elementSize(*type);
+  size_t payload = size - headerStart - headerLen;
+  if (payload != expected)
+    return bad(std::string(payload < expected ? "truncated" : "oversized") +
+               " .npy data: " + describe(*type, shape) + " needs " +
+               std::to_string(expected) + " bytes, the file holds " +
+               std::to_string(payload));
   Expected<Tensor> tensor = Tensor::allocate(*type, shape);
   if (!tensor)
     return tensor.status();
-  size_t payload = size - headerStart - headerLen;
-  if (payload != tensor->byteSize())
-    return bad(std::string(payload < tensor->byteSize() ? "truncated" : "oversized") +
-               " .npy data: " + describe(*type, shape) + " needs " +
-               std::to_string(tensor->byteSize()) + " bytes, the file holds " +
-               std::to_string(payload));
   if (payload)
     std::memcpy(tensor->data(), data + headerStart + headerLen, payload);
   return tensor;

@@ -7,6 +7,8 @@ namespace systolic::runtime {
 
 AlignedBuffer::AlignedBuffer(uint64_t size) : size_(size) {
   constexpr uint64_t align = artifact::kBufferAlignment;
+  if (size > artifact::kMaxBufferSize)
+    return; // data() stays null: reported as out of memory.
   uint64_t rounded = size == 0 ? align : (size + align - 1) / align * align;
   data_.reset(static_cast<uint8_t *>(std::aligned_alloc(align, rounded)));
   if (data_)

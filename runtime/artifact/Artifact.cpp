@@ -368,6 +368,10 @@ Status Artifact::verifySemantics() const {
         b.alignment > 4096)
       return invalid(where + " has alignment " + std::to_string(b.alignment) +
                      "; expected a power of two up to 4096");
+    if (b.size > kMaxBufferSize)
+      return invalid(where + " is " + std::to_string(b.size) +
+                     " bytes, more than the runtime's limit of " +
+                     std::to_string(kMaxBufferSize));
     if (b.kind != BufferKind::Constant)
       continue;
     if (b.constant >= constants_.size())

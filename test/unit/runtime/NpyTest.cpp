@@ -89,6 +89,10 @@ TEST(NpyTest, RejectsWhatItCannotRead) {
   EXPECT_NE(parseError(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", 8))
                 .find("malformed .npy header"),
             std::string::npos);
+  // A header claiming a huge array is rejected before anything is allocated.
+  EXPECT_NE(parseError(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000,), }", 8))
+                .find("truncated .npy data: f32 [100000000000] needs 400000000000 bytes"),
+            std::string::npos);
   EXPECT_NE(parseError({'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0, 0, 0})
                 .find("not a .npy file"),
             std::string::npos);
