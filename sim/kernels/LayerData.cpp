@@ -1,0 +1,89 @@
+#include "kernels/LayerData.h"
+
+#include "golden/Arith.h"
+
+#include <cstring>
+
+namespace systolic {
+
+static uint64_t align64(uint64_t v) { return (v + 63) & ~uint64_t(63); }
+
+LayerData makeLayerData(const GemmLayer& shape, uint64_t base, std::mt19937_64& rng) {
+  LayerData d;
+  d.layer = shape;
+  GemmLayer& L = d.layer;
+  if (L.isConv) {
+    L.m = L.conv.outHeight() * L.conv.outWidth();
+    L.k = L.conv.kernelH * L.conv.kernelW * L.conv.inChannels;
+  }
+  const int64_t aSize = L.isConv ? L.conv.height * L.conv.width * L.conv.inChannels : L.m * L.k;
+  std::uniform_int_distribution<int> byte(-128, 127);
+  d.a.resize(aSize);
+  d.b.resize(L.k * L.n);
+  d.lut.resize(256);
+  for (auto& v : d.a) v = int8_t(byte(rng));
+  for (auto& v : d.b) v = int8_t(byte(rng));
+  for (auto& v : d.lut) v = int8_t(byte(rng));
+  d.params.resize(3 * L.n);
+  // |acc| is about 64 * 64 * sqrt(K); scale it to roughly +-64.
+  int shiftBase = 6;
+  for (int64_t s = int64_t(4096) * 16; s * s < 4096ll * 4096 * L.k * 4; s *= 2) ++shiftBase;
+  std::uniform_int_distribution<int32_t> bias(-20000, 20000), mult(1 << 20, 1 << 22),
+      jitter(-2, 2);
+  for (int64_t j = 0; j < L.n; ++j) {
+    d.params[j] = bias(rng);
+    d.params[L.n + j] = mult(rng) * (rng() % 8 == 0 ? -1 : 1);
+    d.params[2 * L.n + j] = 22 + shiftBase + jitter(rng);
+  }
+  L.aAddr = align64(base);
+  L.bAddr = align64(L.aAddr + d.a.size());
+  L.paramAddr = align64(L.bAddr + d.b.size());
+  L.lutAddr = align64(L.paramAddr + 4 * d.params.size());
+  L.outAddr = align64(L.lutAddr + 256);
+  d.outBytes = uint64_t(L.m * L.n) * (L.int32Out ? 4 : 1);
+  d.endAddr = align64(L.outAddr + d.outBytes);
+  return d;
+}
+
+Status writeLayerData(Accelerator& accel, const LayerData& d) {
+  const GemmLayer& L = d.layer;
+  Status s = accel.writeDram(L.aAddr, d.a.data(), d.a.size());
+  if (s.ok()) s = accel.writeDram(L.bAddr, d.b.data(), d.b.size());
+  if (s.ok()) s = accel.writeDram(L.paramAddr, d.params.data(), 4 * d.params.size());
+  if (s.ok()) s = accel.writeDram(L.lutAddr, d.lut.data(), d.lut.size());
+  return s;
+}
+
+std::vector<uint8_t> referenceOutput(const LayerData& d) {
+  const GemmLayer& L = d.layer;
+  const ConvShape& cv = L.conv;
+  // A[m][k] for any layout.
+  auto aAt = [&](int64_t m, int64_t k) -> int32_t {
+    if (L.isConv) {
+      int64_t oh = m / cv.outWidth(), ow = m % cv.outWidth();
+      int64_t tap = k / cv.inChannels, cin = k % cv.inChannels;
+      int64_t ih = oh * cv.stride + tap / cv.kernelW - cv.pad;
+      int64_t iw = ow * cv.stride + tap % cv.kernelW - cv.pad;
+      if (ih < 0 || iw < 0 || ih >= cv.height || iw >= cv.width) return 0;
+      return d.a[(ih * cv.width + iw) * cv.inChannels + cin];
+    }
+    return L.dataflow == Dataflow::OutputStationary ? d.a[k * L.m + m] : d.a[m * L.k + k];
+  };
+  std::vector<uint8_t> out(d.outBytes);
+  for (int64_t m = 0; m < L.m; ++m) {
+    for (int64_t n = 0; n < L.n; ++n) {
+      uint32_t acc = 0;
+      for (int64_t k = 0; k < L.k; ++k) acc += uint32_t(aAt(m, k) * int32_t(d.b[k * L.n + n]));
+      if (L.int32Out) {
+        std::memcpy(&out[4 * (m * L.n + n)], &acc, 4);
+      } else {
+        out[m * L.n + n] = uint8_t(requantize(int32_t(acc), d.params[n], d.params[L.n + n],
+                                              d.params[2 * L.n + n], int8_t(L.zeroPoint),
+                                              int8_t(L.clampMax), unsigned(L.act), d.lut.data()));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace systolic

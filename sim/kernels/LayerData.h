@@ -1,0 +1,31 @@
+// Random operands for a GemmLayer placed in DRAM, plus a plain C++ reference
+// of the layer (independent of the ISA) for end-to-end checks.
+#pragma once
+
+#include "Accelerator.h"
+#include "kernels/Kernels.h"
+
+#include <random>
+#include <vector>
+
+namespace systolic {
+
+struct LayerData {
+  GemmLayer layer;          // with addresses filled in
+  std::vector<int8_t> a;    // A (M x K), NHWC input, or A^T for OS
+  std::vector<int8_t> b;    // K x N
+  std::vector<int32_t> params;  // bias[N], multiplier[N], shift[N]
+  std::vector<int8_t> lut;  // 256 entries
+  uint64_t outBytes = 0;
+  uint64_t endAddr = 0;     // first DRAM byte after the layer's regions
+};
+
+// Fills `shape` (dimensions, dataflow, activation) with random data placed
+// from `base` upwards, with requantization scales that keep typical outputs
+// inside int8.
+LayerData makeLayerData(const GemmLayer& shape, uint64_t base, std::mt19937_64& rng);
+Status writeLayerData(Accelerator& accel, const LayerData& d);
+// Expected DRAM bytes of the output region.
+std::vector<uint8_t> referenceOutput(const LayerData& d);
+
+}  // namespace systolic

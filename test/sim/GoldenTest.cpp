@@ -1,0 +1,207 @@
+// Golden model against an ISA-independent C++ reference of whole layers, and
+// the golden model's error reporting.
+#include "RandomPrograms.h"
+#include "golden/Arith.h"
+#include "golden/Golden.h"
+#include "isa/Assembler.h"
+
+#include <gtest/gtest.h>
+
+using namespace systolic;
+
+namespace {
+
+HwConfig smallConfig(unsigned size) {
+  HwConfig cfg;
+  cfg.rows = cfg.cols = size;
+  cfg.dramBytes = 4 << 20;
+  return cfg;
+}
+
+void expectLayerMatchesReference(const HwConfig& cfg, const GemmLayer& shape, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  LayerData d = makeLayerData(shape, 0, rng);
+  Program p;
+  Status s = buildGemm(cfg, d.layer, &p);
+  ASSERT_TRUE(s.ok()) << s.error;
+  GoldenModel g(cfg);
+  ASSERT_TRUE(writeLayerData(g, d).ok());
+  RunResult r;
+  s = g.run(p, &r);
+  ASSERT_TRUE(s.ok()) << s.error;
+  std::vector<uint8_t> out(d.outBytes);
+  ASSERT_TRUE(g.readDram(d.layer.outAddr, out.data(), out.size()).ok());
+  std::vector<uint8_t> ref = referenceOutput(d);
+  int nonzero = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    ASSERT_EQ(int(ref[i]), int(out[i])) << "byte " << i;
+    nonzero += out[i] != 0;
+  }
+  EXPECT_GT(nonzero, 0) << "degenerate test data";
+  if (!shape.isConv) EXPECT_EQ(r.counters[kMacs], uint64_t(d.layer.m * d.layer.k * d.layer.n));
+}
+
+TEST(Golden, GemmWeightStationaryMatchesReference) {
+  GemmLayer L;
+  L.m = 37, L.k = 21, L.n = 19;
+  expectLayerMatchesReference(smallConfig(8), L, 1);
+}
+
+TEST(Golden, GemmOutputStationaryMatchesReference) {
+  GemmLayer L;
+  L.m = 13, L.k = 50, L.n = 9;
+  L.dataflow = Dataflow::OutputStationary;
+  L.act = Activation::Relu;
+  expectLayerMatchesReference(smallConfig(4), L, 2);
+}
+
+TEST(Golden, Int32OutputMatchesReference) {
+  GemmLayer L;
+  L.m = 20, L.k = 33, L.n = 17;
+  L.int32Out = true;
+  L.maxTileRows = 7;
+  expectLayerMatchesReference(smallConfig(8), L, 3);
+}
+
+TEST(Golden, RandomLayersMatchReference) {
+  for (unsigned size : {4u, 8u, 16u}) {
+    HwConfig cfg = smallConfig(size);
+    std::mt19937_64 rng(size);
+    for (int i = 0; i < 60; ++i) {
+      GemmLayer L;
+      std::uniform_int_distribution<int64_t> dim(1, 3 * size + 3);
+      if (i % 2) {
+        L.isConv = true;
+        L.conv.kernelH = L.conv.kernelW = 1 + 2 * (i % 3 == 0);
+        L.conv.kernelW = i % 5 == 0 ? 2 : L.conv.kernelW;
+        L.conv.stride = 1 + i % 4 / 2;
+        L.conv.pad = i % 3;
+        L.conv.height = 3 + rng() % 8, L.conv.width = 3 + rng() % 8;
+        L.conv.inChannels = dim(rng);
+      } else {
+        L.m = dim(rng), L.k = dim(rng);
+        L.dataflow = i % 4 == 0 ? Dataflow::OutputStationary : Dataflow::WeightStationary;
+      }
+      L.n = dim(rng);
+      L.act = static_cast<Activation>(i % 4);
+      L.zeroPoint = int64_t(rng() % 21) - 10;
+      L.clampMax = L.zeroPoint + 60;
+      L.int32Out = i % 7 == 0;
+      L.maxTileRows = i % 3 == 0 ? 1 + rng() % (2 * size) : 0;
+      SCOPED_TRACE("size " + std::to_string(size) + " layer " + std::to_string(i));
+      std::mt19937_64 dataRng(i);
+      LayerData d = makeLayerData(L, 0, dataRng);
+      Program p;
+      Status built = buildGemm(cfg, d.layer, &p);
+      ASSERT_TRUE(built.ok()) << built.error;
+      GoldenModel g(cfg);
+      ASSERT_TRUE(writeLayerData(g, d).ok());
+      RunResult r;
+      Status s = g.run(p, &r);
+      ASSERT_TRUE(s.ok()) << s.error;
+      std::vector<uint8_t> out(d.outBytes);
+      ASSERT_TRUE(g.readDram(d.layer.outAddr, out.data(), out.size()).ok());
+      ASSERT_EQ(referenceOutput(d), out);
+    }
+  }
+}
+
+TEST(Golden, RequantizeRoundsHalfUpAndSaturates) {
+  int8_t lut[256] = {};
+  EXPECT_EQ(requantize(3, 0, 1, 1, 0, 127, 0, lut), 2);    // 1.5 -> 2
+  EXPECT_EQ(requantize(-3, 0, 1, 1, 0, 127, 0, lut), -1);  // -1.5 -> -1
+  EXPECT_EQ(requantize(1000, 0, 1, 0, 0, 127, 0, lut), 127);
+  EXPECT_EQ(requantize(-1000, 0, 1, 0, 0, 127, 0, lut), -128);
+  EXPECT_EQ(requantize(-5, 0, 1, 0, 3, 127, 1, lut), 3);   // ReLU clamps at the zero point
+  EXPECT_EQ(requantize(100, 0, 1, 0, 0, 60, 2, lut), 60);  // ReLU6 upper clamp
+  lut[uint8_t(-7)] = 42;
+  EXPECT_EQ(requantize(-7, 0, 1, 0, 0, 127, 3, lut), 42);
+  // The extreme product must not overflow the rounding step.
+  EXPECT_EQ(requantize(INT32_MIN, 0, INT32_MIN, 62, 0, 127, 0, lut), 1);
+  EXPECT_EQ(vectorOp8(0, 100, 100, 0), 127);
+  EXPECT_EQ(vectorOp8(1, -128, 127, 7), -127);
+  EXPECT_EQ(vectorOp32(0, INT32_MAX, 1, 0), INT32_MIN);
+}
+
+Program asmOrDie(const std::string& text) {
+  Program p;
+  Status s = assemble(text, &p);
+  EXPECT_TRUE(s.ok()) << s.error;
+  return p;
+}
+
+TEST(Golden, ReportsFirstIllegalInstructionWithIndex) {
+  HwConfig cfg = smallConfig(4);
+  GoldenModel g(cfg);
+  RunResult r;
+  Program p = asmOrDie(
+      "load mem=sp row=0 dram=0 bytes=4 x=1 y=2 ystride=4\n"
+      "matmul df=ws a=0 b=0 c=0 m=1 k=5 n=4\n");  // k > rows
+  Status s = g.run(p, &r);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(r.error, ErrorCode::BadFieldValue);
+  EXPECT_EQ(r.errorIndex, 1u);
+  EXPECT_NE(s.error.find("instruction #1 (matmul): k=5 must be in [1, 4]"), std::string::npos) << s.error;
+}
+
+TEST(Golden, ReportsOutOfRangeAddresses) {
+  HwConfig cfg = smallConfig(4);
+  GoldenModel g(cfg);
+  RunResult r;
+  EXPECT_FALSE(g.run(asmOrDie("load mem=sp row=8190 dram=0 bytes=4 x=1 y=4 ystride=4\n"), &r).ok());
+  EXPECT_EQ(r.error, ErrorCode::SramOutOfRange);
+  EXPECT_FALSE(g.run(asmOrDie("store mem=sp row=0 dram=0x3ffffe bytes=4 x=1 y=1\n"), &r).ok());
+  EXPECT_EQ(r.error, ErrorCode::DramOutOfRange);
+  EXPECT_NE(r.message.find("DRAM bytes [4194302, 4194306) exceed DRAM size 4194304"), std::string::npos)
+      << r.message;
+}
+
+TEST(Golden, DetectsDeadlock) {
+  HwConfig cfg = smallConfig(4);
+  GoldenModel g(cfg);
+  RunResult r;
+  Status s = g.run(asmOrDie("load mem=sp row=0 dram=0 bytes=4 x=1 y=1 pop_next\n"
+                            "matmul df=ws a=0 b=0 c=0 m=1 k=1 n=1 pop_prev\n"),
+                   &r);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(r.error, ErrorCode::Deadlock);
+  EXPECT_EQ(r.errorIndex, 0u);
+}
+
+TEST(Golden, FiniteQueuesCanDeadlockAProgramThatUnboundedQueuesWouldRun) {
+  HwConfig cfg = smallConfig(4);
+  cfg.queueDepth = 2;
+  GoldenModel g(cfg);
+  // Three loads wait for compute tokens, but the compute instruction that
+  // pushes them sits behind the third load in the program.
+  std::string text;
+  for (int i = 0; i < 3; ++i) text += "load mem=sp row=0 dram=0 bytes=4 x=1 y=1 pop_next\n";
+  text += "vector op=add mem=sp a=0 b=0 dst=0 rows=1 push_prev\n";
+  RunResult r;
+  EXPECT_FALSE(g.run(asmOrDie(text), &r).ok());
+  EXPECT_EQ(r.error, ErrorCode::Deadlock);
+}
+
+TEST(Golden, VectorUnitIsElementwise) {
+  HwConfig cfg = smallConfig(4);
+  GoldenModel g(cfg);
+  int8_t a[8] = {1, -2, 100, -128, 5, 6, 7, 8};
+  ASSERT_TRUE(g.writeDram(0, a, 8).ok());
+  RunResult r;
+  Status s = g.run(asmOrDie("load mem=sp row=0 dram=0 bytes=4 x=1 y=2 ystride=4 push_next\n"
+                            "vector op=add mem=sp a=0 b=1 dst=2 rows=1 pop_prev\n"
+                            "vector op=max mem=sp a=0 b=1 dst=3 rows=1\n"
+                            "vector op=mul mem=sp a=0 b=1 dst=4 rows=1 shift=1 push_next\n"
+                            "store mem=sp row=2 dram=64 bytes=4 x=1 y=3 ystride=4 pop_prev\n"),
+                   &r);
+  ASSERT_TRUE(s.ok()) << s.error;
+  int8_t out[12];
+  ASSERT_TRUE(g.readDram(64, out, 12).ok());
+  int8_t expect[12] = {6, 4, 107, -120, 5, 6, 100, 8, 2, -6, 127, -128};
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(out[i], expect[i]) << i;
+  EXPECT_EQ(r.counters[kSpReads], 6u + 3u);
+  EXPECT_EQ(r.counters[kDramReadBytes], 8u);
+  EXPECT_EQ(r.counters[kDramWriteBytes], 12u);
+}
+
+}  // namespace

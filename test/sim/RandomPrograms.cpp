@@ -1,0 +1,167 @@
+#include "RandomPrograms.h"
+
+#include <cstring>
+#include <sstream>
+
+namespace systolic {
+namespace {
+
+int64_t pick(std::mt19937_64& rng, int64_t lo, int64_t hi) {
+  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+}
+
+RandomCase layerCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  const int64_t R = cfg.rows, C = cfg.cols;
+  GemmLayer L;
+  std::ostringstream desc;
+  int kind = int(pick(rng, 0, 9));
+  if (kind < 4) {
+    L.isConv = true;
+    ConvShape& cv = L.conv;
+    cv.kernelH = cv.kernelW = pick(rng, 0, 3) == 0 ? 1 : pick(rng, 0, 4) == 0 ? 5 : 3;
+    if (pick(rng, 0, 5) == 0) cv.kernelW = pick(rng, 1, 3);
+    cv.stride = pick(rng, 1, 2);
+    cv.pad = pick(rng, 0, std::min<int64_t>(cv.kernelH / 2 + 1, 3));
+    cv.height = pick(rng, std::max(cv.kernelH, cv.kernelW), 10);
+    cv.width = pick(rng, std::max(cv.kernelH, cv.kernelW), 10);
+    cv.inChannels = pick(rng, 1, 2 * R + 3);
+    L.n = pick(rng, 1, 2 * C + 3);
+    desc << "conv " << cv.height << "x" << cv.width << "x" << cv.inChannels << " k"
+         << cv.kernelH << "x" << cv.kernelW << " s" << cv.stride << " p" << cv.pad << " -> "
+         << L.n;
+  } else {
+    L.m = pick(rng, 1, 4 * R + 5);
+    L.k = pick(rng, 1, 3 * R + 5);
+    L.n = pick(rng, 1, 3 * C + 5);
+    if (kind >= 8) L.dataflow = Dataflow::OutputStationary;
+    desc << "gemm " << L.m << "x" << L.k << "x" << L.n
+         << (kind >= 8 ? " os" : " ws");
+  }
+  L.act = static_cast<Activation>(pick(rng, 0, 3));
+  L.zeroPoint = pick(rng, -20, 20);
+  L.clampMax = pick(rng, L.zeroPoint, 127);
+  L.int32Out = pick(rng, 0, 5) == 0;
+  if (pick(rng, 0, 2) == 0) L.maxTileRows = pick(rng, 1, 3 * R);
+  desc << " act" << int(L.act) << (L.int32Out ? " int32" : "") << " tile" << L.maxTileRows;
+
+  LayerData d = makeLayerData(L, pick(rng, 0, 64), rng);
+  RandomCase c;
+  c.description = desc.str();
+  Status s = buildGemm(cfg, d.layer, &c.program);
+  if (!s.ok()) {
+    c.description += " (unbuildable: " + s.error + ")";
+    c.program.clear();
+    return c;
+  }
+  auto add = [&](uint64_t addr, const void* p, size_t n) {
+    std::vector<uint8_t> bytes(n);
+    std::memcpy(bytes.data(), p, n);
+    c.dramInit.emplace_back(addr, std::move(bytes));
+  };
+  add(d.layer.aAddr, d.a.data(), d.a.size());
+  add(d.layer.bAddr, d.b.data(), d.b.size());
+  add(d.layer.paramAddr, d.params.data(), 4 * d.params.size());
+  add(d.layer.lutAddr, d.lut.data(), d.lut.size());
+  c.outAddr = d.layer.outAddr;
+  c.outBytes = d.outBytes;
+  return c;
+}
+
+// LOAD two random tiles, apply random vector ops (some in place), STORE.
+RandomCase vectorCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  RandomCase c;
+  const bool acc = pick(rng, 0, 1);
+  const int64_t rowBytes = acc ? cfg.accRowBytes() : cfg.rowBytes();
+  const int64_t rows = pick(rng, 1, 40);
+  const int64_t srcA = pick(rng, 0, 100), srcB = srcA + rows + pick(rng, 0, 30);
+  std::vector<uint8_t> data(2 * rows * rowBytes);
+  for (auto& v : data) v = uint8_t(rng());
+  c.dramInit.emplace_back(4096, data);
+  std::vector<Instr> ins;
+  Instr ld;
+  ld.op = Opcode::Load;
+  ld.mem = acc;
+  ld.sramRow = srcA;
+  ld.dramAddr = 4096;
+  ld.elemBytes = rowBytes;
+  ld.xSize = 1;
+  ld.ySize = rows;
+  ld.yStride = rowBytes;
+  ins.push_back(ld);
+  ld.sramRow = srcB;
+  ld.dramAddr = 4096 + rows * rowBytes;
+  ld.pushNext = true;
+  ins.push_back(ld);
+  int64_t dst = srcB + rows + pick(rng, 0, 20);
+  const int ops = int(pick(rng, 1, 4));
+  std::ostringstream desc;
+  desc << "vector " << (acc ? "int32" : "int8") << " rows " << rows << " ops";
+  for (int i = 0; i < ops; ++i) {
+    Instr v;
+    v.op = Opcode::Vector;
+    v.mem = acc;
+    v.vecOp = pick(rng, 0, 2);
+    v.srcA = pick(rng, 0, 1) ? srcA : dst;
+    v.srcB = srcB;
+    v.dst = pick(rng, 0, 2) == 0 ? v.srcA : dst;  // in place or into dst
+    if (i == 0 && v.srcA == dst) v.srcA = srcA;
+    if (v.dst != dst && v.dst != v.srcA) v.dst = dst;
+    v.rows = rows;
+    v.shift = pick(rng, 0, 9);
+    if (i == 0) v.popPrev = true;
+    desc << " " << v.vecOp << (v.dst == v.srcA ? "i" : "");
+    ins.push_back(v);
+  }
+  ins.back().pushNext = true;
+  Instr st;
+  st.op = Opcode::Store;
+  st.mem = acc;
+  st.popPrev = true;
+  c.outAddr = 1 << 20;
+  c.outBytes = 3 * rows * rowBytes;
+  // Store both sources and the destination: in-place ops change sources.
+  int64_t regions[3] = {srcA, srcB, dst};
+  for (int r = 0; r < 3; ++r) {
+    st.sramRow = regions[r];
+    st.dramAddr = int64_t(c.outAddr + r * rows * rowBytes);
+    st.elemBytes = rowBytes;
+    st.xSize = 1;
+    st.ySize = rows;
+    st.yStride = rowBytes;
+    ins.push_back(st);
+    st.popPrev = false;
+  }
+  for (const Instr& in : ins) {
+    Word w;
+    encode(in, &w);
+    c.program.push_back(w);
+  }
+  c.description = desc.str();
+  return c;
+}
+
+}  // namespace
+
+RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  return pick(rng, 0, 5) == 0 ? vectorCase(cfg, rng) : layerCase(cfg, rng);
+}
+
+void corruptProgram(Program* p, std::mt19937_64& rng) {
+  if (p->empty()) return;
+  Word& w = (*p)[pick(rng, 0, int64_t(p->size()) - 1)];
+  switch (pick(rng, 0, 2)) {
+    case 0:  // a random bit anywhere, often a reserved one or a token flag
+      w.w[pick(rng, 0, 1)] ^= 1ull << pick(rng, 0, 63);
+      break;
+    case 1:  // an unknown opcode
+      w.w[0] = (w.w[0] & ~15ull) | uint64_t(pick(rng, 6, 15));
+      break;
+    default: {  // a large value in a random 16-bit region (addresses, sizes)
+      unsigned lsb = unsigned(pick(rng, 8, 112));
+      for (unsigned b = lsb; b < lsb + 16; ++b) w.w[b / 64] |= (rng() & 1ull) << (b % 64);
+      break;
+    }
+  }
+}
+
+}  // namespace systolic

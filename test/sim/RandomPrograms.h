@@ -1,0 +1,25 @@
+// Random legal Systolic programs for differential testing: random GEMM and
+// convolution layers (shapes, strides, paddings, dataflows, activations,
+// tile sizes) built by buildGemm(), and random vector-unit programs.
+#pragma once
+
+#include "kernels/LayerData.h"
+
+#include <random>
+#include <string>
+
+namespace systolic {
+
+struct RandomCase {
+  std::string description;
+  Program program;
+  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramInit;
+  uint64_t outAddr = 0, outBytes = 0;
+};
+
+// A random legal, race-free program for cfg (DRAM must hold 4 MiB).
+RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng);
+// Corrupts one instruction of `p` (bit flips or an out-of-range field).
+void corruptProgram(Program* p, std::mt19937_64& rng);
+
+}  // namespace systolic
