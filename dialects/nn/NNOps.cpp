@@ -8,6 +8,7 @@
 using namespace mlir;
 using namespace systolic::nn;
 
+#include "dialects/nn/NNInterfaces.cpp.inc"
 #include "dialects/nn/NNOpsEnums.cpp.inc"
 
 std::optional<int64_t> systolic::nn::normalizeAxis(int64_t axis,

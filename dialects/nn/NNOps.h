@@ -69,6 +69,8 @@ struct SliceDimension {
 };
 } // namespace systolic::nn
 
+#include "dialects/nn/NNInterfaces.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/nn/NNOps.h.inc"
 

@@ -14,6 +14,7 @@
 #define SYSTOLIC_NN_OPS_TD
 
 include "dialects/nn/NNBase.td"
+include "dialects/nn/NNInterfaces.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -62,6 +63,10 @@ def NN_ComparePredicate : NN_I32Enum<"ComparePredicate",
       I32EnumAttrCase<"ge", 4>]>;
 def NN_ComparePredicateAttr : NN_EnumAttr<NN_ComparePredicate, "predicate">;
 
+// Ops that compute constant results from constant operands; their folders
+// use the same evaluation with a small size limit.
+def NN_Evaluable : DeclareOpInterfaceMethods<NN_ConstantEvaluableOpInterface>;
+
 // Result types are inferred by a C++ `inferReturnTypes` of the same op;
 // invalid operands/attributes are reported there with a precise message.
 class NN_InferredOp<string mnemonic, list<Trait> traits = []>
@@ -82,23 +87,29 @@ class NN_UnaryOp<string mnemonic, list<Trait> traits = [],
 class NN_FloatUnaryOp<string mnemonic, list<Trait> traits = []>
     : NN_UnaryOp<mnemonic, traits, NN_FloatTensor>;
 
-def NN_ReluOp : NN_UnaryOp<"relu"> {
+def NN_ReluOp : NN_UnaryOp<"relu", [NN_Evaluable]> {
   let summary = "Rectified linear unit: max(x, 0)";
+  let hasFolder = 1;
 }
-def NN_AbsOp : NN_UnaryOp<"abs"> {
+def NN_AbsOp : NN_UnaryOp<"abs", [NN_Evaluable]> {
   let summary = "Elementwise absolute value";
+  let hasFolder = 1;
 }
-def NN_NegOp : NN_UnaryOp<"neg"> {
+def NN_NegOp : NN_UnaryOp<"neg", [NN_Evaluable]> {
   let summary = "Elementwise negation";
+  let hasFolder = 1;
 }
-def NN_SignOp : NN_UnaryOp<"sign"> {
+def NN_SignOp : NN_UnaryOp<"sign", [NN_Evaluable]> {
   let summary = "Elementwise sign: -1, 0 or 1";
+  let hasFolder = 1;
 }
-def NN_SigmoidOp : NN_FloatUnaryOp<"sigmoid"> {
+def NN_SigmoidOp : NN_FloatUnaryOp<"sigmoid", [NN_Evaluable]> {
   let summary = "Logistic sigmoid: 1 / (1 + exp(-x))";
+  let hasFolder = 1;
 }
-def NN_TanhOp : NN_FloatUnaryOp<"tanh"> {
+def NN_TanhOp : NN_FloatUnaryOp<"tanh", [NN_Evaluable]> {
   let summary = "Hyperbolic tangent";
+  let hasFolder = 1;
 }
 def NN_SoftplusOp : NN_FloatUnaryOp<"softplus"> {
   let summary = "Softplus: log(1 + exp(x))";
@@ -106,20 +117,25 @@ def NN_SoftplusOp : NN_FloatUnaryOp<"softplus"> {
 def NN_ErfOp : NN_FloatUnaryOp<"erf"> {
   let summary = "Gauss error function";
 }
-def NN_ExpOp : NN_FloatUnaryOp<"exp"> {
+def NN_ExpOp : NN_FloatUnaryOp<"exp", [NN_Evaluable]> {
   let summary = "Elementwise exponential";
+  let hasFolder = 1;
 }
-def NN_LogOp : NN_FloatUnaryOp<"log"> {
+def NN_LogOp : NN_FloatUnaryOp<"log", [NN_Evaluable]> {
   let summary = "Elementwise natural logarithm";
+  let hasFolder = 1;
 }
-def NN_SqrtOp : NN_FloatUnaryOp<"sqrt"> {
+def NN_SqrtOp : NN_FloatUnaryOp<"sqrt", [NN_Evaluable]> {
   let summary = "Elementwise square root";
+  let hasFolder = 1;
 }
-def NN_ReciprocalOp : NN_FloatUnaryOp<"reciprocal"> {
+def NN_ReciprocalOp : NN_FloatUnaryOp<"reciprocal", [NN_Evaluable]> {
   let summary = "Elementwise reciprocal: 1 / x";
+  let hasFolder = 1;
 }
-def NN_NotOp : NN_UnaryOp<"not", [], NN_BoolTensor> {
+def NN_NotOp : NN_UnaryOp<"not", [NN_Evaluable], NN_BoolTensor> {
   let summary = "Elementwise logical negation of an i1 tensor";
+  let hasFolder = 1;
 }
 
 def NN_LeakyReluOp : NN_FloatUnaryOp<"leaky_relu"> {
@@ -183,7 +199,8 @@ def NN_LogSoftmaxOp : NN_AxisUnaryOp<"log_softmax"> {
 
 class NN_BroadcastBinaryOp<string mnemonic, list<Trait> traits = [],
                            Type tensorType = NN_Tensor>
-    : NN_InferredOp<mnemonic, traits> {
+    : NN_InferredOp<mnemonic, !listconcat(traits, [NN_Evaluable])> {
+  let hasFolder = 1;
   let arguments = (ins tensorType:$lhs, tensorType:$rhs);
   let results = (outs tensorType:$result);
   let assemblyFormat = [{
@@ -240,8 +257,9 @@ def NN_PReluOp : NN_InferredOp<"prelu"> {
   }];
 }
 
-def NN_CompareOp : NN_InferredOp<"compare"> {
+def NN_CompareOp : NN_InferredOp<"compare", [NN_Evaluable]> {
   let summary = "Elementwise comparison with broadcasting, producing i1";
+  let hasFolder = 1;
   let arguments = (ins NN_Tensor:$lhs, NN_Tensor:$rhs,
                        NN_ComparePredicateAttr:$predicate);
   let results = (outs NN_BoolTensor:$result);
@@ -250,8 +268,9 @@ def NN_CompareOp : NN_InferredOp<"compare"> {
   }];
 }
 
-def NN_SelectOp : NN_InferredOp<"select"> {
+def NN_SelectOp : NN_InferredOp<"select", [NN_Evaluable]> {
   let summary = "Elementwise choice cond ? true_value : false_value (ONNX Where)";
+  let hasFolder = 1;
   let description = [{
     The three operands broadcast multidirectionally; the value operands must
     have the same element type.
@@ -645,8 +664,9 @@ def NN_BatchNormOp : NN_InferredOp<"batch_norm"> {
 // Shape and data movement.
 //===----------------------------------------------------------------------===//
 
-def NN_ReshapeOp : NN_Op<"reshape", [Pure]> {
+def NN_ReshapeOp : NN_Op<"reshape", [Pure, NN_Evaluable]> {
   let summary = "Reinterpret a tensor with another static shape";
+  let hasFolder = 1;
   let description = [{
     Row-major reinterpretation; the result type is the new shape and must
     have the same element type and element count. Covers ONNX Reshape,
@@ -658,15 +678,17 @@ def NN_ReshapeOp : NN_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_TransposeOp : NN_InferredOp<"transpose"> {
+def NN_TransposeOp : NN_InferredOp<"transpose", [NN_Evaluable]> {
   let summary = "Permute dimensions: result dim i is input dim perm[i]";
+  let hasFolder = 1;
   let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs NN_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def NN_ConcatOp : NN_InferredOp<"concat"> {
+def NN_ConcatOp : NN_InferredOp<"concat", [NN_Evaluable]> {
   let summary = "Concatenate tensors along `axis` (negative counts from back)";
+  let hasFolder = 1;
   let arguments = (ins Variadic<NN_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs NN_Tensor:$result);
   let assemblyFormat = [{
@@ -674,8 +696,9 @@ def NN_ConcatOp : NN_InferredOp<"concat"> {
   }];
 }
 
-def NN_SliceOp : NN_InferredOp<"slice"> {
+def NN_SliceOp : NN_InferredOp<"slice", [NN_Evaluable]> {
   let summary = "Strided slice with ONNX Slice clamping semantics";
+  let hasFolder = 1;
   let description = [{
     For each `axes[i]`: elements `starts[i], starts[i] + steps[i], ...` up to
     (excluding) `ends[i]`. Negative starts/ends count from the back, then
@@ -705,8 +728,9 @@ def NN_SliceOp : NN_InferredOp<"slice"> {
   }];
 }
 
-def NN_GatherOp : NN_InferredOp<"gather"> {
+def NN_GatherOp : NN_InferredOp<"gather", [NN_Evaluable]> {
   let summary = "Gather slices of `data` along `axis` at `indices` (ONNX Gather)";
+  let hasFolder = 1;
   let description = [{
     Result shape is `data.shape[:axis] + indices.shape + data.shape[axis+1:]`.
     Negative indices count from the back of the axis.
@@ -721,6 +745,7 @@ def NN_GatherOp : NN_InferredOp<"gather"> {
 
 def NN_PadOp : NN_InferredOp<"pad"> {
   let summary = "Pad (or crop, with negative pads) every dimension";
+  let hasFolder = 1;
   let description = [{
     `pads` has 2 * rank entries: all begins then all ends (ONNX order).
     `constant` fills with `value`; `reflect` mirrors without repeating the
@@ -733,8 +758,9 @@ def NN_PadOp : NN_InferredOp<"pad"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def NN_ExpandOp : NN_Op<"expand", [Pure]> {
+def NN_ExpandOp : NN_Op<"expand", [Pure, NN_Evaluable]> {
   let summary = "Broadcast a tensor to a larger static shape (ONNX Expand)";
+  let hasFolder = 1;
   let description = [{
     The result type is the broadcast shape (the importer combines ONNX's
     requested shape with the input's); the input must broadcast to it
@@ -746,8 +772,9 @@ def NN_ExpandOp : NN_Op<"expand", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_ShapeOp : NN_InferredOp<"shape"> {
+def NN_ShapeOp : NN_InferredOp<"shape", [NN_Evaluable]> {
   let summary = "The static shape of a tensor as a 1-D i64 tensor";
+  let hasFolder = 1;
   let description = [{
     ONNX Shape: dims `[start, end)` (negative values count from the back and
     clamp to [0, rank]; `end` defaults to the rank). Always folds to a
@@ -759,8 +786,10 @@ def NN_ShapeOp : NN_InferredOp<"shape"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def NN_CastOp : NN_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+def NN_CastOp : NN_Op<"cast", [Pure, SameOperandsAndResultShape,
+                                   NN_Evaluable]> {
   let summary = "Convert elements to another type (ONNX Cast)";
+  let hasFolder = 1;
   let description = [{
     Float to integer rounds toward zero, integer to i1 tests for non-zero, as
     in ONNX. The result type is given.
