@@ -200,7 +200,9 @@ TEST_F(ArtifactTest, SemanticChecksCatchResealedCorruption) {
 // A crafted file can carry a valid checksum: every single-byte change of the
 // metadata, resealed, must still be rejected cleanly or load consistently.
 TEST_F(ArtifactTest, ResealedByteChangesNeverCrash) {
-  const Artifact &a = **Artifact::fromBytes(mlpBytes->data(), mlpBytes->size());
+  auto original = Artifact::fromBytes(mlpBytes->data(), mlpBytes->size());
+  ASSERT_TRUE(original);
+  const Artifact &a = **original;
   // The object code is opaque to the reader (the CPU device checks it), and
   // the Integrity struct is covered by the tests above.
   size_t codeBegin = a.executables()[0].data.data - a.bytes().data;
