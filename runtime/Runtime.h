@@ -17,6 +17,7 @@
 #define SYSTOLIC_RUNTIME_RUNTIME_H
 
 #include "runtime/Device.h"
+#include "runtime/MemoryPlan.h"
 #include "runtime/Tensor.h"
 
 namespace systolic::runtime {
@@ -62,6 +63,8 @@ public:
   TensorView output(size_t index) const;
   /// Wall-clock nanoseconds of each dispatch in the last run, in plan order.
   const std::vector<uint64_t> &dispatchNanoseconds() const { return timings_; }
+  /// How intermediates share memory (see MemoryPlan.h).
+  const ArenaPlan &intermediateArena() const { return arena_; }
   /// The device running dispatch `index`.
   const Device &dispatchDevice(size_t index) const { return *dispatchDevices_[index]; }
 
@@ -71,7 +74,8 @@ private:
   std::shared_ptr<const Module> module_;
   std::vector<std::shared_ptr<Device>> devices_;
   std::vector<std::unique_ptr<LoadedExecutable>> executables_;
-  std::vector<AlignedBuffer> storage_;       // inputs, outputs, intermediates
+  ArenaPlan arena_;
+  std::vector<AlignedBuffer> storage_;       // the arena, inputs, outputs
   std::vector<void *> bufferPointers_;       // every buffer, constants in place
   std::vector<std::vector<void *>> bindings_; // per dispatch
   std::vector<LoadedExecutable *> dispatchExecutables_;

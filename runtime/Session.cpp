@@ -18,20 +18,30 @@ Session::create(std::shared_ptr<const Module> module,
   s->module_ = module;
   s->devices_ = std::move(devices);
 
-  // Buffers: constants are used in place; everything else is the session's.
-  for (const artifact::BufferSpec &b : a.buffers()) {
-    if (b.kind == BufferKind::Constant) {
-      s->bufferPointers_.push_back(
-          const_cast<uint8_t *>(a.constants()[b.constant].data));
-      continue;
-    }
-    AlignedBuffer buffer(b.size);
-    if (!buffer.data())
-      return Status(StatusCode::Internal,
-                    "out of memory allocating a " + std::to_string(b.size) +
-                        "-byte buffer");
-    s->bufferPointers_.push_back(buffer.data());
+  // Buffers: constants are used in place (read-only), intermediates share one
+  // arena, inputs and outputs have their own memory.
+  auto allocate = [&](uint64_t size) -> uint8_t * {
+    AlignedBuffer buffer(size);
+    uint8_t *data = buffer.data();
     s->storage_.push_back(std::move(buffer));
+    return data;
+  };
+  s->arena_ = planIntermediates(a);
+  uint8_t *arena = allocate(s->arena_.size);
+  for (size_t i = 0; i < a.buffers().size(); ++i) {
+    const artifact::BufferSpec &b = a.buffers()[i];
+    uint8_t *data;
+    if (b.kind == BufferKind::Constant)
+      data = const_cast<uint8_t *>(a.constants()[b.constant].data);
+    else if (b.kind == BufferKind::Intermediate)
+      data = arena ? arena + s->arena_.offsets[i] : nullptr;
+    else
+      data = allocate(b.size);
+    if (!data)
+      return Status(StatusCode::Internal,
+                    "out of memory allocating buffer " + std::to_string(i) +
+                        " (" + std::to_string(b.size) + " bytes)");
+    s->bufferPointers_.push_back(data);
   }
 
   // Executables, prepared once per (executable, device) pair the plan uses.

@@ -98,12 +98,13 @@ const char *bufferKindName(BufferKind kind) {
 
 class Artifact::Storage {
 public:
-  Storage(const uint8_t *data, size_t size, bool mapped)
-      : data_(data), size_(size), mapped_(mapped) {}
+  enum class Owner { Mmap, Malloc, Caller };
+  Storage(const uint8_t *data, size_t size, Owner owner)
+      : data_(data), size_(size), owner_(owner) {}
   ~Storage() {
-    if (mapped_)
+    if (owner_ == Owner::Mmap)
       ::munmap(const_cast<uint8_t *>(data_), size_);
-    else
+    else if (owner_ == Owner::Malloc)
       std::free(const_cast<uint8_t *>(data_));
   }
   const uint8_t *data() const { return data_; }
@@ -112,7 +113,7 @@ public:
 private:
   const uint8_t *data_;
   size_t size_;
-  bool mapped_;
+  Owner owner_;
 };
 
 Artifact::~Artifact() = default;
@@ -126,6 +127,14 @@ static Status invalid(const std::string &message) {
 
 // FlatBuffers offsets are 32-bit signed.
 constexpr size_t kMaxFileSize = FLATBUFFERS_MAX_BUFFER_SIZE - 1;
+
+static Status checkFileSize(size_t size) {
+  if (size > kMaxFileSize)
+    return Status(StatusCode::InvalidArgument,
+                  "artifact of " + std::to_string(size) +
+                      " bytes is larger than the format's 2 GiB limit");
+  return Status::ok();
+}
 
 Expected<std::shared_ptr<const Artifact>>
 Artifact::load(const std::string &path) {
@@ -142,11 +151,9 @@ Artifact::load(const std::string &path) {
     return fail(StatusCode::InvalidArgument, "not a regular file");
   }
   size_t size = static_cast<size_t>(st.st_size);
-  if (size > kMaxFileSize) {
+  if (Status s = checkFileSize(size); !s) {
     ::close(fd);
-    return fail(StatusCode::InvalidArgument,
-                "file is " + std::to_string(size) +
-                    " bytes, larger than the format's 2 GiB limit");
+    return s.withContext("cannot load '" + path + "'");
   }
   if (size == 0) {
     ::close(fd);
@@ -159,7 +166,7 @@ Artifact::load(const std::string &path) {
     return fail(StatusCode::Internal,
                 std::string("mmap failed: ") + std::strerror(mapErrno));
   auto storage = std::make_unique<Storage>(static_cast<const uint8_t *>(map),
-                                           size, /*mapped=*/true);
+                                           size, Storage::Owner::Mmap);
   Expected<std::shared_ptr<const Artifact>> artifact = parse(std::move(storage));
   if (!artifact)
     return artifact.status().withContext("cannot load '" + path + "'");
@@ -168,10 +175,8 @@ Artifact::load(const std::string &path) {
 
 Expected<std::shared_ptr<const Artifact>>
 Artifact::fromBytes(const void *bytes, size_t size) {
-  if (size > kMaxFileSize)
-    return Status(StatusCode::InvalidArgument,
-                  "artifact of " + std::to_string(size) +
-                      " bytes is larger than the format's 2 GiB limit");
+  if (Status s = checkFileSize(size); !s)
+    return s;
   size_t allocated = (size + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   void *copy = std::aligned_alloc(kBufferAlignment, allocated ? allocated : kBufferAlignment);
   if (!copy)
@@ -179,7 +184,15 @@ Artifact::fromBytes(const void *bytes, size_t size) {
   if (size)
     std::memcpy(copy, bytes, size);
   return parse(std::make_unique<Storage>(static_cast<const uint8_t *>(copy),
-                                         size, /*mapped=*/false));
+                                         size, Storage::Owner::Malloc));
+}
+
+Status Artifact::verifyBytes(const void *bytes, size_t size) {
+  if (Status s = checkFileSize(size); !s)
+    return s;
+  return parse(std::make_unique<Storage>(static_cast<const uint8_t *>(bytes),
+                                         size, Storage::Owner::Caller))
+      .status();
 }
 
 //===----------------------------------------------------------------------===//

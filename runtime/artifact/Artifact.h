@@ -100,6 +100,9 @@ public:
   static Expected<std::shared_ptr<const Artifact>> fromBytes(const void *bytes,
                                                              size_t size);
 
+  /// Runs every check of fromBytes on the caller's bytes, without copying.
+  static Status verifyBytes(const void *bytes, size_t size);
+
   ~Artifact();
   Artifact(const Artifact &) = delete;
   Artifact &operator=(const Artifact &) = delete;

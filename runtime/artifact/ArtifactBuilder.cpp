@@ -174,11 +174,9 @@ Expected<std::vector<uint8_t>> ArtifactBuilder::finish() {
   integrity->mutate_crc32(detail::fileChecksum(file.data(), file.size(), crcOffset));
 
   // The runtime's own verifier, so a bad plan fails here and not at load.
-  Expected<std::shared_ptr<const Artifact>> check =
-      Artifact::fromBytes(file.data(), file.size());
-  if (!check)
+  if (Status check = Artifact::verifyBytes(file.data(), file.size()); !check)
     return Status(StatusCode::InvalidArgument,
-                  "ArtifactBuilder: " + check.status().message());
+                  "ArtifactBuilder: " + check.message());
   return file;
 }
 

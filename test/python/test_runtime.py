@@ -191,6 +191,7 @@ def test_bench_json(artifacts):
     assert report["throughput"]["inferences_per_second"] > 0
     assert [d["name"] for d in report["dispatches"]] == ["fc1/matmul", "fc1/relu"]
     assert 0 < sum(d["share"] for d in report["dispatches"]) <= 1
+    assert report["intermediate_bytes"] == {"arena": 24, "unshared": 64}
 
 
 def test_bench_text_with_inputs(artifacts, tmp_path):

@@ -106,7 +106,7 @@ void printText(const Module &m, const Report &r, const Session &session) {
   outs() << "module: " << modulePath << " (" << plan.size() << " dispatches, "
          << humanFlops(flops) << " per run)\n"
          << "runs: " << warmup << " warm-up, " << r.runs << " timed in "
-         << format("%.3f", r.seconds) << " s\n"
+         << format("%.4g", r.seconds) << " s\n"
          << "latency (ms): mean " << format("%.4g", meanMs) << "  p50 "
          << format("%.4g", percentile(r.latenciesMs, 50)) << "  p90 "
          << format("%.4g", percentile(r.latenciesMs, 90)) << "  p99 "
@@ -115,7 +115,10 @@ void printText(const Module &m, const Report &r, const Session &session) {
          << format("%.4g", r.latenciesMs.back()) << "\n"
          << "throughput: " << format("%.1f", r.runs / r.seconds)
          << " inferences/s, " << format("%.3f", flops * r.runs / r.seconds / 1e9)
-         << " GFLOP/s\n\n";
+         << " GFLOP/s\n"
+         << "intermediates: " << session.intermediateArena().size
+         << " bytes in a shared arena (" << session.intermediateArena().unsharedSize
+         << " unshared)\n\n";
   size_t nameWidth = 8;
   for (const auto &d : plan)
     nameWidth = std::max(nameWidth, d.name.size());
@@ -156,6 +159,8 @@ void printJson(const Module &m, const Report &r, const Session &session) {
          << "  \"throughput\": {\"inferences_per_second\": "
          << format("%.3f", r.runs / r.seconds) << ", \"gflops\": "
          << format("%.6f", flops * r.runs / r.seconds / 1e9) << "},\n"
+         << "  \"intermediate_bytes\": {\"arena\": " << session.intermediateArena().size
+         << ", \"unshared\": " << session.intermediateArena().unsharedSize << "},\n"
          << "  \"dispatches\": [";
   for (size_t d = 0; d < plan.size(); ++d) {
     double us = r.dispatchMeanUs[d];

@@ -76,6 +76,28 @@ TEST(RuntimeTest, RunsMlpWithConstantsIntermediatesAndScratch) {
   EXPECT_EQ(s->module().totalFlops(), 60u);
 }
 
+TEST(RuntimeTest, IntermediatesShareMemoryWhenNotLiveTogether) {
+  std::shared_ptr<const Module> module = loadTestModel("chain");
+  ArenaPlan plan = planIntermediates(module->artifact());
+  // Buffers: x=0, t1=1, t2=2, t3=3, y=4. t1 lives over dispatches 0-1, t2 over
+  // 1-2, t3 over 2-3: t1 and t3 share, t2 sits after them.
+  EXPECT_EQ(plan.offsets[1], 0u);
+  EXPECT_EQ(plan.offsets[2], 64u);
+  EXPECT_EQ(plan.offsets[3], 0u);
+  EXPECT_EQ(plan.size, 88u);
+  EXPECT_EQ(plan.unsharedSize, 3 * 64u);
+
+  std::unique_ptr<Session> s = newSession(module);
+  EXPECT_EQ(s->intermediateArena().size, 88u);
+  std::vector<float> x = {-3, -1, 0, 0.5, 2, 7};
+  ASSERT_TRUE(s->setInput(0, f32(x, {2, 3})).isOk());
+  ASSERT_TRUE(s->run().isOk());
+  for (int i = 0; i < 6; ++i) {
+    float expected = 2 * std::max(std::max(x[i], 0.0f) + x[i], 0.0f);
+    EXPECT_EQ(s->output(0).as<float>()[i], expected) << i;
+  }
+}
+
 TEST(RuntimeTest, InputErrorsNameTheInput) {
   std::unique_ptr<Session> s = newSession(loadTestModel("add"));
   std::vector<float> v(6);

@@ -115,6 +115,15 @@ Expected<std::vector<uint8_t>> buildTestModel(const std::string &name) {
     b.addDispatch("fc1/matmul", exe, 1, "cpu", {x, w, bias}, {h}, 2 * 2 * 4 * 3 + 6,
                   (8 + 12 + 3 + 6) * 4);
     b.addDispatch("fc1/relu", exe, 2, "cpu", {h}, {y}, 6, 12 * 4);
+  } else if (name == "chain") {
+    uint32_t x = b.addInput("x", ElementType::F32, {2, 3});
+    uint32_t t1 = b.addIntermediate(24), t2 = b.addIntermediate(24),
+             t3 = b.addIntermediate(24);
+    uint32_t y = b.addOutput("y", ElementType::F32, {2, 3});
+    b.addDispatch("relu1", exe, 2, "cpu", {x}, {t1}, 6, 48);
+    b.addDispatch("add1", exe, 0, "cpu", {t1, x}, {t2}, 6, 72);
+    b.addDispatch("relu2", exe, 2, "cpu", {t2}, {t3}, 6, 48);
+    b.addDispatch("add2", exe, 0, "cpu", {t3, t3}, {y}, 6, 72);
   } else {
     return Status(StatusCode::NotFound, "unknown test model '" + name + "'");
   }

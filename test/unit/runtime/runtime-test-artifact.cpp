@@ -1,6 +1,6 @@
 //===- runtime-test-artifact.cpp - Writes a test model's artifact ---------===//
 //
-//   runtime-test-artifact <add|mlp> <out.sysm>
+//   runtime-test-artifact <add|mlp|chain> <out.sysm>
 //
 // Lets the Python and lit suites use the same test models as the gtests.
 //
@@ -12,7 +12,7 @@
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: runtime-test-artifact <add|mlp> <out.sysm>\n");
+    std::fprintf(stderr, "usage: runtime-test-artifact <add|mlp|chain> <out.sysm>\n");
     return 1;
   }
   systolic::Expected<std::vector<uint8_t>> bytes =
