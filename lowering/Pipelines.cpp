@@ -6,8 +6,14 @@
 #include "mlir/Transforms/Passes.h"
 
 void systolic::buildNNGraphPipeline(mlir::OpPassManager &pm) {
+  // Folds collapse shape computations; then large constant subgraphs
+  // (transposed weights, ...) are evaluated so batch norms see constant
+  // conv weights.
   pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(nn::createFoldConstants());
+  pm.addPass(nn::createFoldBatchNorm());
   pm.addPass(nn::createRecognizeLosses());
+  pm.addPass(nn::createEliminateDeadValues());
   pm.addPass(mlir::createCSEPass());
 }
 

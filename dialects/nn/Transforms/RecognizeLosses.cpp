@@ -1,8 +1,12 @@
 //===- RecognizeLosses.cpp - Rebuild loss ops from subgraphs --------------===//
+#include "dialects/nn/NNConstantFolding.h"
 #include "dialects/nn/Transforms/Passes.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
 
 namespace systolic::nn {
 #define GEN_PASS_DEF_RECOGNIZELOSSES
@@ -19,6 +23,28 @@ template <typename ReduceOp> bool reducesToScalar(ReduceOp op) {
   return cast<RankedTensorType>(op.getType()).getRank() == 0;
 }
 
+/// The value of a splat floating-point constant.
+std::optional<double> splatFloat(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  DenseElementsAttr dense = getDenseElements(attr);
+  if (!dense || !dense.isSplat() || !isa<FloatType>(dense.getElementType()))
+    return std::nullopt;
+  return dense.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// `sub(p, t)` of same-typed floats (an elementwise difference, not a
+/// broadcast against a point).
+SubOp elementwiseDifference(Value value) {
+  auto sub = value.getDefiningOp<SubOp>();
+  if (!sub || sub.getLhs().getType() != sub.getRhs().getType() ||
+      sub.getLhs().getType() != sub.getType() ||
+      !isa<FloatType>(sub.getType().getElementType()))
+    return {};
+  return sub;
+}
+
 /// reduce_{mean,sum}(abs(sub(p, t))) -> mae_loss(p, t) {reduction = mean/sum}
 template <typename ReduceOp, LossReduction kind>
 struct AbsDifferenceToMAE : OpRewritePattern<ReduceOp> {
@@ -29,16 +55,235 @@ struct AbsDifferenceToMAE : OpRewritePattern<ReduceOp> {
     auto abs = reduce.getInput().template getDefiningOp<AbsOp>();
     if (!abs)
       return rewriter.notifyMatchFailure(reduce, "input is not nn.abs");
-    auto sub = abs.getInput().template getDefiningOp<SubOp>();
+    SubOp sub = elementwiseDifference(abs.getInput());
     if (!sub)
-      return rewriter.notifyMatchFailure(reduce, "abs input is not nn.sub");
-    if (sub.getLhs().getType() != sub.getRhs().getType() ||
-        !isa<FloatType>(sub.getType().getElementType()))
-      return rewriter.notifyMatchFailure(reduce, "needs same-shape floats");
+      return rewriter.notifyMatchFailure(reduce, "needs a same-shape float sub");
     if (!reducesToScalar(reduce))
       return rewriter.notifyMatchFailure(reduce, "not a full reduction");
     rewriter.replaceOpWithNewOp<MAELossOp>(reduce, sub.getLhs(), sub.getRhs(),
                                            kind);
+    return success();
+  }
+};
+
+/// reduce_{mean,sum}(mul(d, d) or pow(d, 2)) with d = sub(p, t) -> mse_loss.
+template <typename ReduceOp, LossReduction kind>
+struct SquaredDifferenceToMSE : OpRewritePattern<ReduceOp> {
+  using OpRewritePattern<ReduceOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ReduceOp reduce,
+                                PatternRewriter &rewriter) const override {
+    Value difference;
+    Operation *square = reduce.getInput().getDefiningOp();
+    if (auto mul = dyn_cast_if_present<MulOp>(square)) {
+      if (mul.getLhs() == mul.getRhs())
+        difference = mul.getLhs();
+    } else if (auto pow = dyn_cast_if_present<PowOp>(square)) {
+      if (splatFloat(pow.getRhs()) == 2.0 &&
+          pow.getLhs().getType() == pow.getType())
+        difference = pow.getLhs();
+    }
+    if (!difference)
+      return rewriter.notifyMatchFailure(reduce, "input is not a square");
+    SubOp sub = elementwiseDifference(difference);
+    if (!sub)
+      return rewriter.notifyMatchFailure(reduce, "needs a same-shape float sub");
+    if (!reducesToScalar(reduce))
+      return rewriter.notifyMatchFailure(reduce, "not a full reduction");
+    rewriter.replaceOpWithNewOp<MSELossOp>(reduce, sub.getLhs(), sub.getRhs(),
+                                           kind);
+    return success();
+  }
+};
+
+/// Coefficients c0 + c1 z + c2 z^2 of a polynomial in one value z.
+using Polynomial = SmallVector<double, 3>;
+
+/// `value` as a polynomial of degree <= 2 in `z` when it is built from z and
+/// splat constants by add/sub/mul/neg and division by constants.
+std::optional<Polynomial> polynomialIn(Value value, Value z, int depth = 8) {
+  if (value == z)
+    return Polynomial{0.0, 1.0, 0.0};
+  if (std::optional<double> constant = splatFloat(value))
+    return Polynomial{*constant, 0.0, 0.0};
+  Operation *op = value.getDefiningOp();
+  if (!op || depth == 0)
+    return std::nullopt;
+  auto operand = [&](unsigned i) {
+    return polynomialIn(op->getOperand(i), z, depth - 1);
+  };
+  if (auto neg = dyn_cast<NegOp>(op)) {
+    std::optional<Polynomial> a = operand(0);
+    if (!a)
+      return std::nullopt;
+    for (double &c : *a)
+      c = -c;
+    return a;
+  }
+  if (!isa<AddOp, SubOp, MulOp, DivOp>(op))
+    return std::nullopt;
+  std::optional<Polynomial> a = operand(0), b = operand(1);
+  if (!a || !b)
+    return std::nullopt;
+  Polynomial result(3, 0.0);
+  if (isa<AddOp, SubOp>(op)) {
+    double sign = isa<AddOp>(op) ? 1.0 : -1.0;
+    for (int i = 0; i < 3; ++i)
+      result[i] = (*a)[i] + sign * (*b)[i];
+    return result;
+  }
+  if (isa<DivOp>(op)) {
+    if ((*b)[1] != 0.0 || (*b)[2] != 0.0 || (*b)[0] == 0.0)
+      return std::nullopt;
+    for (int i = 0; i < 3; ++i)
+      result[i] = (*a)[i] / (*b)[0];
+    return result;
+  }
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      double term = (*a)[i] * (*b)[j];
+      if (term == 0.0)
+        continue;
+      if (i + j > 2)
+        return std::nullopt;
+      result[i + j] += term;
+    }
+  return result;
+}
+
+bool approximatelyEqual(const Polynomial &a, const Polynomial &b) {
+  for (int i = 0; i < 3; ++i)
+    if (std::abs(a[i] - b[i]) > 1e-6 * std::max(1.0, std::abs(b[i])))
+      return false;
+  return true;
+}
+
+/// PyTorch's decomposition of HuberLoss(delta) and SmoothL1Loss(beta):
+///   z = abs(sub(p, t))
+///   select(compare(z, delta) {lt}, 0.5 * z * z [/ beta],
+///          delta * (z - 0.5 * delta) [or z - 0.5 * beta])
+/// reduced to a scalar. Both are huber_loss(delta) / k for a scale k (1 for
+/// Huber, beta for SmoothL1), which the branches determine.
+template <typename ReduceOp, LossReduction kind>
+struct SelectToHuber : OpRewritePattern<ReduceOp> {
+  using OpRewritePattern<ReduceOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ReduceOp reduce,
+                                PatternRewriter &rewriter) const override {
+    auto select = reduce.getInput().template getDefiningOp<SelectOp>();
+    if (!select || !reducesToScalar(reduce))
+      return rewriter.notifyMatchFailure(reduce, "not a reduced nn.select");
+    auto compare = select.getCondition().template getDefiningOp<CompareOp>();
+    if (!compare)
+      return rewriter.notifyMatchFailure(reduce, "condition is not a compare");
+    auto abs = compare.getLhs().template getDefiningOp<AbsOp>();
+    std::optional<double> delta = splatFloat(compare.getRhs());
+    if (!abs || !delta || *delta <= 0.0)
+      return rewriter.notifyMatchFailure(reduce, "needs compare(abs(d), delta)");
+    SubOp sub = elementwiseDifference(abs.getInput());
+    if (!sub || select.getType() != sub.getType())
+      return rewriter.notifyMatchFailure(reduce, "needs a same-shape float sub");
+    // z < delta (or <=) selects the quadratic branch; z > delta the linear one.
+    bool quadraticIfTrue = compare.getPredicate() == ComparePredicate::lt ||
+                           compare.getPredicate() == ComparePredicate::le;
+    if (compare.getPredicate() == ComparePredicate::eq)
+      return rewriter.notifyMatchFailure(reduce, "equality is not a Huber split");
+    Value z = abs.getResult();
+    std::optional<Polynomial> quadratic = polynomialIn(
+        quadraticIfTrue ? select.getTrueValue() : select.getFalseValue(), z);
+    std::optional<Polynomial> linear = polynomialIn(
+        quadraticIfTrue ? select.getFalseValue() : select.getTrueValue(), z);
+    if (!quadratic || !linear || (*quadratic)[2] <= 0.0)
+      return rewriter.notifyMatchFailure(reduce, "branches are not polynomials");
+    double d = *delta, k = 0.5 / (*quadratic)[2];
+    if (!approximatelyEqual(*quadratic, {0.0, 0.0, 0.5 / k}) ||
+        !approximatelyEqual(*linear, {-0.5 * d * d / k, d / k, 0.0}))
+      return rewriter.notifyMatchFailure(reduce, "branches are not Huber's");
+    Location loc = reduce.getLoc();
+    Value loss = HuberLossOp::create(
+        rewriter, loc, sub.getLhs(), sub.getRhs(),
+        LossReductionAttr::get(rewriter.getContext(), kind),
+        rewriter.getF32FloatAttr(static_cast<float>(d)));
+    if (k != 1.0) {
+      auto scalar = cast<RankedTensorType>(loss.getType());
+      Value scale = arith::ConstantOp::create(
+          rewriter, loc, scalar,
+          DenseElementsAttr::get(
+              scalar, FloatAttr::get(scalar.getElementType(), k)));
+      loss = DivOp::create(rewriter, loc, loss, scale);
+    }
+    rewriter.replaceOp(reduce, loss);
+    return success();
+  }
+};
+
+/// `value` is `reshape(source)` inserting a unit dimension at `dim` (counted
+/// from the back of the result); returns `source`.
+Value unsqueezedFrom(Value value, int64_t dimFromBack) {
+  auto reshape = value.getDefiningOp<ReshapeOp>();
+  if (!reshape)
+    return {};
+  auto result = cast<RankedTensorType>(reshape.getType());
+  auto source = cast<RankedTensorType>(reshape.getInput().getType());
+  int64_t dim = result.getRank() - dimFromBack;
+  if (dim < 0 || result.getDimSize(dim) != 1)
+    return {};
+  SmallVector<int64_t> squeezed(result.getShape());
+  squeezed.erase(squeezed.begin() + dim);
+  if (source.getShape() != ArrayRef<int64_t>(squeezed))
+    return {};
+  return reshape.getInput();
+}
+
+/// reduce_sum(abs(sub(unsqueeze(x, -2), unsqueeze(y, -3))), axes = [-1])
+/// -> manhattan_distance(x, y): [..., N, 1, D] - [..., 1, M, D] summed over D.
+struct PairwiseAbsDifferenceToManhattan : OpRewritePattern<ReduceSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ReduceSumOp reduce,
+                                PatternRewriter &rewriter) const override {
+    auto input = cast<RankedTensorType>(reduce.getInput().getType());
+    int64_t rank = input.getRank();
+    if (reduce.getKeepdims() || reduce.getAxes().size() != 1 ||
+        (reduce.getAxes()[0] != -1 && reduce.getAxes()[0] != rank - 1))
+      return rewriter.notifyMatchFailure(reduce, "not a sum over the last axis");
+    auto abs = reduce.getInput().getDefiningOp<AbsOp>();
+    auto sub = abs ? abs.getInput().getDefiningOp<SubOp>() : SubOp();
+    if (!sub || !isa<FloatType>(input.getElementType()))
+      return rewriter.notifyMatchFailure(reduce, "input is not abs(sub)");
+    Value x = unsqueezedFrom(sub.getLhs(), 2);
+    Value y = unsqueezedFrom(sub.getRhs(), 3);
+    if (!x || !y)
+      return rewriter.notifyMatchFailure(reduce, "operands are not unsqueezed");
+    SmallVector<Type, 1> inferred;
+    if (failed(ManhattanDistanceOp::inferReturnTypes(
+            getContext(), std::nullopt,
+            ManhattanDistanceOp::Adaptor({x, y}), inferred)) ||
+        inferred.front() != reduce.getType())
+      return rewriter.notifyMatchFailure(reduce, "shapes do not pair up");
+    rewriter.replaceOpWithNewOp<ManhattanDistanceOp>(reduce, x, y);
+    return success();
+  }
+};
+
+/// nll_loss(log_softmax(x, axis = 1)) -> softmax_cross_entropy(x); other
+/// users of the log_softmax take the cross entropy's log_prob.
+struct LogSoftmaxNLLToCrossEntropy : OpRewritePattern<NLLLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NLLLossOp nll,
+                                PatternRewriter &rewriter) const override {
+    auto logSoftmax = nll.getInput().getDefiningOp<LogSoftmaxOp>();
+    if (!logSoftmax)
+      return rewriter.notifyMatchFailure(nll, "input is not nn.log_softmax");
+    int64_t rank = cast<RankedTensorType>(logSoftmax.getType()).getRank();
+    if (normalizeAxis(logSoftmax.getAxis(), rank) != 1)
+      return rewriter.notifyMatchFailure(nll, "softmax is not over classes");
+    auto crossEntropy = SoftmaxCrossEntropyOp::create(
+        rewriter, nll.getLoc(), logSoftmax.getInput(), nll.getLabels(),
+        nll.getWeights(), nll.getReductionAttr(), nll.getIgnoreIndexAttr());
+    rewriter.replaceOp(nll, crossEntropy.getLoss());
+    rewriter.replaceOp(logSoftmax, crossEntropy.getLogProb());
     return success();
   }
 };
@@ -48,7 +293,12 @@ struct RecognizeLossesPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<AbsDifferenceToMAE<ReduceMeanOp, LossReduction::mean>,
-                 AbsDifferenceToMAE<ReduceSumOp, LossReduction::sum>>(
+                 AbsDifferenceToMAE<ReduceSumOp, LossReduction::sum>,
+                 SquaredDifferenceToMSE<ReduceMeanOp, LossReduction::mean>,
+                 SquaredDifferenceToMSE<ReduceSumOp, LossReduction::sum>,
+                 SelectToHuber<ReduceMeanOp, LossReduction::mean>,
+                 SelectToHuber<ReduceSumOp, LossReduction::sum>,
+                 PairwiseAbsDifferenceToManhattan, LogSoftmaxNLLToCrossEntropy>(
         &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
