@@ -13,15 +13,15 @@ module sys_array #(
   input  logic        clk,
   input  logic        os_mode,
   input  logic        left_valid,
-  input  logic [7:0]  left_data [ROWS],
+  input  logic [ROWS*8-1:0] left_data,   // row i in bits [i*8 +: 8]
   input  logic        left_bank,
   input  logic        left_first,
   input  logic        top_valid,    // WS: weight shift, OS: operand b valid
-  input  logic [7:0]  top_data [COLS],
+  input  logic [COLS*8-1:0] top_data,    // column j in bits [j*8 +: 8]
   input  logic        top_bank,
   input  logic        top_drain,
   output logic        out_valid,
-  output logic [31:0] out_data [COLS]
+  output logic [COLS*32-1:0] out_data   // column j in bits [j*32 +: 32]
 );
   // Skew lines: row i (column j) sees its input i (j) cycles late.
   logic [7:0] lsk_data [ROWS][ROWS];
@@ -35,7 +35,7 @@ module sys_array #(
 
   always_ff @(posedge clk) begin
     for (int i = 1; i < ROWS; i++) begin
-      lsk_data[i][0] <= left_data[i];
+      lsk_data[i][0] <= left_data[i*8 +: 8];
       lsk_valid[i][0] <= left_valid;
       lsk_bank[i][0] <= left_bank;
       lsk_first[i][0] <= left_first;
@@ -47,7 +47,7 @@ module sys_array #(
       end
     end
     for (int j = 1; j < COLS; j++) begin
-      tsk_data[j][0] <= top_data[j];
+      tsk_data[j][0] <= top_data[j*8 +: 8];
       tsk_valid[j][0] <= top_valid;
       tsk_bank[j][0] <= top_bank;
       tsk_drain[j][0] <= top_drain;
@@ -72,12 +72,12 @@ module sys_array #(
 
   for (genvar i = 0; i < ROWS; i++) begin : g_row
     wire       row_valid = i == 0 ? left_valid : lsk_valid[i][i-1 < 0 ? 0 : i-1];
-    wire [7:0] row_data  = i == 0 ? left_data[0] : lsk_data[i][i-1 < 0 ? 0 : i-1];
+    wire [7:0] row_data  = i == 0 ? left_data[7:0] : lsk_data[i][i-1 < 0 ? 0 : i-1];
     wire       row_bank  = i == 0 ? left_bank : lsk_bank[i][i-1 < 0 ? 0 : i-1];
     wire       row_first = i == 0 ? left_first : lsk_first[i][i-1 < 0 ? 0 : i-1];
     for (genvar j = 0; j < COLS; j++) begin : g_col
       wire       col_valid = j == 0 ? top_valid : tsk_valid[j][j-1 < 0 ? 0 : j-1];
-      wire [7:0] col_data  = j == 0 ? top_data[0] : tsk_data[j][j-1 < 0 ? 0 : j-1];
+      wire [7:0] col_data  = j == 0 ? top_data[7:0] : tsk_data[j][j-1 < 0 ? 0 : j-1];
       wire       col_bank  = j == 0 ? top_bank : tsk_bank[j][j-1 < 0 ? 0 : j-1];
       wire       col_drain = j == 0 ? top_drain : tsk_drain[j][j-1 < 0 ? 0 : j-1];
       sys_pe pe (
@@ -114,9 +114,9 @@ module sys_array #(
 
   assign out_valid = dsk_valid[0][COLS-2];
   for (genvar j = 0; j < COLS - 1; j++) begin : g_out
-    assign out_data[j] = dsk_data[j][COLS-2-j];
+    assign out_data[j*32 +: 32] = dsk_data[j][COLS-2-j];
   end
-  assign out_data[COLS-1] = p_data[ROWS-1][COLS-1];
+  assign out_data[(COLS-1)*32 +: 32] = p_data[ROWS-1][COLS-1];
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk)

@@ -32,17 +32,17 @@ module sys_compute #(
   output logic              tok_pop_next,
   output logic              tok_push_prev,
   output logic              tok_push_next,
-  // scratchpad: read ports A and B, compute write port
-  output logic              sp_re [2],
-  output logic [15:0]       sp_raddr [2],
-  input  logic [W*8-1:0]    sp_rdata [2],
+  // scratchpad: read ports A (bits 0) and B (bits 1), compute write port
+  output logic [1:0]        sp_rd_en,
+  output logic [31:0]       sp_rd_addr,
+  input  logic [2*W*8-1:0]  sp_rd_data,
   output logic              sp_we,
   output logic [15:0]       sp_waddr,
   output logic [W*8-1:0]    sp_wdata,
   // accumulator: read ports A and B, compute write port (lane-masked)
-  output logic              acc_re [2],
-  output logic [15:0]       acc_raddr [2],
-  input  logic [COLS*32-1:0] acc_rdata [2],
+  output logic [1:0]        acc_rd_en,
+  output logic [31:0]       acc_rd_addr,
+  input  logic [2*COLS*32-1:0] acc_rd_data,
   output logic              acc_we,
   output logic [15:0]       acc_waddr,
   output logic [COLS*32-1:0] acc_wdata,
@@ -56,6 +56,20 @@ module sys_compute #(
 );
   localparam int LUT_ROWS = (256 + W - 1) / W;
   localparam int RW = $clog2(ROWS + 1);
+
+  // Read ports as arrays: index 0 is port A, 1 is port B.
+  logic sp_re [2], acc_re [2];
+  logic [15:0] sp_raddr [2], acc_raddr [2];
+  logic [W*8-1:0] sp_rdata [2];
+  logic [COLS*32-1:0] acc_rdata [2];
+  for (genvar p = 0; p < 2; p++) begin : g_ports
+    assign sp_rd_en[p] = sp_re[p];
+    assign sp_rd_addr[p*16 +: 16] = sp_raddr[p];
+    assign sp_rdata[p] = sp_rd_data[p*W*8 +: W*8];
+    assign acc_rd_en[p] = acc_re[p];
+    assign acc_rd_addr[p*16 +: 16] = acc_raddr[p];
+    assign acc_rdata[p] = acc_rd_data[p*COLS*32 +: COLS*32];
+  end
 
   wire [127:0] head = q_data[127:0];
   assign head_index = q_data[159:128];
@@ -93,6 +107,7 @@ module sys_compute #(
   logic [12:0] d_e_step;
 
   // Write-back tag of an array result row.
+  localparam int TAG_W = 28;  // width of tag_t (Yosys 0.23 has no $bits of a type)
   typedef struct packed {
     logic        push_prev;
     logic        push_next;
@@ -198,14 +213,10 @@ module sys_compute #(
   end
 
   // ---------------------------------------------------------------- array
-  logic [7:0] left_data [ROWS];
-  logic [7:0] top_data [COLS];
+  wire [ROWS*8-1:0] left_data = sp_rdata[0][ROWS*8-1:0];
+  wire [COLS*8-1:0] top_data = d_pre && d_pre_zero ? '0 : sp_rdata[1][COLS*8-1:0];
   logic out_valid;
-  logic [31:0] out_data [COLS];
-  always_comb begin
-    for (int i = 0; i < ROWS; i++) left_data[i] = sp_rdata[0][i*8 +: 8];
-    for (int j = 0; j < COLS; j++) top_data[j] = d_pre && d_pre_zero ? 8'd0 : sp_rdata[1][j*8 +: 8];
-  end
+  logic [COLS*32-1:0] out_data;
   sys_array #(.ROWS(ROWS), .COLS(COLS)) array (
     .clk(clk), .os_mode(os_mode),
     .left_valid(d_str), .left_data(left_data), .left_bank(d_str_bank), .left_first(d_str_first),
@@ -234,7 +245,7 @@ module sys_compute #(
   /* verilator lint_off UNUSEDSIGNAL */
   logic tag_full;
   /* verilator lint_on UNUSEDSIGNAL */
-  sys_fifo #(.WIDTH($bits(tag_t)), .DEPTH(TAG_DEPTH)) tags (
+  sys_fifo #(.WIDTH(TAG_W), .DEPTH(TAG_DEPTH)) tags (
     .clk(clk), .rst(rst), .push(tag_push), .din(d_tag), .pop(out_valid), .dout(tag_out),
     .empty(tag_empty), .full(tag_full)
   );
@@ -243,7 +254,7 @@ module sys_compute #(
   // Cycle 1: read the old row (when accumulating); cycle 2: add and write.
   assign wb_read = out_valid && !tag_out.discard && tag_out.accumulate;
   tag_t w1_tag;
-  logic [31:0] w1_data [COLS];
+  logic [COLS*32-1:0] w1_data;
   logic lw_valid;
   logic [15:0] lw_row;
   logic [COLS*32-1:0] lw_data;
@@ -257,7 +268,7 @@ module sys_compute #(
       wb_old[j] = lw_valid && lw_row == w1_tag.row && lw_mask[j] ? lw_data[j*32 +: 32]
                                                                  : acc_rdata[0][j*32 +: 32];
       w1_mask[j] = 8'(j) < w1_tag.n;
-      wb_data[j*32 +: 32] = w1_tag.accumulate ? wb_old[j] + w1_data[j] : w1_data[j];
+      wb_data[j*32 +: 32] = w1_tag.accumulate ? wb_old[j] + w1_data[j*32 +: 32] : w1_data[j*32 +: 32];
     end
   end
   wire wb_write = w1_valid && !w1_tag.discard;
@@ -265,16 +276,17 @@ module sys_compute #(
   assign tok_push_next = (w1_valid && w1_tag.push_next) || (e_finish && `I_PUSH_NEXT(e_ins));
 
   // ---------------------------------------------------------------- output / vector / LUT
-  logic [31:0] bias [COLS], mult [COLS], shift [COLS];
-  logic [31:0] acc_row [COLS];
+  logic [COLS*32-1:0] bias, mult, shift;
   logic [7:0] lut [256];
-  logic [7:0] out_row [COLS];
-  always_comb
-    for (int j = 0; j < COLS; j++) acc_row[j] = acc_rdata[0][j*32 +: 32];
+  logic [2047:0] lut_flat;
+  for (genvar e = 0; e < 256; e++) begin : g_lut
+    assign lut_flat[e*8 +: 8] = lut[e];
+  end
+  logic [COLS*8-1:0] out_row;
   sys_outproc #(.COLS(COLS)) outproc (
-    .acc(acc_row), .bias(bias), .mult(mult), .shift(shift),
+    .acc(acc_rdata[0]), .bias(bias), .mult(mult), .shift(shift),
     .zero_point(`OUT_ZP(e_ins)), .clamp_max(`OUT_MAX(e_ins)), .act(`OUT_ACT(e_ins)),
-    .lut(lut), .out(out_row)
+    .lut(lut_flat), .out(out_row)
   );
 
   logic [W*8-1:0] vec8;
@@ -291,8 +303,7 @@ module sys_compute #(
     sp_we = e_out_row || (e_vec && !vec_acc);
     sp_waddr = e_op == `OP_OUTPUT ? `OUT_DST(e_ins) + 16'(d_e_step) - 16'd3 : `VEC_DST(e_ins) + 16'(d_e_step);
     sp_wdata = '0;
-    if (e_op == `OP_OUTPUT)
-      for (int j = 0; j < COLS; j++) sp_wdata[j*8 +: 8] = out_row[j];
+    if (e_op == `OP_OUTPUT) sp_wdata[COLS*8-1:0] = out_row;
     else sp_wdata = vec8;
     acc_we = wb_write || (e_vec && vec_acc);
     acc_waddr = wb_write ? w1_tag.row : `VEC_DST(e_ins) + 16'(d_e_step);
@@ -392,12 +403,11 @@ module sys_compute #(
       d_e <= e_issue;
       d_e_step <= e_cnt;
       if (e_finish) e_valid <= 1'b0;
-      if (d_e && e_op == `OP_OUTPUT && d_e_step < 13'd3)
-        for (int j = 0; j < COLS; j++) begin
-          if (d_e_step == 13'd0) bias[j] <= acc_rdata[0][j*32 +: 32];
-          if (d_e_step == 13'd1) mult[j] <= acc_rdata[0][j*32 +: 32];
-          if (d_e_step == 13'd2) shift[j] <= acc_rdata[0][j*32 +: 32];
-        end
+      if (d_e && e_op == `OP_OUTPUT) begin
+        if (d_e_step == 13'd0) bias <= acc_rdata[0];
+        if (d_e_step == 13'd1) mult <= acc_rdata[0];
+        if (d_e_step == 13'd2) shift <= acc_rdata[0];
+      end
       if (d_e && e_op == `OP_LUTLOAD)
         for (int l = 0; l < W; l++)
           if (32'(d_e_step) * W + l < 256) lut[8'(32'(d_e_step) * W + l)] <= sp_rdata[1][l*8 +: 8];
@@ -406,7 +416,7 @@ module sys_compute #(
       inflight <= inflight + 16'(tag_push) - 16'(w1_valid);
       w1_valid <= out_valid;
       w1_tag <= tag_out;
-      for (int j = 0; j < COLS; j++) w1_data[j] <= out_data[j];
+      w1_data <= out_data;
       lw_valid <= wb_write;
       lw_row <= w1_tag.row;
       lw_data <= wb_data;

@@ -16,8 +16,8 @@ module sys_dispatch #(
   output logic         cmd_ready,
   input  logic [31:0]  prog_len,
   input  logic [32:0]  dram_bytes,
-  input  logic         queue_full [3],   // load, compute, store
-  output logic         queue_push [3],
+  input  logic [2:0]   queue_full,      // bit 0 load, 1 compute, 2 store
+  output logic [2:0]   queue_push,
   output logic [31:0]  index,            // program index of cmd_data
   output logic         all_dispatched,
   output logic         head_blocked,     // legal head waits for a full queue
@@ -109,8 +109,7 @@ module sys_dispatch #(
   wire active = cmd_valid && !err_valid && !all_dispatched;
   assign head_blocked = active && code == `ERR_OK && queue_full[unit];
   assign cmd_ready = active && code == `ERR_OK && !queue_full[unit];
-  always_comb
-    for (int u = 0; u < 3; u++) queue_push[u] = cmd_ready && unit == 2'(u);
+  assign queue_push = cmd_ready ? 3'b001 << unit : 3'b000;
 
   always_ff @(posedge clk) begin
     if (rst) begin

@@ -36,6 +36,9 @@ module sys_load #(
   /* verilator lint_off UNUSEDSIGNAL */
   logic [127:0] ins;  // fields of the executing instruction
   /* verilator lint_on UNUSEDSIGNAL */
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [127:0] head_ins = q_data[127:0];  // instruction at the queue head
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [8:0] px, py;      // position in the padded tile
   logic [15:0] row;        // destination row of (py, px)
   logic [15:0] outstanding;
@@ -50,11 +53,11 @@ module sys_load #(
   wire last_elem = px == width - 9'd1 && py == height - 9'd1;
   wire needs_push = `I_PUSH_NEXT(ins);
 
-  wire head_ok = !q_empty && (!`I_POP_NEXT(q_data[127:0]) || tok_avail);
+  wire head_ok = !q_empty && (!`I_POP_NEXT(head_ins) || tok_avail);
   wire finishing = active && elems_done && (!needs_push || outstanding == 0);
   wire take = head_ok && (!active || finishing);
   assign q_pop = take;
-  assign tok_pop = take && `I_POP_NEXT(q_data[127:0]);
+  assign tok_pop = take && `I_POP_NEXT(head_ins);
   assign tok_push = finishing && needs_push;
   assign head_index = q_data[159:128];
   assign blocked = !q_empty && !head_ok && !active && outstanding == 0;
@@ -86,10 +89,10 @@ module sys_load #(
       outstanding <= outstanding + 16'(rd_req_valid && rd_req_ready) - 16'(rd_resp_valid);
       if (take) begin
         active <= 1'b1;
-        ins <= q_data[127:0];
+        ins <= head_ins;
         px <= '0;
         py <= '0;
-        row <= `DMA_ROW(q_data[127:0]);
+        row <= `DMA_ROW(head_ins);
         elems_done <= 1'b0;
       end else if (finishing) begin
         active <= 1'b0;

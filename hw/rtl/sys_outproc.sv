@@ -5,20 +5,24 @@
 module sys_outproc #(
   parameter int COLS = 16
 ) (
-  input  logic [31:0] acc   [COLS],
-  input  logic [31:0] bias  [COLS],
-  input  logic [31:0] mult  [COLS],
-  input  logic [31:0] shift [COLS],
+  // Per-column int32 values, column c in bits [c*32 +: 32].
+  input  logic [COLS*32-1:0] acc,
+  input  logic [COLS*32-1:0] bias,
+  input  logic [COLS*32-1:0] mult,
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [COLS*32-1:0] shift,  // only the low 6 bits of each value are used
+  /* verilator lint_on UNUSEDSIGNAL */
   input  logic [7:0]  zero_point,
   input  logic [7:0]  clamp_max,
   input  logic [1:0]  act,
-  input  logic [7:0]  lut [256],
-  output logic [7:0]  out [COLS]
+  input  logic [2047:0] lut,        // entry e in bits [e*8 +: 8]
+  output logic [COLS*8-1:0] out     // column c in bits [c*8 +: 8]
 );
   for (genvar c = 0; c < COLS; c++) begin : g_col
-    wire signed [31:0] biased = acc[c] + bias[c];
-    wire signed [63:0] prod = 64'(biased) * 64'($signed(mult[c]));
-    wire [5:0] s = shift[c][5:0];
+    wire signed [31:0] biased = acc[c*32 +: 32] + bias[c*32 +: 32];
+    wire signed [31:0] m = mult[c*32 +: 32];
+    wire signed [63:0] prod = 64'(biased) * 64'(m);
+    wire [5:0] s = shift[c*32 +: 6];
     wire signed [63:0] half = prod >>> (s - 6'd1);
     wire signed [63:0] rounded = s == 6'd0 ? prod : (half + 64'sd1) >>> 1;
     wire signed [63:0] with_zp = rounded + 64'($signed(zero_point));
@@ -27,10 +31,10 @@ module sys_outproc #(
     wire [7:0] relu6 = $signed(relu) > $signed(clamp_max) ? clamp_max : relu;
     always_comb
       case (act)
-        2'd0: out[c] = sat;
-        2'd1: out[c] = relu;
-        2'd2: out[c] = relu6;
-        default: out[c] = lut[sat];
+        2'd0: out[c*8 +: 8] = sat;
+        2'd1: out[c*8 +: 8] = relu;
+        2'd2: out[c*8 +: 8] = relu6;
+        default: out[c*8 +: 8] = lut[sat*8 +: 8];
       endcase
   end
 endmodule

@@ -34,15 +34,18 @@ module sys_store #(
   /* verilator lint_off UNUSEDSIGNAL */
   logic [127:0] ins;  // fields of the executing instruction
   /* verilator lint_on UNUSEDSIGNAL */
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [127:0] head_ins = q_data[127:0];  // instruction at the queue head
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [7:0] x, y;        // element whose row is (being) read
   logic [15:0] row;
   logic data_valid;        // rdata holds element (x, y)
   logic reads_done;
 
-  wire head_ok = !q_empty && (!`I_POP_PREV(q_data[127:0]) || tok_avail);
+  wire head_ok = !q_empty && (!`I_POP_PREV(head_ins) || tok_avail);
   wire take = head_ok && !active;
   assign q_pop = take;
-  assign tok_pop = take && `I_POP_PREV(q_data[127:0]);
+  assign tok_pop = take && `I_POP_PREV(head_ins);
   assign head_index = q_data[159:128];
   assign blocked = !q_empty && !head_ok && !active;
 
@@ -75,10 +78,10 @@ module sys_store #(
     end else begin
       if (take) begin
         active <= 1'b1;
-        ins <= q_data[127:0];
+        ins <= head_ins;
         x <= '0;
         y <= '0;
-        row <= `DMA_ROW(q_data[127:0]);
+        row <= `DMA_ROW(head_ins);
         reads_done <= 1'b0;
       end
       if (finishing) active <= 1'b0;

@@ -41,13 +41,13 @@ module sys_top #(
   output logic                   done,
   output logic [3:0]             err_code,
   output logic [31:0]            err_index,   // valid when err_code != 0
-  output logic [63:0]            counters [NUM_COUNTERS]
+  output logic [NUM_COUNTERS*64-1:0] counters  // counter c in bits [c*64 +: 64]
 );
   localparam int SP_AW = $clog2(SP_ROWS);
   localparam int ACC_AW = $clog2(ACC_ROWS);
 
   // ---------------------------------------------------------------- dispatch
-  logic queue_full [3], queue_push [3], queue_empty [3], queue_pop [3];
+  logic [2:0] queue_full, queue_push, queue_empty, queue_pop;
   logic [159:0] queue_head [3];
   logic [31:0] index;
   logic all_dispatched, head_blocked, disp_err;
@@ -98,14 +98,23 @@ module sys_top #(
   logic [COLS*32-1:0] acc_wdata [2];
   logic [W-1:0] sp_wmask [2];
   logic [COLS-1:0] acc_wmask [2];
+  // Read ports: 0 and 1 compute (A, B), 2 store. Write ports: 0 compute, 1 DMA.
+  logic [3*W*8-1:0] sp_rdata_flat;
+  logic [3*COLS*32-1:0] acc_rdata_flat;
   sys_sram #(.ROWS(SP_ROWS), .BANKS(SP_BANKS), .LANES(W), .LANE_BITS(8), .NREAD(3)) scratchpad (
-    .clk(clk), .re(sp_re), .raddr(sp_raddr), .rdata(sp_rdata),
-    .we(sp_we), .waddr(sp_waddr), .wdata(sp_wdata), .wmask(sp_wmask)
+    .clk(clk), .re({sp_re[2], sp_re[1], sp_re[0]}), .raddr({sp_raddr[2], sp_raddr[1], sp_raddr[0]}),
+    .rdata(sp_rdata_flat), .we({sp_we[1], sp_we[0]}), .waddr({sp_waddr[1], sp_waddr[0]}),
+    .wdata({sp_wdata[1], sp_wdata[0]}), .wmask({sp_wmask[1], sp_wmask[0]})
   );
   sys_sram #(.ROWS(ACC_ROWS), .BANKS(ACC_BANKS), .LANES(COLS), .LANE_BITS(32), .NREAD(3)) accumulator (
-    .clk(clk), .re(acc_re), .raddr(acc_raddr), .rdata(acc_rdata),
-    .we(acc_we), .waddr(acc_waddr), .wdata(acc_wdata), .wmask(acc_wmask)
+    .clk(clk), .re({acc_re[2], acc_re[1], acc_re[0]}), .raddr({acc_raddr[2], acc_raddr[1], acc_raddr[0]}),
+    .rdata(acc_rdata_flat), .we({acc_we[1], acc_we[0]}), .waddr({acc_waddr[1], acc_waddr[0]}),
+    .wdata({acc_wdata[1], acc_wdata[0]}), .wmask({acc_wmask[1], acc_wmask[0]})
   );
+  for (genvar p = 0; p < 3; p++) begin : g_rdata
+    assign sp_rdata[p] = sp_rdata_flat[p*W*8 +: W*8];
+    assign acc_rdata[p] = acc_rdata_flat[p*COLS*32 +: COLS*32];
+  end
 
   // ---------------------------------------------------------------- load
   logic ld_we, ld_mem;
@@ -135,8 +144,8 @@ module sys_top #(
   assign acc_wmask[1] = '1;
 
   // ---------------------------------------------------------------- compute
-  logic cp_sp_re [2], cp_acc_re [2];
-  logic [15:0] cp_sp_raddr [2], cp_acc_raddr [2];
+  logic [1:0] cp_sp_re, cp_acc_re;
+  logic [31:0] cp_sp_raddr, cp_acc_raddr;
   logic cp_sp_we, cp_acc_we;
   logic cp_busy, cp_blocked, cp_stall_hazard;
   logic [31:0] cp_head;
@@ -146,18 +155,18 @@ module sys_top #(
     .tok_avail_prev(l2c != 0), .tok_avail_next(s2c != 0),
     .tok_pop_prev(cp_pop_prev), .tok_pop_next(cp_pop_next),
     .tok_push_prev(cp_push_prev), .tok_push_next(cp_push_next),
-    .sp_re(cp_sp_re), .sp_raddr(cp_sp_raddr), .sp_rdata(sp_rdata[0:1]),
+    .sp_rd_en(cp_sp_re), .sp_rd_addr(cp_sp_raddr), .sp_rd_data(sp_rdata_flat[2*W*8-1:0]),
     .sp_we(cp_sp_we), .sp_waddr(cp_sp_waddr), .sp_wdata(sp_wdata[0]),
-    .acc_re(cp_acc_re), .acc_raddr(cp_acc_raddr), .acc_rdata(acc_rdata[0:1]),
+    .acc_rd_en(cp_acc_re), .acc_rd_addr(cp_acc_raddr), .acc_rd_data(acc_rdata_flat[2*COLS*32-1:0]),
     .acc_we(cp_acc_we), .acc_waddr(cp_acc_waddr), .acc_wdata(acc_wdata[0]), .acc_wmask(acc_wmask[0]),
     .busy(cp_busy), .blocked(cp_blocked), .stall_hazard(cp_stall_hazard),
     .head_index(cp_head), .mac_inc(mac_inc)
   );
   for (genvar p = 0; p < 2; p++) begin : g_cp_ports
     assign sp_re[p] = cp_sp_re[p];
-    assign sp_raddr[p] = SP_AW'(cp_sp_raddr[p]);
+    assign sp_raddr[p] = SP_AW'(cp_sp_raddr[p*16 +: 16]);
     assign acc_re[p] = cp_acc_re[p];
-    assign acc_raddr[p] = ACC_AW'(cp_acc_raddr[p]);
+    assign acc_raddr[p] = ACC_AW'(cp_acc_raddr[p*16 +: 16]);
   end
   assign sp_we[0] = cp_sp_we;
   assign sp_waddr[0] = SP_AW'(cp_sp_waddr);
@@ -227,30 +236,34 @@ module sys_top #(
   assign err_index = deadlock ? deadlock_index : index;
 
   // ---------------------------------------------------------------- counters
+  logic [63:0] count [NUM_COUNTERS];
+  for (genvar c = 0; c < NUM_COUNTERS; c++) begin : g_count
+    assign counters[c*64 +: 64] = count[c];
+  end
   function automatic logic [63:0] count2(input logic a, input logic b);
     count2 = 64'(a) + 64'(b);
   endfunction
   always_ff @(posedge clk) begin
     if (rst) begin
-      for (int c = 0; c < NUM_COUNTERS; c++) counters[c] <= '0;
+      for (int c = 0; c < NUM_COUNTERS; c++) count[c] <= '0;
     end else if (!done) begin
-      counters[0] <= counters[0] + 64'd1;
-      counters[1] <= counters[1] + 64'(ld_busy);
-      counters[2] <= counters[2] + 64'(ld_blocked);
-      counters[3] <= counters[3] + 64'(ld_stall_dram);
-      counters[4] <= counters[4] + 64'(cp_busy);
-      counters[5] <= counters[5] + 64'(cp_blocked);
-      counters[6] <= counters[6] + 64'(cp_stall_hazard);
-      counters[7] <= counters[7] + 64'(st_busy);
-      counters[8] <= counters[8] + 64'(st_blocked);
-      counters[9] <= counters[9] + 64'(st_stall_dram);
-      counters[10] <= counters[10] + 64'(mac_inc);
-      counters[11] <= counters[11] + count2(sp_re[0], sp_re[1]) + 64'(sp_re[2]);
-      counters[12] <= counters[12] + count2(sp_we[0], sp_we[1]);
-      counters[13] <= counters[13] + count2(acc_re[0], acc_re[1]) + 64'(acc_re[2]);
-      counters[14] <= counters[14] + count2(acc_we[0], acc_we[1]);
-      counters[15] <= counters[15] + (rd_req_valid && rd_req_ready ? 64'(rd_req_bytes) : 64'd0);
-      counters[16] <= counters[16] + (wr_valid && wr_ready ? 64'(wr_bytes) : 64'd0);
+      count[0] <= count[0] + 64'd1;
+      count[1] <= count[1] + 64'(ld_busy);
+      count[2] <= count[2] + 64'(ld_blocked);
+      count[3] <= count[3] + 64'(ld_stall_dram);
+      count[4] <= count[4] + 64'(cp_busy);
+      count[5] <= count[5] + 64'(cp_blocked);
+      count[6] <= count[6] + 64'(cp_stall_hazard);
+      count[7] <= count[7] + 64'(st_busy);
+      count[8] <= count[8] + 64'(st_blocked);
+      count[9] <= count[9] + 64'(st_stall_dram);
+      count[10] <= count[10] + 64'(mac_inc);
+      count[11] <= count[11] + count2(sp_re[0], sp_re[1]) + 64'(sp_re[2]);
+      count[12] <= count[12] + count2(sp_we[0], sp_we[1]);
+      count[13] <= count[13] + count2(acc_re[0], acc_re[1]) + 64'(acc_re[2]);
+      count[14] <= count[14] + count2(acc_we[0], acc_we[1]);
+      count[15] <= count[15] + (rd_req_valid && rd_req_ready ? 64'(rd_req_bytes) : 64'd0);
+      count[16] <= count[16] + (wr_valid && wr_ready ? 64'(wr_bytes) : 64'd0);
     end
   end
 endmodule

@@ -106,7 +106,7 @@ class RtlAccelerator : public Accelerator {
 #endif
       ctx_->timeInc(1);
       ++cycle;
-      if (m.counters[kMacs] != lastMacs) lastMacs = m.counters[kMacs], active = true;
+      if (counter(kMacs) != lastMacs) lastMacs = counter(kMacs), active = true;
       if (active) lastActivity = cycle;
       if (ctx_->gotError())
         return fail(out, "RTL assertion failed at cycle " + std::to_string(cycle) + " (see stderr)");
@@ -117,7 +117,7 @@ class RtlAccelerator : public Accelerator {
 #if SYSTOLIC_RTL_TRACE
     if (fst_) fst_->flush();
 #endif
-    for (unsigned c = 0; c < kNumCounters; ++c) out->counters[c] = m.counters[c];
+    for (unsigned c = 0; c < kNumCounters; ++c) out->counters[c] = counter(c);
     out->error = static_cast<ErrorCode>(m.err_code);
     if (out->ok()) return Status::success();
     out->errorIndex = m.err_index;
@@ -150,6 +150,11 @@ class RtlAccelerator : public Accelerator {
   template <class Wide>
   static const uint8_t* wideBytes(const Wide& w) { return reinterpret_cast<const uint8_t*>(&w); }
 
+  // Counter c occupies bits [64c, 64c+64) of the flat `counters` port.
+  uint64_t counter(unsigned c) const {
+    return uint64_t(model_->counters[2 * c]) | uint64_t(model_->counters[2 * c + 1]) << 32;
+  }
+
   void tick() {
     model_->clk = 0;
     model_->eval();
@@ -161,7 +166,7 @@ class RtlAccelerator : public Accelerator {
   Status fail(RunResult* out, const std::string& msg) {
     out->error = ErrorCode::Timeout;
     out->message = msg;
-    for (unsigned c = 0; c < kNumCounters; ++c) out->counters[c] = model_->counters[c];
+    for (unsigned c = 0; c < kNumCounters; ++c) out->counters[c] = counter(c);
     return Status::failure(msg);
   }
 

@@ -1,7 +1,9 @@
 // Random-program differential test: every program runs on the golden model
 // and on the Verilated RTL; DRAM outputs, event counters and error reports
-// must agree bit for bit. SYSTOLIC_DIFFTEST_CASES / _SEED override the
-// fixed-seed count and add a random-seed sample (scripts/difftest-long.sh).
+// must agree bit for bit. Environment overrides (used by
+// scripts/difftest-long.sh): SYSTOLIC_DIFFTEST_CASES (fixed-seed programs),
+// SYSTOLIC_DIFFTEST_SEED and SYSTOLIC_DIFFTEST_RANDOM_CASES (random sample),
+// SYSTOLIC_DIFFTEST_ILLEGAL_CASES (corrupted programs).
 #include "RandomPrograms.h"
 #include "golden/Golden.h"
 
@@ -35,7 +37,8 @@ std::unique_ptr<Accelerator> make(const std::string& kind, const HwConfig& cfg) 
   return a;
 }
 
-// Runs `cases` random programs from `seed`; returns false at the first mismatch.
+// Runs `cases` random programs from `seed` on persistent golden and RTL
+// instances (so on-chip state carries over too); stops at the first mismatch.
 void runLegal(unsigned size, uint64_t seed, uint64_t cases) {
   HwConfig cfg = configFor(size);
   auto golden = make("golden", cfg), rtl = make("rtl", cfg);
@@ -108,8 +111,10 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
   runLegal(GetParam(), seed, envOr("SYSTOLIC_DIFFTEST_RANDOM_CASES", 40));
 }
 
-TEST_P(DiffTest, FixedSeedIllegalPrograms) {
-  runIllegal(GetParam(), 99 + GetParam(), envOr("SYSTOLIC_DIFFTEST_ILLEGAL_CASES", 300));
+// Fixed seed unless SYSTOLIC_DIFFTEST_SEED is set (as by difftest-long.sh).
+TEST_P(DiffTest, IllegalPrograms) {
+  runIllegal(GetParam(), envOr("SYSTOLIC_DIFFTEST_SEED", 99) + GetParam(),
+             envOr("SYSTOLIC_DIFFTEST_ILLEGAL_CASES", 300));
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, DiffTest, ::testing::Values(4u, 8u, 16u),

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Yosys synthesis of the Systolic accelerator for an FPGA family; prints the
+# resource counts. Usage:
+#   scripts/synth.sh [xilinx|ice40|ecp5] [ROWS] [COLS] [SP_ROWS] [ACC_ROWS] [TOP]
+# Defaults: xilinx (synth_xilinx -family xc7), 16x16, the full sys_top with a
+# 1024-row scratchpad and 256-row accumulator (the simulation default of
+# 8192/2048 rows needs block RAMs with more ports than the model uses; see
+# docs/microarchitecture.md). TOP=sys_array synthesizes the bare array.
+set -eu
+family=${1:-xilinx}
+rows=${2:-16}
+cols=${3:-$rows}
+sp_rows=${4:-1024}
+acc_rows=${5:-256}
+top=${6:-sys_top}
+here=$(cd "$(dirname "$0")/.." && pwd)
+rtl=$here/hw/rtl
+case $family in
+  xilinx) synth="synth_xilinx -family xc7 -flatten" ;;
+  ice40) synth="synth_ice40 -dsp" ;;
+  ecp5) synth="synth_ecp5" ;;
+  *) echo "synth.sh: error: unknown family '$family' (xilinx, ice40 or ecp5)" >&2; exit 1 ;;
+esac
+if [ "$top" = sys_top ]; then
+  params="chparam -set ROWS $rows -set COLS $cols -set SP_ROWS $sp_rows -set ACC_ROWS $acc_rows sys_top"
+else
+  params="chparam -set ROWS $rows -set COLS $cols $top"
+fi
+log=$(mktemp /tmp/systolic-synth.XXXXXX)
+trap 'rm -f "$log"' EXIT
+start=$(date +%s)
+if ! yosys -q -l "$log" -p "
+  read_verilog -sv -DSYNTHESIS -I$rtl $rtl/sys_top.sv $rtl/sys_dispatch.sv $rtl/sys_load.sv \
+    $rtl/sys_store.sv $rtl/sys_compute.sv $rtl/sys_array.sv $rtl/sys_pe.sv $rtl/sys_fifo.sv \
+    $rtl/sys_sram.sv $rtl/sys_outproc.sv $rtl/sys_vector.sv
+  $params
+  hierarchy -top $top
+  $synth -top $top
+  tee -o /dev/stdout stat" >/dev/null; then
+  echo "synth.sh: error: yosys failed; log follows" >&2
+  tail -20 "$log" >&2
+  exit 1
+fi
+end=$(date +%s)
+echo "== $top ${rows}x${cols} ($family, scratchpad $sp_rows rows, accumulator $acc_rows rows), $((end - start)) s"
+# The last 'stat' block of the log is the flattened design.
+awk '/Printing statistics/ {buf=""} {buf = buf $0 "\n"} END {printf "%s", buf}' "$log" |
+  grep -E "Number of cells|LUT|CARRY|DSP|RAMB|SB_|MULT|FD|DP16|TRELLIS|EBR|ALU" | sed 's/^ */  /'
