@@ -1,6 +1,7 @@
 //===- systolic-opt.cpp - mlir-opt with the Systolic dialects and passes --===//
 #include "dialects/nn/NNDialect.h"
 #include "dialects/nn/Transforms/Passes.h"
+#include "lowering/NNToLinalg/Passes.h"
 #include "lowering/Pipelines.h"
 #include "lowering/dispatch/Passes.h"
 #include "tools/common/ToolSupport.h"
@@ -16,6 +17,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   systolic::nn::registerNNTransformsPasses();
+  systolic::registerNNToLinalgPasses();
   systolic::registerPipelines();
   systolic::registerDispatchPasses();
 

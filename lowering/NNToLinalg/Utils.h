@@ -1,0 +1,133 @@
+//===- Utils.h - Builders shared by the nn to linalg patterns ---*- C++ -*-===//
+//
+// Small IR builders every op family needs: destination tensors, broadcasting
+// elementwise generics, reductions, reshapes and constant-folding transposes.
+// All shapes are static (the nn dialect guarantees it; the pass checks it).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SYSTOLIC_LOWERING_NNTOLINALG_UTILS_H
+#define SYSTOLIC_LOWERING_NNTOLINALG_UTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace systolic::nn_to_linalg {
+
+/// Computes one scalar from the scalars of the operands (block arguments of a
+/// linalg.generic body, in operand order).
+using ScalarFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &,
+                                                mlir::Location,
+                                                mlir::ValueRange)>;
+
+/// An arith constant of scalar type `type` (float or integer) holding `value`.
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+
+/// `tensor.empty` of `type`.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type);
+
+/// `tensor.empty` of `type` filled with the scalar `value` by `linalg.fill`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, mlir::Value value);
+
+/// The indexing map that reads an operand of `operandShape` from the
+/// iteration space `resultShape` under NumPy (right-aligned) broadcasting:
+/// missing leading dims are dropped, stretched size-1 dims read index 0.
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> resultShape);
+
+/// A parallel `linalg.generic` producing `resultType` from `inputs`, each
+/// broadcast to the result shape through its indexing map (no copies).
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange inputs, ScalarFn body);
+
+/// A `linalg.generic` reducing `inputs` over `axes` (sorted, in [0, rank))
+/// into a tensor without those axes, starting from the scalar `init`. The
+/// first input has the full shape; others have either the full shape or the
+/// reduced one (then they are read once per output element, e.g. a max to
+/// subtract). `body` receives the input elements followed by the accumulator
+/// and returns the new accumulator.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::ValueRange inputs,
+                           llvm::ArrayRef<int64_t> axes, mlir::Value init,
+                           ScalarFn body);
+
+/// Reshapes a static tensor to `type` (same element count) with
+/// `tensor.expand_shape`/`tensor.collapse_shape`; returns `value` unchanged
+/// when the types already match.
+mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                    mlir::RankedTensorType type);
+
+/// Broadcasts `value` to `type` under NumPy rules with `linalg.broadcast`
+/// (stretched size-1 dims are first collapsed away); returns `value` when it
+/// already has that shape.
+mlir::Value broadcastTo(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value value, mlir::RankedTensorType type);
+
+/// Permutes the dims of `value` (result dim i is input dim perm[i]). Dense
+/// constants are transposed at compile time; anything else gets a
+/// `linalg.transpose`.
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value value, llvm::ArrayRef<int64_t> perm);
+
+/// Permutes the dims of `value` like `transpose` and also reverses the result
+/// dims listed in `reversed` (a convolution kernel flip). Dense constants are
+/// rearranged at compile time, anything else reads through a linalg.generic.
+mlir::Value transposeAndReverse(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value value, llvm::ArrayRef<int64_t> perm,
+                                llvm::ArrayRef<int64_t> reversed);
+
+/// `tensor.pad` of `value` by `low`/`high` elements per dim with the scalar
+/// `padValue`; returns `value` when nothing is padded.
+mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                      mlir::Value padValue);
+
+/// Numerically stable softmax (or log_softmax) of `x` along `axis`: with
+/// m = max(x) and s = sum(exp(x - m)), softmax = exp(x - m) / s and
+/// log_softmax = x - m - log(s). Three generics, nothing materialized but m
+/// and s.
+mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                         int64_t axis, bool log);
+
+/// ONNX axes (negative counts from the back) as sorted axes in [0, rank); an
+/// empty list means every axis.
+llvm::SmallVector<int64_t> normalizeAxes(llvm::ArrayRef<int64_t> axes,
+                                         int64_t rank);
+
+/// Scalar arithmetic dispatching on the element type: float ops for floats,
+/// signed integer ops for integers (ONNX integers are signed unless uint8).
+mlir::Value createAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y);
+mlir::Value createSub(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y);
+mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y);
+mlir::Value createDiv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y);
+/// Max/min propagate NaN for floats, as ONNX Max/Min do.
+mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y);
+mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y);
+mlir::Value createAbs(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
+/// Converts a scalar between element types (float<->float, int<->int with sign
+/// extension, float<->int with signed conversion, i1 as unsigned).
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value x, mlir::Type to);
+
+/// The lowest/highest value of a scalar type (-inf/+inf for floats), the
+/// identities of max/min reductions.
+mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Type type);
+mlir::Value highestValue(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Type type);
+
+} // namespace systolic::nn_to_linalg
+
+#endif // SYSTOLIC_LOWERING_NNTOLINALG_UTILS_H
