@@ -377,10 +377,12 @@ Status Artifact::verifySemantics() const {
     const BufferSpec &b = buffers_[i];
     std::string where = "buffer " + std::to_string(i) + " (" +
                         bufferKindName(b.kind) + ")";
+    // The runtime places every buffer at a multiple of kBufferAlignment.
     if (b.alignment == 0 || (b.alignment & (b.alignment - 1)) != 0 ||
-        b.alignment > 4096)
+        b.alignment > kBufferAlignment)
       return invalid(where + " has alignment " + std::to_string(b.alignment) +
-                     "; expected a power of two up to 4096");
+                     "; expected a power of two up to " +
+                     std::to_string(kBufferAlignment));
     if (b.size > kMaxBufferSize)
       return invalid(where + " is " + std::to_string(b.size) +
                      " bytes, more than the runtime's limit of " +

@@ -191,6 +191,11 @@ TEST_F(ArtifactTest, SemanticChecksCatchResealedCorruption) {
               StatusCode::DataLoss,
               "input 0 'x' (f32 [2, 5]) needs 40 bytes, but buffer 0 has 32");
   expectError(load(resealed([](fb::Model *m) {
+                m->mutable_buffers()->GetMutableObject(3)->mutate_alignment(128);
+              })),
+              StatusCode::DataLoss,
+              "buffer 3 (intermediate) has alignment 128; expected a power of two up to 64");
+  expectError(load(resealed([](fb::Model *m) {
                 m->mutable_dispatches()->GetMutableObject(0)->mutate_entry_point(7);
               })),
               StatusCode::DataLoss,
