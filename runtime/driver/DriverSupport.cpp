@@ -55,7 +55,8 @@ assignFiles(const std::vector<std::string> &values,
       ++next;
     if (next == paths.size())
       return invalid("the model has " + std::to_string(signature.size()) + " " +
-                     what + "s (" + signatureNames(signature) + "), but " +
+                     what + (signature.size() == 1 ? "" : "s") + " (" +
+                     signatureNames(signature) + "), but " +
                      std::to_string(values.size()) + " " + flag +
                      " values were given");
     paths[next++] = path;
