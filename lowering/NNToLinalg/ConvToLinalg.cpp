@@ -21,19 +21,17 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace systolic;
 using namespace systolic::nn_to_linalg;
 
 namespace {
-RankedTensorType withShape(RankedTensorType type, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(shape, type.getElementType());
-}
-
 /// Pads the spatial dims (2...) of an N, C, spatial... tensor.
 Value padSpatial(OpBuilder &b, Location loc, Value input,
                  ArrayRef<int64_t> begins, ArrayRef<int64_t> ends,
-                 Value padValue) {
+                 double padValue) {
   SmallVector<int64_t> low{0, 0}, high{0, 0};
   llvm::append_range(low, begins);
   llvm::append_range(high, ends);
@@ -167,10 +165,9 @@ struct ConvLowering : OpConversionPattern<nn::ConvOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     ArrayRef<int64_t> pads = op.getPads();
     int64_t spatial = op.getStrides().size();
-    Value zero = scalarConstant(rewriter, loc, resultType.getElementType(), 0);
     Value input = padSpatial(rewriter, loc, adaptor.getInput(),
                              pads.take_front(spatial), pads.drop_front(spatial),
-                             zero);
+                             0.0);
     rewriter.replaceOp(op, convolve(rewriter, loc, input, adaptor.getWeight(),
                                     adaptor.getBias(), op.getStrides(),
                                     op.getDilations(),
@@ -274,7 +271,7 @@ struct ConvTransposeLowering : OpConversionPattern<nn::ConvTransposeOp> {
 Value padForPooling(OpBuilder &b, Location loc, Value input,
                     RankedTensorType resultType, ArrayRef<int64_t> kernel,
                     ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
-                    ArrayRef<int64_t> pads, Value padValue) {
+                    ArrayRef<int64_t> pads, double padValue) {
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t spatial = kernel.size();
   SmallVector<int64_t> begins(pads.take_front(spatial));
@@ -352,7 +349,7 @@ struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
     Value padded = padForPooling(
         rewriter, loc, adaptor.getInput(), type, op.getKernelShape(),
         op.getStrides(), op.getDilations(), op.getPads(),
-        lowestValue(rewriter, loc, type.getElementType()));
+        -std::numeric_limits<double>::infinity());
     rewriter.replaceOp(op, pool(rewriter, loc, padded, type,
                                 op.getKernelShape(), op.getStrides(),
                                 op.getDilations(), /*isMax=*/true));
@@ -379,8 +376,7 @@ struct AvgPoolLowering : OpConversionPattern<nn::AvgPoolOp> {
     int64_t spatial = kernel.size();
     SmallVector<int64_t> dilations(spatial, 1);
     Value padded = padForPooling(rewriter, loc, adaptor.getInput(), type,
-                                 kernel, strides, dilations, pads,
-                                 scalarConstant(rewriter, loc, elementType, 0));
+                                 kernel, strides, dilations, pads, 0.0);
     Value sum = pool(rewriter, loc, padded, type, kernel, strides, dilations,
                      /*isMax=*/false);
 

@@ -171,13 +171,8 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
     return sign(b, loc, x[0]);
   });
   addElementwise<SigmoidOp>(patterns, [](OpBuilder &b, Location loc, SigmoidOp,
-                                         ValueRange x) -> Value {
-    // 1 / (1 + exp(-x)): exp overflows to +inf for very negative x, giving
-    // the correct limit 0 rather than NaN.
-    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x[0]));
-    Value one = constantLike(b, loc, x[0], 1);
-    return arith::DivFOp::create(b, loc, one,
-                                 arith::AddFOp::create(b, loc, one, e));
+                                         ValueRange x) {
+    return createSigmoid(b, loc, x[0]);
   });
   addElementwise<TanhOp>(patterns, [](OpBuilder &b, Location loc, TanhOp,
                                       ValueRange x) -> Value {

@@ -20,17 +20,6 @@ using namespace systolic;
 using namespace systolic::nn_to_linalg;
 
 namespace {
-RankedTensorType withShape(RankedTensorType type, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(shape, type.getElementType());
-}
-
-/// lhs [M, K] x rhs [K, N] accumulated into `init` [M, N].
-Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs, Value init) {
-  return linalg::MatmulOp::create(b, loc, init.getType(), ValueRange{lhs, rhs},
-                                  init)
-      .getResult(0);
-}
-
 /// numpy.matmul on static shapes; the result is reshaped to `resultType`,
 /// which drops the unit dims that rank-1 operands were promoted with.
 Value lowerMatMul(OpBuilder &b, Location loc, Value lhs, Value rhs,
@@ -54,7 +43,7 @@ Value lowerMatMul(OpBuilder &b, Location loc, Value lhs, Value rhs,
     int64_t rows = lhsType.getNumElements() / k;
     Value flatLhs = reshape(b, loc, lhs, withShape(lhsType, {rows, k}));
     Value init = filledTensor(b, loc, withShape(resultType, {rows, n}), zero);
-    return reshape(b, loc, matmul(b, loc, flatLhs, rhs, init), resultType);
+    return reshape(b, loc, buildMatmul(b, loc, flatLhs, rhs, init), resultType);
   }
 
   SmallVector<int64_t> batch;
@@ -122,12 +111,12 @@ struct GemmLowering : OpConversionPattern<nn::GemmOp> {
             Value scale = scalarConstant(nested, nestedLoc, elementType, beta);
             return createMul(nested, nestedLoc, scale, x[0]);
           });
-      rewriter.replaceOp(op, matmul(rewriter, loc, a, b, init));
+      rewriter.replaceOp(op, buildMatmul(rewriter, loc, a, b, init));
       return success();
     }
     Value zero = scalarConstant(rewriter, loc, elementType, 0);
     Value product =
-        matmul(rewriter, loc, a, b, filledTensor(rewriter, loc, resultType, zero));
+        buildMatmul(rewriter, loc, a, b, filledTensor(rewriter, loc, resultType, zero));
     if (alpha == 1) {
       rewriter.replaceOp(op, product);
       return success();

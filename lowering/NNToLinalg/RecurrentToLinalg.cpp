@@ -85,12 +85,6 @@ Value insertState(OpBuilder &b, Location loc, Value value, Value dest,
                                        strides);
 }
 
-Value sigmoid(OpBuilder &b, Location loc, Value x) {
-  Value one = scalarConstant(b, loc, x.getType(), 1);
-  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
-}
-
 /// ONNX clips the pre-activation of every gate when `clip` is set.
 Value clipped(OpBuilder &b, Location loc, const RecurrentLayer &layer,
               Value x) {
@@ -100,13 +94,6 @@ Value clipped(OpBuilder &b, Location loc, const RecurrentLayer &layer,
   Value hi = scalarConstant(b, loc, x.getType(), *layer.clip);
   return arith::MinimumFOp::create(b, loc,
                                    arith::MaximumFOp::create(b, loc, x, lo), hi);
-}
-
-/// lhs [M, K] x rhs [K, N] accumulated into init [M, N].
-Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs, Value init) {
-  return linalg::MatmulOp::create(b, loc, init.getType(), ValueRange{lhs, rhs},
-                                  init)
-      .getResult(0);
 }
 
 /// `bias` ([N]) broadcast to [rows, N], or zeros.
@@ -124,7 +111,7 @@ Value projectInputs(OpBuilder &b, Location loc, const RecurrentLayer &layer,
   int64_t rows = layer.seq * layer.batch, cols = layer.gates * layer.hidden;
   Value flat = reshape(b, loc, x, layer.type({rows, layer.input}));
   Value projected =
-      matmul(b, loc, flat, wT, biasInit(b, loc, layer, bias, rows, cols));
+      buildMatmul(b, loc, flat, wT, biasInit(b, loc, layer, bias, rows, cols));
   return reshape(b, loc, projected, layer.type({layer.seq, layer.batch, cols}));
 }
 
@@ -288,7 +275,7 @@ struct LSTMLowering : OpConversionPattern<nn::LSTMOp> {
       in.c0 = stateOrZero(rewriter, loc, layer, adaptor.getInitialC(), d);
       auto step = [&](OpBuilder &b, Location l, Value xwT, Value h,
                       Value c) -> std::pair<Value, Value> {
-        Value gates = reshape(b, l, matmul(b, l, h, in.rT, xwT),
+        Value gates = reshape(b, l, buildMatmul(b, l, h, in.rT, xwT),
                               layer.type({layer.batch, 4, H}));
         SmallVector<std::pair<Value, int64_t>> inputs{{gates, 4}};
         if (in.peep)
@@ -306,8 +293,8 @@ struct LSTMLowering : OpConversionPattern<nn::LSTMOp> {
                 gf = arith::AddFOp::create(
                     nb, nl, gf, arith::MulFOp::create(nb, nl, s[6], cPrev));
               }
-              Value i = sigmoid(nb, nl, clipped(nb, nl, layer, gi));
-              Value f = sigmoid(nb, nl, clipped(nb, nl, layer, gf));
+              Value i = createSigmoid(nb, nl, clipped(nb, nl, layer, gi));
+              Value f = createSigmoid(nb, nl, clipped(nb, nl, layer, gf));
               Value g = math::TanhOp::create(nb, nl, clipped(nb, nl, layer, gc));
               Value keep = arith::MulFOp::create(nb, nl, f, cPrev);
               Value write = arith::MulFOp::create(nb, nl, i, g);
@@ -315,7 +302,7 @@ struct LSTMLowering : OpConversionPattern<nn::LSTMOp> {
               if (in.peep)
                 go = arith::AddFOp::create(
                     nb, nl, go, arith::MulFOp::create(nb, nl, s[5], cNext));
-              Value o = sigmoid(nb, nl, clipped(nb, nl, layer, go));
+              Value o = createSigmoid(nb, nl, clipped(nb, nl, layer, go));
               Value hNext = arith::MulFOp::create(
                   nb, nl, o, math::TanhOp::create(nb, nl, cNext));
               return SmallVector<Value>{hNext, cNext};
@@ -373,7 +360,7 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
         // Gate order z, r, h.
         auto update = [&](OpBuilder &nb, Location nl, Value xz, Value hz,
                           Value candidate, Value hPrev) {
-          Value z = sigmoid(nb, nl, clipped(nb, nl, layer,
+          Value z = createSigmoid(nb, nl, clipped(nb, nl, layer,
                                             arith::AddFOp::create(nb, nl, xz, hz)));
           Value one = scalarConstant(nb, nl, z.getType(), 1);
           Value keepNew = arith::MulFOp::create(
@@ -384,12 +371,12 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
         if (linearBeforeReset) {
           // n = tanh(xn + r * (h Rh^T + Rbh)): one matmul for all gates.
           Value hGates = reshape(
-              b, l, matmul(b, l, h, in.rT, biasSlice(b, l, 0, 3 * H)),
+              b, l, buildMatmul(b, l, h, in.rT, biasSlice(b, l, 0, 3 * H)),
               layer.type({B, 3, H}));
           Value next = buildGateGeneric(
               b, l, {{xGates, 3}, {hGates, 3}}, h,
               [&](OpBuilder &nb, Location nl, ValueRange s) {
-                Value r = sigmoid(nb, nl, clipped(nb, nl, layer,
+                Value r = createSigmoid(nb, nl, clipped(nb, nl, layer,
                                                   arith::AddFOp::create(
                                                       nb, nl, s[1], s[4])));
                 Value gated = arith::MulFOp::create(nb, nl, r, s[5]);
@@ -406,20 +393,20 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
         Value rTzr = sliceRange(b, l, in.rT, 1, 0, 2 * H);
         Value rTh = sliceRange(b, l, in.rT, 1, 2 * H, H);
         Value hZR = reshape(
-            b, l, matmul(b, l, h, rTzr, biasSlice(b, l, 0, 2 * H)),
+            b, l, buildMatmul(b, l, h, rTzr, biasSlice(b, l, 0, 2 * H)),
             layer.type({B, 2, H}));
         Value resetH = buildGateGeneric(
             b, l, {{xGates, 3}, {hZR, 2}, {h, 0}},
             emptyTensor(b, l, layer.type({B, H})),
             [&](OpBuilder &nb, Location nl, ValueRange s) {
-              Value r = sigmoid(
+              Value r = createSigmoid(
                   nb, nl,
                   clipped(nb, nl, layer,
                           arith::AddFOp::create(nb, nl, s[1], s[4])));
               return SmallVector<Value>{
                   arith::MulFOp::create(nb, nl, r, s[5]).getResult()};
             })[0];
-        Value hN = matmul(b, l, resetH, rTh, biasSlice(b, l, 2 * H, H));
+        Value hN = buildMatmul(b, l, resetH, rTh, biasSlice(b, l, 2 * H, H));
         Value next = buildGateGeneric(
             b, l, {{xGates, 3}, {hZR, 2}, {hN, 0}}, h,
             [&](OpBuilder &nb, Location nl, ValueRange s) {

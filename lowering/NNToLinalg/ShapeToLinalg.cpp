@@ -302,9 +302,8 @@ struct PadLowering : OpConversionPattern<nn::PadOp> {
           rewriter, loc,
           RankedTensorType::get(sizes, inputType.getElementType()), input,
           ValueRange{}, ValueRange{}, ValueRange{}, offsets, sizes, strides);
-    Value fill = scalarConstant(rewriter, loc, inputType.getElementType(),
-                                op.getValue().convertToDouble());
-    rewriter.replaceOp(op, padTensor(rewriter, loc, input, low, high, fill));
+    rewriter.replaceOp(op, padTensor(rewriter, loc, input, low, high,
+                                     op.getValue().convertToDouble()));
     return success();
   }
 };

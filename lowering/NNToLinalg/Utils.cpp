@@ -102,6 +102,24 @@ Value buildReduction(OpBuilder &b, Location loc, ValueRange inputs,
   return generic.getResult(0);
 }
 
+RankedTensorType withShape(RankedTensorType type, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                  Value init) {
+  return linalg::MatmulOp::create(b, loc, init.getType(), ValueRange{lhs, rhs},
+                                  init)
+      .getResult(0);
+}
+
+Value createSigmoid(OpBuilder &b, Location loc, Value x) {
+  Value one = scalarConstant(b, loc, x.getType(), 1);
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, e));
+}
+
 Value reshape(OpBuilder &b, Location loc, Value value, RankedTensorType type) {
   auto source = cast<RankedTensorType>(value.getType());
   if (source == type)
@@ -276,7 +294,7 @@ Value transposeAndReverse(OpBuilder &b, Location loc, Value value,
 }
 
 Value padTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
-                ArrayRef<int64_t> high, Value padValue) {
+                ArrayRef<int64_t> high, double padValue) {
   if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
       llvm::all_of(high, [](int64_t p) { return p == 0; }))
     return value;
@@ -285,10 +303,11 @@ Value padTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
   for (auto [i, size] : llvm::enumerate(shape))
     size += low[i] + high[i];
   MLIRContext *ctx = b.getContext();
+  Value fill = scalarConstant(b, loc, type.getElementType(), padValue);
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, type.getElementType()), value,
       getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
-      padValue);
+      fill);
 }
 
 Value buildSoftmax(OpBuilder &b, Location loc, Value x, int64_t axis,
@@ -375,7 +394,11 @@ Value createMin(OpBuilder &b, Location loc, Value x, Value y) {
 Value createAbs(OpBuilder &b, Location loc, Value x) {
   if (isFloat(x))
     return math::AbsFOp::create(b, loc, x);
-  return math::AbsIOp::create(b, loc, x);
+  // max(x, -x) in plain arith lowers everywhere (math.absi has no lowering in
+  // some upstream LLVM conversions).
+  Value zero = scalarConstant(b, loc, x.getType(), 0);
+  Value negated = arith::SubIOp::create(b, loc, zero, x);
+  return arith::MaxSIOp::create(b, loc, x, negated);
 }
 
 Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {

@@ -56,6 +56,20 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            llvm::ArrayRef<int64_t> axes, mlir::Value init,
                            ScalarFn body);
 
+/// `type` with another shape (same element type).
+mlir::RankedTensorType withShape(mlir::RankedTensorType type,
+                                 llvm::ArrayRef<int64_t> shape);
+
+/// `linalg.matmul` of lhs [M, K] and rhs [K, N] accumulating into `init`
+/// [M, N].
+mlir::Value buildMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                        mlir::Value rhs, mlir::Value init);
+
+/// The logistic sigmoid 1 / (1 + exp(-x)) of a float scalar: exp overflows
+/// to +inf for very negative x, giving the correct limit 0 rather than NaN.
+mlir::Value createSigmoid(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value x);
+
 /// Reshapes a static tensor to `type` (same element count) with
 /// `tensor.expand_shape`/`tensor.collapse_shape`; returns `value` unchanged
 /// when the types already match.
@@ -81,11 +95,12 @@ mlir::Value transposeAndReverse(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value value, llvm::ArrayRef<int64_t> perm,
                                 llvm::ArrayRef<int64_t> reversed);
 
-/// `tensor.pad` of `value` by `low`/`high` elements per dim with the scalar
-/// `padValue`; returns `value` when nothing is padded.
+/// `tensor.pad` of `value` by `low`/`high` elements per dim with `padValue`
+/// (converted to the element type; -inf works for floats); returns `value`
+/// when nothing is padded.
 mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
                       llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
-                      mlir::Value padValue);
+                      double padValue);
 
 /// Numerically stable softmax (or log_softmax) of `x` along `axis`: with
 /// m = max(x) and s = sum(exp(x - m)), softmax = exp(x - m) / s and

@@ -43,7 +43,9 @@ func.func @outer(%a: tensor<4x1xf32>, %b: tensor<1x5xf32>) -> tensor<4x5xf32> {
 // CHECK: arith.divsi
 // CHECK: arith.maxsi
 // CHECK: arith.minsi
-// CHECK: math.absi
+// CHECK: ^bb0(%[[X:.*]]: i64, %{{.*}}: i64):
+// CHECK: %[[N:.*]] = arith.subi %{{.*}}, %[[X]]
+// CHECK: arith.maxsi %[[X]], %[[N]]
 // CHECK: arith.subi
 func.func @integers(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
   %0 = nn.add %a, %b : tensor<4xi64>, tensor<4xi64> -> tensor<4xi64>

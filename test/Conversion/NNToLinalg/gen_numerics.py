@@ -18,7 +18,7 @@ def rand(*shape, scale=1.0):
     return (rng.standard_normal(shape) * scale).astype(np.float32)
 
 
-def onnx_eval(op, inputs, attrs, n_out=1, input_names=None):
+def onnx_eval(op, inputs, attrs, n_out=1, input_names=None, out_type=TensorProto.FLOAT):
     names = input_names or [f"i{k}" for k in range(len(inputs))]
     outs = [f"o{k}" for k in range(n_out)]
     node = helper.make_node(op, [n if v is not None else "" for n, v in zip(names, inputs)], outs, **attrs)
@@ -26,20 +26,20 @@ def onnx_eval(op, inputs, attrs, n_out=1, input_names=None):
     graph = helper.make_graph(
         [node], "g",
         [helper.make_tensor_value_info(n, helper.np_dtype_to_tensor_dtype(v.dtype), v.shape) for n, v in feeds.items()],
-        [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outs])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8)
+        [helper.make_tensor_value_info(o, out_type, None) for o in outs])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], ir_version=9)
     session = onnxruntime.InferenceSession(model.SerializeToString(),
                                            providers=["CPUExecutionProvider"])
     return session.run(None, feeds)
 
 
 def mlir_type(a):
-    dt = {np.float32: "f32", np.int64: "i64", np.int32: "i32"}[a.dtype.type]
+    dt = {("f", 4): "f32", ("i", 8): "i64", ("i", 4): "i32"}[(a.dtype.kind, a.dtype.itemsize)]
     return "tensor<" + "".join(f"{d}x" for d in a.shape) + dt + ">"
 
 
 def literal(a):
-    if a.dtype == np.float32:
+    if a.dtype.kind == "f":
         body = np.array2string(a, separator=", ", threshold=1 << 30, max_line_width=1 << 30,
                                formatter={"float_kind": lambda v: repr(float(v))})
     else:
@@ -136,6 +136,60 @@ a, bm, c = rand(3, 2), rand(4, 3), rand(4)
 case("gemm", "nn.gemm %a0, %a1, %a2 {trans_a = true, trans_b = true, alpha = 0.5 : f32, beta = 2.0 : f32}",
      [a, bm, c], [y])
 
+# Activations and unary math, on values spanning both signs.
+x = rand(3, 5, scale=2.0)
+for op, nn_text, attrs in [
+        ("Gelu", "nn.gelu %a0", {}),
+        ("Gelu", "nn.gelu %a0 {approximate = #nn.gelu_approximation<tanh>}", dict(approximate="tanh")),
+        ("Softplus", "nn.softplus %a0", {}),
+        ("HardSigmoid", "nn.hard_sigmoid %a0 {alpha = 0.3 : f32, beta = 0.4 : f32}", dict(alpha=0.3, beta=0.4)),
+        ("Selu", "nn.selu %a0", {}),
+        ("Elu", "nn.elu %a0 {alpha = 0.7 : f32}", dict(alpha=0.7)),
+        ("LeakyRelu", "nn.leaky_relu %a0 {alpha = 0.1 : f32}", dict(alpha=0.1)),
+        ("Sigmoid", "nn.sigmoid %a0", {}),
+        ("Tanh", "nn.tanh %a0", {}),
+        ("Erf", "nn.erf %a0", {}),
+        ("Sign", "nn.sign %a0", {}),
+        ("Clip", "nn.clip %a0 {min = -1.0 : f32, max = 0.5 : f32}", None)]:
+    if op == "Clip":
+        y = np.clip(x, -1.0, 0.5)
+    else:
+        (y,) = onnx_eval(op, [x], attrs)
+    case(f"{op.lower()}_{len(cases)}", nn_text, [x], [y])
+
+# Broadcasting binaries and reductions.
+a, b = rand(2, 1, 4), np.abs(rand(3, 1)) + 0.5
+(y,) = onnx_eval("Pow", [b.reshape(1, 3, 1), a], {})
+case("pow", "nn.pow %a0, %a1", [b.reshape(1, 3, 1), a], [y])
+slope = rand(1, 4)
+(y,) = onnx_eval("PRelu", [a, slope], {})
+case("prelu", "nn.prelu %a0, %a1", [a, slope], [y])
+x = rand(2, 3, 4)
+for op in ["ReduceL2", "ReduceL1", "ReduceSumSquare", "ReduceProd", "ReduceMean"]:
+    (y,) = onnx_eval(op, [x, np.array([0, 2], np.int64)], dict(keepdims=0))
+    case(f"{op.lower()}", f"nn.{ {'ReduceL2': 'reduce_l2', 'ReduceL1': 'reduce_l1', 'ReduceSumSquare': 'reduce_sum_square', 'ReduceProd': 'reduce_prod', 'ReduceMean': 'reduce_mean'}[op]} %a0 {{axes = array<i64: 0, 2>, keepdims = false}}", [x], [y])
+xi = np.array([[1, 3, 3, 0], [2, 2, 1, 2]], np.float32)
+(y,) = onnx_eval("ArgMax", [xi], dict(axis=1, select_last_index=1), out_type=TensorProto.INT64)
+case("argmax_last", "nn.argmax %a0 {axis = 1 : i64, select_last_index = true}", [xi], [y])
+
+# Normalization, distances and pointwise losses.
+x, sc, bi, mu, var = rand(2, 3, 2, 2), rand(3), rand(3), rand(3), np.abs(rand(3)) + 0.1
+(y,) = onnx_eval("BatchNormalization", [x, sc, bi, mu, var], dict(epsilon=1e-3))
+case("batch_norm", "nn.batch_norm %a0, %a1, %a2, %a3, %a4 {epsilon = 1.0e-3 : f32}", [x, sc, bi, mu, var], [y])
+p_, t_ = rand(4, 3), rand(4, 3)
+d = p_ - t_
+huber = np.where(np.abs(d) < 0.8, 0.5 * d * d, 0.8 * (np.abs(d) - 0.4)).mean()
+case("huber", "nn.huber_loss %a0, %a1 {delta = 0.8 : f32}", [p_, t_], [np.float32(huber)])
+case("mse", "nn.mse_loss %a0, %a1 {reduction = #nn.reduction<sum>}", [p_, t_], [np.float32((d * d).sum())])
+u, v = rand(2, 3, 4), rand(1, 5, 4)
+case("manhattan", "nn.manhattan_distance %a0, %a1", [u, v],
+     [np.abs(u[:, :, None, :] - v[:, None, :, :]).sum(-1)])
+m1, m2 = rand(2, 1, 3, 4), rand(3, 4, 2)
+case("matmul_broadcast", "nn.matmul %a0, %a1", [m1, m2], [np.matmul(m1, m2)])
+(y,) = onnx_eval("Pad", [m2, np.array([0, 1, 0, 1, 2, 1], np.int64)], dict(mode="edge"))
+case("pad_edge", "nn.pad %a0 {pads = array<i64: 0, 1, 0, 1, 2, 1>, mode = #nn.pad_mode<edge>}", [m2], [y])
+
+
 def main():
     print("// Generated by gen_numerics.py (expected values from ONNX Runtime); do not edit.")
     print("// RUN: systolic-opt %s -convert-nn-to-linalg -one-shot-bufferize=bufferize-function-boundaries \\")
@@ -155,23 +209,31 @@ def main():
         for k, v in enumerate(inputs):
             print(f"  %a{k} = arith.constant {literal(v)}")
         in_types = ", ".join(mlir_type(v) for v in inputs)
-        out_types = ", ".join(mlir_type(np.asarray(e, np.float32)) for e in expected)
+        out_types = ", ".join(mlir_type(np.asarray(e)) for e in expected)
         n = len(expected)
         res = "%r" if n == 1 else f"%r:{n}"
         mnemonic = text.split()[0]
-        if mnemonic in ("nn.softmax", "nn.log_softmax"):
+        unary = ("nn.softmax", "nn.log_softmax", "nn.gelu", "nn.softplus", "nn.hard_sigmoid", "nn.selu",
+                 "nn.elu", "nn.leaky_relu", "nn.sigmoid", "nn.tanh", "nn.erf", "nn.sign", "nn.clip")
+        if mnemonic in unary:
             signature = in_types
-        elif mnemonic in ("nn.max_pool", "nn.avg_pool", "nn.slice", "nn.pad"):
-            signature = f"{in_types} -> {out_types}"
-        elif mnemonic == "nn.gather":
+        elif mnemonic in ("nn.mse_loss", "nn.huber_loss"):
+            signature = f"{mlir_type(inputs[0])} -> {out_types}"
+        elif mnemonic in ("nn.max_pool", "nn.avg_pool", "nn.slice", "nn.pad", "nn.gather", "nn.pow",
+                          "nn.prelu", "nn.manhattan_distance", "nn.matmul", "nn.argmax") \
+                or mnemonic.startswith("nn.reduce_"):
             signature = f"{in_types} -> {out_types}"
         else:
             signature = f"({in_types}) -> ({out_types})"
         print(f"  {res} = {text} : {signature}")
         for k, e in enumerate(expected):
+            got = "%r" if n == 1 else f"%r#{k}"
+            if np.asarray(e).dtype != np.float32:  # integer results compare as f32
+                print(f"  %gotf{k} = nn.cast {got} : {mlir_type(np.asarray(e))} -> "
+                      f"{mlir_type(np.asarray(e, np.float32))}")
+                got = f"%gotf{k}"
             e = np.asarray(e, np.float32)
             t = mlir_type(e)
-            got = "%r" if n == 1 else f"%r#{k}"
             tol = (1e-5 + 1e-5 * np.abs(e)).astype(np.float32)
             bool_t = t.replace("f32>", "i1>")
             print(f"  %want{k} = arith.constant {literal(e)}")
