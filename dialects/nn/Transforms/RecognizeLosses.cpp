@@ -6,6 +6,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <array>
 #include <cmath>
 
 namespace systolic::nn {
@@ -96,62 +97,99 @@ struct SquaredDifferenceToMSE : OpRewritePattern<ReduceOp> {
   }
 };
 
-/// Coefficients c0 + c1 z + c2 z^2 of a polynomial in one value z.
-using Polynomial = SmallVector<double, 3>;
+/// A polynomial of total degree <= 2 in z = |d| and the signed difference d:
+/// coefficients of 1, z, d, z^2, z*d, d^2. Exporters write the quadratic
+/// branch of Huber with either (`d * d` or `z * z`); both are z^2.
+struct Polynomial {
+  enum Term { One, Z, D, ZZ, ZD, DD, NumTerms };
+  std::array<double, NumTerms> c{};
 
-/// `value` as a polynomial of degree <= 2 in `z` when it is built from z and
-/// splat constants by add/sub/mul/neg and division by constants.
-std::optional<Polynomial> polynomialIn(Value value, Value z, int depth = 8) {
-  if (value == z)
-    return Polynomial{0.0, 1.0, 0.0};
-  if (std::optional<double> constant = splatFloat(value))
-    return Polynomial{*constant, 0.0, 0.0};
-  Operation *op = value.getDefiningOp();
-  if (!op || depth == 0)
-    return std::nullopt;
-  auto operand = [&](unsigned i) {
-    return polynomialIn(op->getOperand(i), z, depth - 1);
-  };
-  if (auto neg = dyn_cast<NegOp>(op)) {
-    std::optional<Polynomial> a = operand(0);
-    if (!a)
-      return std::nullopt;
-    for (double &c : *a)
-      c = -c;
-    return a;
+  static Polynomial constant(double value) {
+    Polynomial p;
+    p.c[One] = value;
+    return p;
   }
-  if (!isa<AddOp, SubOp, MulOp, DivOp>(op))
+  static Polynomial variable(Term term) {
+    Polynomial p;
+    p.c[term] = 1.0;
+    return p;
+  }
+  bool isLinear() const { return c[ZZ] == 0.0 && c[ZD] == 0.0 && c[DD] == 0.0; }
+};
+
+std::optional<Polynomial> multiply(const Polynomial &a, const Polynomial &b) {
+  using T = Polynomial::Term;
+  // A product stays of degree <= 2 only if one side is constant or both are
+  // linear.
+  if (!(a.isLinear() && b.isLinear()) &&
+      !(a.c[T::Z] == 0.0 && a.c[T::D] == 0.0 && a.isLinear()) &&
+      !(b.c[T::Z] == 0.0 && b.c[T::D] == 0.0 && b.isLinear()))
     return std::nullopt;
-  std::optional<Polynomial> a = operand(0), b = operand(1);
-  if (!a || !b)
+  Polynomial p;
+  for (int i = 0; i < T::NumTerms; ++i)
+    p.c[i] = a.c[T::One] * b.c[i] + (i == T::One ? 0.0 : b.c[T::One] * a.c[i]);
+  p.c[T::ZZ] += a.c[T::Z] * b.c[T::Z];
+  p.c[T::DD] += a.c[T::D] * b.c[T::D];
+  p.c[T::ZD] += a.c[T::Z] * b.c[T::D] + a.c[T::D] * b.c[T::Z];
+  return p;
+}
+
+/// `value` as a polynomial in z and d when it is built from them and splat
+/// constants by add/sub/mul/neg and division by constants.
+std::optional<Polynomial> polynomialIn(Value value, Value z, Value d,
+                                       int depth = 8) {
+  if (value == z)
+    return Polynomial::variable(Polynomial::Z);
+  if (value == d)
+    return Polynomial::variable(Polynomial::D);
+  if (std::optional<double> constant = splatFloat(value))
+    return Polynomial::constant(*constant);
+  Operation *op = value.getDefiningOp();
+  if (!op || depth == 0 || !isa<AddOp, SubOp, MulOp, DivOp, NegOp>(op))
     return std::nullopt;
-  Polynomial result(3, 0.0);
+  SmallVector<Polynomial, 2> operands;
+  for (Value operand : op->getOperands()) {
+    std::optional<Polynomial> p = polynomialIn(operand, z, d, depth - 1);
+    if (!p)
+      return std::nullopt;
+    operands.push_back(*p);
+  }
+  Polynomial result;
+  if (isa<NegOp>(op)) {
+    for (int i = 0; i < Polynomial::NumTerms; ++i)
+      result.c[i] = -operands[0].c[i];
+    return result;
+  }
   if (isa<AddOp, SubOp>(op)) {
     double sign = isa<AddOp>(op) ? 1.0 : -1.0;
-    for (int i = 0; i < 3; ++i)
-      result[i] = (*a)[i] + sign * (*b)[i];
+    for (int i = 0; i < Polynomial::NumTerms; ++i)
+      result.c[i] = operands[0].c[i] + sign * operands[1].c[i];
     return result;
   }
-  if (isa<DivOp>(op)) {
-    if ((*b)[1] != 0.0 || (*b)[2] != 0.0 || (*b)[0] == 0.0)
+  if (isa<MulOp>(op))
+    return multiply(operands[0], operands[1]);
+  const Polynomial &divisor = operands[1];
+  for (int i = 1; i < Polynomial::NumTerms; ++i)
+    if (divisor.c[i] != 0.0)
       return std::nullopt;
-    for (int i = 0; i < 3; ++i)
-      result[i] = (*a)[i] / (*b)[0];
-    return result;
-  }
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) {
-      double term = (*a)[i] * (*b)[j];
-      if (term == 0.0)
-        continue;
-      if (i + j > 2)
-        return std::nullopt;
-      result[i + j] += term;
-    }
+  if (divisor.c[Polynomial::One] == 0.0)
+    return std::nullopt;
+  for (int i = 0; i < Polynomial::NumTerms; ++i)
+    result.c[i] = operands[0].c[i] / divisor.c[Polynomial::One];
   return result;
 }
 
-bool approximatelyEqual(const Polynomial &a, const Polynomial &b) {
+/// a0 + a1 z + a2 z^2 of `p` using d^2 = z^2; nullopt if p depends on the
+/// sign of d.
+std::optional<std::array<double, 3>> inAbsoluteValue(const Polynomial &p) {
+  if (p.c[Polynomial::D] != 0.0 || p.c[Polynomial::ZD] != 0.0)
+    return std::nullopt;
+  return std::array<double, 3>{p.c[Polynomial::One], p.c[Polynomial::Z],
+                               p.c[Polynomial::ZZ] + p.c[Polynomial::DD]};
+}
+
+bool approximatelyEqual(const std::array<double, 3> &a,
+                        const std::array<double, 3> &b) {
   for (int i = 0; i < 3; ++i)
     if (std::abs(a[i] - b[i]) > 1e-6 * std::max(1.0, std::abs(b[i])))
       return false;
@@ -188,13 +226,20 @@ struct SelectToHuber : OpRewritePattern<ReduceOp> {
                            compare.getPredicate() == ComparePredicate::le;
     if (compare.getPredicate() == ComparePredicate::eq)
       return rewriter.notifyMatchFailure(reduce, "equality is not a Huber split");
-    Value z = abs.getResult();
-    std::optional<Polynomial> quadratic = polynomialIn(
-        quadraticIfTrue ? select.getTrueValue() : select.getFalseValue(), z);
-    std::optional<Polynomial> linear = polynomialIn(
-        quadraticIfTrue ? select.getFalseValue() : select.getTrueValue(), z);
-    if (!quadratic || !linear || (*quadratic)[2] <= 0.0)
+    Value z = abs.getResult(), signedDiff = sub.getResult();
+    std::optional<Polynomial> quadraticTerms = polynomialIn(
+        quadraticIfTrue ? select.getTrueValue() : select.getFalseValue(), z,
+        signedDiff);
+    std::optional<Polynomial> linearTerms = polynomialIn(
+        quadraticIfTrue ? select.getFalseValue() : select.getTrueValue(), z,
+        signedDiff);
+    if (!quadraticTerms || !linearTerms)
       return rewriter.notifyMatchFailure(reduce, "branches are not polynomials");
+    std::optional<std::array<double, 3>> quadratic =
+        inAbsoluteValue(*quadraticTerms);
+    std::optional<std::array<double, 3>> linear = inAbsoluteValue(*linearTerms);
+    if (!quadratic || !linear || (*quadratic)[2] <= 0.0)
+      return rewriter.notifyMatchFailure(reduce, "branches depend on sign(d)");
     double d = *delta, k = 0.5 / (*quadratic)[2];
     if (!approximatelyEqual(*quadratic, {0.0, 0.0, 0.5 / k}) ||
         !approximatelyEqual(*linear, {-0.5 * d * d / k, d / k, 0.0}))

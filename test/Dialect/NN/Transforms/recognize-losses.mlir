@@ -182,3 +182,40 @@ func.func @not_cross_entropy(%s: tensor<8x5x2xf32>, %l: tensor<8x2xi64>) -> tens
   %loss = nn.nll_loss %lp, %l : (tensor<8x5x2xf32>, tensor<8x2xi64>) -> tensor<f32>
   return %loss : tensor<f32>
 }
+
+// The quadratic branch may square the signed difference: d * d = |d|^2
+// (examples/make_models.py writes it this way).
+// CHECK-LABEL: func @huber_signed_square
+func.func @huber_signed_square(%p: tensor<32x4xf32>, %t: tensor<32x4xf32>) -> tensor<f32> {
+  // CHECK: nn.huber_loss %{{.*}}, %{{.*}} : tensor<32x4xf32> -> tensor<f32>
+  // CHECK-NOT: nn.select
+  %delta = arith.constant dense<1.0> : tensor<f32>
+  %half = arith.constant dense<0.5> : tensor<f32>
+  %d = nn.sub %p, %t : tensor<32x4xf32>, tensor<32x4xf32> -> tensor<32x4xf32>
+  %z = nn.abs %d : tensor<32x4xf32>
+  %small = nn.compare %z, %delta {predicate = #nn.predicate<lt>} : tensor<32x4xf32>, tensor<f32> -> tensor<32x4xi1>
+  %dd = nn.mul %d, %d : tensor<32x4xf32>, tensor<32x4xf32> -> tensor<32x4xf32>
+  %q = nn.mul %half, %dd : tensor<f32>, tensor<32x4xf32> -> tensor<32x4xf32>
+  %zm = nn.sub %z, %half : tensor<32x4xf32>, tensor<f32> -> tensor<32x4xf32>
+  %lin = nn.mul %delta, %zm : tensor<f32>, tensor<32x4xf32> -> tensor<32x4xf32>
+  %w = nn.select %small, %q, %lin : (tensor<32x4xi1>, tensor<32x4xf32>, tensor<32x4xf32>) -> tensor<32x4xf32>
+  %l = nn.reduce_mean %w {axes = array<i64>, keepdims = false} : tensor<32x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// A branch linear in the signed difference depends on its sign: not Huber.
+// CHECK-LABEL: func @not_huber_signed_linear
+func.func @not_huber_signed_linear(%p: tensor<8xf32>, %t: tensor<8xf32>) -> tensor<f32> {
+  // CHECK-NOT: nn.huber_loss
+  %delta = arith.constant dense<1.0> : tensor<f32>
+  %half = arith.constant dense<0.5> : tensor<f32>
+  %d = nn.sub %p, %t : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+  %z = nn.abs %d : tensor<8xf32>
+  %small = nn.compare %z, %delta {predicate = #nn.predicate<lt>} : tensor<8xf32>, tensor<f32> -> tensor<8xi1>
+  %dd = nn.mul %d, %d : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+  %q = nn.mul %half, %dd : tensor<f32>, tensor<8xf32> -> tensor<8xf32>
+  %lin = nn.sub %d, %half : tensor<8xf32>, tensor<f32> -> tensor<8xf32>
+  %w = nn.select %small, %q, %lin : (tensor<8xi1>, tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %l = nn.reduce_mean %w {axes = array<i64>, keepdims = false} : tensor<8xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
