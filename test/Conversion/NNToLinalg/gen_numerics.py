@@ -93,6 +93,12 @@ x, w, b = rand(1, 4, 3, 3), rand(4, 1, 3, 3), rand(2)
 case("conv_transpose", "nn.conv_transpose %a0, %a1, %a2 {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, "
      "pads = array<i64: 1, 0, 1, 1>, output_padding = array<i64: 1, 0>, group = 2 : i64}", [x, w, b], [y])
 
+# Pads beyond the kernel extent: the stride-1 convolution is cropped.
+x, w = rand(1, 2, 4), rand(2, 3, 2)
+(y,) = onnx_eval("ConvTranspose", [x, w], dict(strides=[3], pads=[3, 2], dilations=[2]))
+case("conv_transpose_crop", "nn.conv_transpose %a0, %a1 {strides = array<i64: 3>, dilations = array<i64: 2>, "
+     "pads = array<i64: 3, 2>, output_padding = array<i64: 0>}", [x, w], [y])
+
 # Pooling with pads and ceil_mode.
 x = rand(1, 2, 6, 5)
 (y,) = onnx_eval("MaxPool", [x], dict(kernel_shape=[3, 2], strides=[2, 2], pads=[1, 0, 1, 0], ceil_mode=1))
