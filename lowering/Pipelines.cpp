@@ -2,6 +2,15 @@
 #include "lowering/Pipelines.h"
 
 #include "dialects/nn/Transforms/Passes.h"
+#include "lowering/cpu/Passes.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -17,7 +26,96 @@ void systolic::buildNNGraphPipeline(mlir::OpPassManager &pm) {
   pm.addPass(mlir::createCSEPass());
 }
 
+void systolic::buildCPUCodegenPipeline(mlir::OpPassManager &pm,
+                                       const cpu::CPUCodegenOptions &options) {
+  using namespace mlir;
+  // Tensors: register tiling and vectorization.
+  cpu::CPUTileAndVectorizeOptions tiling;
+  tiling.targetCpu = options.target.cpu;
+  tiling.targetFeatures = options.target.features;
+  tiling.threads = options.threads;
+  pm.addNestedPass<func::FuncOp>(cpu::createCPUTileAndVectorize(tiling));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers: results become out-parameters (the runtime allocates them),
+  // written in place; intermediate buffers are freed.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferize.unknownTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(cpu::createCPUEmitEntryPoints());
+
+  // Vectors: accumulators in registers, rank-1 vector ops; whatever was not
+  // vectorized becomes loops.
+  pm.addNestedPass<func::FuncOp>(cpu::createCPULowerVectors());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+  if (options.threads > 1) {
+    ConvertSCFToOpenMPPassOptions openMP;
+    openMP.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(openMP));
+    // Folds the memref.alloca_scope the conversion wraps bodies in, which
+    // would not verify once the loops become branches.
+    pm.addPass(createCanonicalizerPass());
+  }
+  // Fully unrolled: a partially unrolled transfer keeps a memref.alloca
+  // inside the loop body, and nothing restores the stack after scf-to-cf.
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll().setTargetRank(1)));
+
+  // To the LLVM dialect.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+namespace {
+struct CPUCodegenPipelineOptions
+    : mlir::PassPipelineOptions<CPUCodegenPipelineOptions> {
+  Option<unsigned> threads{*this, "threads",
+                           llvm::cl::desc("Threads per op (OpenMP)"),
+                           llvm::cl::init(1)};
+  Option<std::string> cpu{*this, "cpu",
+                          llvm::cl::desc("Target CPU (default: the host)")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("Target features added to the CPU's, e.g. -avx512f")};
+};
+} // namespace
+
 void systolic::registerPipelines() {
+  mlir::PassPipelineRegistration<CPUCodegenPipelineOptions>(
+      "systolic-cpu-codegen",
+      "linalg on tensors -> LLVM dialect with CPU ABI entry points",
+      [](mlir::OpPassManager &pm, const CPUCodegenPipelineOptions &opts) {
+        cpu::CPUCodegenOptions options;
+        options.threads = opts.threads;
+        options.target.cpu = opts.cpu;
+        options.target.features = opts.features;
+        buildCPUCodegenPipeline(pm, options);
+      });
   mlir::PassPipelineRegistration<>(
       "nn-graph-pipeline", "Graph-level clean-up on the nn dialect",
       buildNNGraphPipeline);

@@ -2,12 +2,22 @@
 #ifndef SYSTOLIC_LOWERING_PIPELINES_H
 #define SYSTOLIC_LOWERING_PIPELINES_H
 
+#include "lowering/cpu/CPUTarget.h"
 #include "mlir/Pass/PassManager.h"
 
 namespace systolic {
 /// Graph-level clean-up and recognition on the `nn` dialect, run right after
 /// import and before any target lowering.
 void buildNNGraphPipeline(mlir::OpPassManager &pm);
+
+/// CPU code generation: a module of functions on tensors (linalg, tensor,
+/// arith, math; static shapes) to the LLVM dialect, each public function
+/// `f` wrapped as the CPU executable ABI entry point `void f(void **)`.
+/// Register tiling + vectorization, one-shot bufferization with results as
+/// out-parameters, accumulators hoisted into registers, OpenMP when
+/// `options.threads` > 1, then conversion to LLVM.
+void buildCPUCodegenPipeline(mlir::OpPassManager &pm,
+                             const cpu::CPUCodegenOptions &options);
 
 /// Registers the pipelines above as textual pass pipelines in systolic-opt.
 void registerPipelines();

@@ -12,7 +12,7 @@ debian_packages=(
   verilator yosys
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo
   libflatbuffers-dev flatbuffers-compiler
-  libopenblas-dev
+  libopenblas-dev libomp-dev
   python3-venv
 )
 

@@ -3,6 +3,7 @@
 #include "dialects/nn/Transforms/Passes.h"
 #include "lowering/NNToLinalg/Passes.h"
 #include "lowering/Pipelines.h"
+#include "lowering/cpu/Passes.h"
 #include "lowering/dispatch/Passes.h"
 #include "tools/common/ToolSupport.h"
 
@@ -19,6 +20,7 @@ int main(int argc, char **argv) {
   systolic::nn::registerNNTransformsPasses();
   systolic::registerNNToLinalgPasses();
   systolic::registerPipelines();
+  systolic::cpu::registerCPUCodegenPasses();
   systolic::registerDispatchPasses();
 
   mlir::DialectRegistry registry;

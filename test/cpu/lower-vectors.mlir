@@ -1,0 +1,61 @@
+// RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-lower-vectors))" | FileCheck %s
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#acc = affine_map<(m, n, k) -> (m, n)>
+
+// A bufferized register tile: the accumulator is read and written through a
+// per-iteration subview inside the k loop. The subview folds into the
+// transfers, the read/write pair is hoisted out of the k loop (the tile
+// stays in registers, carried by the loop) and the contraction becomes one
+// broadcast + FMA per accumulator row.
+// CHECK-LABEL: func.func @register_tile
+// CHECK-SAME: (%[[A:[a-z0-9]+]]: memref<8x16xf32>, %[[B:[a-z0-9]+]]: memref<16x16xf32>, %[[C:[a-z0-9]+]]: memref<8x16xf32>)
+// CHECK: scf.for %[[I:[a-z0-9]+]] =
+// CHECK:   %[[INIT:.*]] = vector.transfer_read %[[C]][%[[I]], %{{.*}}]{{.*}} : memref<8x16xf32>, vector<4x16xf32>
+// CHECK:   %[[SUM:.*]] = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (vector<4x16xf32>)
+// CHECK-NOT: memref.subview
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.contract
+// CHECK:     scf.yield %{{.*}} : vector<4x16xf32>
+// CHECK:   vector.transfer_write %[[SUM]], %[[C]][%[[I]], %{{.*}}]{{.*}} : vector<4x16xf32>, memref<8x16xf32>
+func.func @register_tile(%a: memref<8x16xf32>, %b: memref<16x16xf32>,
+                         %c: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c8 step %c4 {
+    scf.for %k = %c0 to %c16 step %c1 {
+      %tile = memref.subview %c[%i, 0] [4, 16] [1, 1]
+          : memref<8x16xf32> to memref<4x16xf32, strided<[16, 1], offset: ?>>
+      %va = vector.transfer_read %a[%i, %k], %pad {in_bounds = [true, true]}
+          : memref<8x16xf32>, vector<4x1xf32>
+      %vb = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]}
+          : memref<16x16xf32>, vector<1x16xf32>
+      %vc = vector.transfer_read %tile[%c0, %c0], %pad {in_bounds = [true, true]}
+          : memref<4x16xf32, strided<[16, 1], offset: ?>>, vector<4x16xf32>
+      %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc],
+                            iterator_types = ["parallel", "parallel", "reduction"],
+                            kind = #vector.kind<add>} %va, %vb, %vc
+          : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+      vector.transfer_write %r, %tile[%c0, %c0] {in_bounds = [true, true]}
+          : vector<4x16xf32>, memref<4x16xf32, strided<[16, 1], offset: ?>>
+    }
+  }
+  return
+}
+
+// A strided copy (from bufferizing a slice insertion) becomes linalg.copy,
+// not memref.copy (whose lowering calls into the MLIR runner library).
+// CHECK-LABEL: func.func @strided_copy
+// CHECK: linalg.copy
+// CHECK-NOT: memref.copy
+func.func @strided_copy(%src: memref<4x4xf32>, %dst: memref<8x8xf32>) {
+  %view = memref.subview %dst[2, 2] [4, 4] [1, 1]
+      : memref<8x8xf32> to memref<4x4xf32, strided<[8, 1], offset: 18>>
+  memref.copy %src, %view : memref<4x4xf32> to memref<4x4xf32, strided<[8, 1], offset: 18>>
+  return
+}

@@ -1,0 +1,77 @@
+// RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16}))" | FileCheck %s
+// RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16 threads=2}))" | FileCheck %s --check-prefix=THREADS
+
+// AVX2-sized target: 16 registers of 8 floats. The model picks 6 rows x 2
+// vectors (12 accumulators); loops n, m, k. 64 rows = 10 x 6 + 4: the last
+// 4 rows are split off into their own 4-row tile, so every tile is static.
+// The accumulator is a read-only argument: it is copied first (vectorized).
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME: %[[A:[a-z0-9]+]]: tensor<64x32xf32> {bufferization.writable = false}
+// CHECK-SAME: %[[B:[a-z0-9]+]]: tensor<32x48xf32> {bufferization.writable = false}
+// CHECK-DAG: %[[C6:.*]] = arith.constant 6 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK: vector.transfer_write {{.*}} : vector<1x32xf32>, tensor<64x32xf32>
+// CHECK: scf.for %[[J:[a-z0-9]+]] = %{{.*}} to %{{.*}} step %[[C16]]
+// CHECK:   scf.for %[[I:[a-z0-9]+]] = %{{.*}} to %{{.*}} step %[[C6]]
+// CHECK:     scf.for %[[K:[a-z0-9]+]] =
+// CHECK:       vector.transfer_read %[[A]][%[[I]], %[[K]]]{{.*}} : tensor<64x32xf32>, vector<6x1xf32>
+// CHECK:       vector.transfer_read %[[B]][%[[K]], %[[J]]]{{.*}} : tensor<32x48xf32>, vector<1x16xf32>
+// CHECK:       vector.transfer_read {{.*}} : tensor<60x48xf32>, vector<6x16xf32>
+// CHECK:       vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK:       vector.transfer_write {{.*}} : vector<6x16xf32>, tensor<60x48xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x48xf32>,
+                  %c: tensor<64x48xf32>) -> tensor<64x48xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<64x32xf32>, tensor<32x48xf32>)
+                     outs(%c : tensor<64x48xf32>) -> tensor<64x48xf32>
+  return %0 : tensor<64x48xf32>
+}
+
+// A small problem: 3 vectors per row fit, rows split 8 + 2.
+// CHECK-LABEL: func.func @matmul_remainder
+// CHECK: vector.contract {{.*}} into vector<4x24xf32>
+// CHECK: vector.contract {{.*}} into vector<2x24xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+func.func @matmul_remainder(%a: tensor<10x8xf32>, %b: tensor<8x24xf32>,
+                            %c: tensor<10x24xf32>) -> tensor<10x24xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<10x8xf32>, tensor<8x24xf32>)
+                     outs(%c : tensor<10x24xf32>) -> tensor<10x24xf32>
+  return %0 : tensor<10x24xf32>
+}
+
+// int8: i8 x i8 -> i32 keeps explicit sign extensions before the
+// contraction (the outer-product lowering would multiply in i8).
+// CHECK-LABEL: func.func @matmul_i8
+// CHECK: arith.extsi {{.*}} : vector<6x16x1xi8> to vector<6x16x1xi32>
+// CHECK: arith.extsi {{.*}} : vector<6x16x1xi8> to vector<6x16x1xi32>
+// CHECK: vector.contract {{.*}} : vector<6x16x1xi32>, vector<6x16x1xi32> into vector<6x16xi32>
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+func.func @matmul_i8(%a: tensor<16x16xi8>, %b: tensor<16x16xi8>,
+                     %c: tensor<16x16xi32>) -> tensor<16x16xi32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<16x16xi8>, tensor<16x16xi8>)
+                     outs(%c : tensor<16x16xi32>) -> tensor<16x16xi32>
+  return %0 : tensor<16x16xi32>
+}
+
+// Two threads: the n loop (64 = 2 x 32, a multiple of the 16-column tile)
+// is distributed over an scf.forall, the register tiling runs inside.
+// THREADS-LABEL: func.func @matmul_threads(
+// THREADS: scf.forall (%{{.*}}) = (0) to (64) step (32)
+// THREADS:   scf.for
+// THREADS:     scf.for
+// THREADS:       scf.for
+// THREADS:         vector.contract {{.*}} into vector<{{[0-9]+}}x16xf32>
+// THREADS:   scf.forall.in_parallel
+func.func @matmul_threads(%a: tensor<24x32xf32>, %b: tensor<32x64xf32>)
+    -> tensor<24x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<24x64xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<24x64xf32>) -> tensor<24x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<24x32xf32>, tensor<32x64xf32>)
+                     outs(%c : tensor<24x64xf32>) -> tensor<24x64xf32>
+  return %0 : tensor<24x64xf32>
+}
