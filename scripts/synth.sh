@@ -43,6 +43,14 @@ if ! yosys -q -l "$log" -p "
 fi
 end=$(date +%s)
 echo "== $top ${rows}x${cols} ($family, scratchpad $sp_rows rows, accumulator $acc_rows rows), $((end - start)) s"
-# The last 'stat' block of the log is the flattened design.
-awk '/Printing statistics/ {buf=""} {buf = buf $0 "\n"} END {printf "%s", buf}' "$log" |
-  grep -E "Number of cells|LUT|CARRY|DSP|RAMB|SB_|MULT|FD|DP16|TRELLIS|EBR|ALU" | sed 's/^ */  /'
+# The last 'stat' block of the log is the flattened design: print its cells
+# and totals of LUTs, flip-flops, hard multipliers and block RAMs.
+awk '/Printing statistics/ {n = 0} {line[n++] = $0} END {for (i = 0; i < n; i++) print line[i]}' "$log" |
+  awk '
+    /Number of cells/ {print "  cells        " $NF}
+    $1 ~ /^(LUT[1-6]|SB_LUT4|TRELLIS_SLICE|LUT4)$/ {lut += $2}
+    $1 ~ /^(FD|SB_DFF|TRELLIS_FF)/ {ff += $2}
+    $1 ~ /^(DSP48E1|SB_MAC16|MULT18X18D)$/ {dsp += $2}
+    $1 ~ /^(RAMB|SB_RAM|DP16KD|RAM32M|RAM64M)/ {ram += $2}
+    $1 ~ /^[A-Z][A-Z0-9_]+$/ {print "  " $1 " " $2}
+    END {printf "  total: LUTs %d, FFs %d, DSPs %d, RAM primitives %d\n", lut, ff, dsp, ram}'

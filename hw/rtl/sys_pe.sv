@@ -35,8 +35,9 @@ module sys_pe (
   logic [31:0] acc;
 
   wire [7:0] w_sel = weight[a_bank_in];
-  wire signed [15:0] prod_ws = $signed(a_in) * $signed(w_sel);
-  wire signed [15:0] prod_os = $signed(a_in) * $signed(b_in);
+  // One multiplier per PE: its second operand is the weight (WS) or b (OS).
+  wire [7:0] mul_b = os_mode ? b_in : w_sel;
+  wire signed [15:0] prod = $signed(a_in) * $signed(mul_b);
   assign w_out = weight[wbank];
 
   always_ff @(posedge clk) begin
@@ -46,13 +47,13 @@ module sys_pe (
     a_first_out <= a_first_in;
     if (os_mode) begin
       b_out <= b_in;
-      if (a_valid_in) acc <= (a_first_in ? 32'd0 : acc) + {{16{prod_os[15]}}, prod_os};
+      if (a_valid_in) acc <= (a_first_in ? 32'd0 : acc) + {{16{prod[15]}}, prod};
       psum_valid_out <= drain | psum_valid_in;
       psum_out <= drain ? acc : psum_in;
     end else begin
       if (wshift) weight[wbank] <= w_in;
       psum_valid_out <= a_valid_in;
-      psum_out <= psum_in + {{16{prod_ws[15]}}, prod_ws};
+      psum_out <= psum_in + {{16{prod[15]}}, prod};
     end
   end
 endmodule
