@@ -15,13 +15,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -479,7 +477,8 @@ private:
   LogicalResult checkSupported(int64_t opset);
   FailureOr<RankedTensorType> inputType(const ValueInfoProto &info);
   Value lookup(StringRef name, Location useLoc);
-  LogicalResult checkOutputType(const ValueInfoProto &info, Value value);
+  LogicalResult checkDeclaredType(const ValueInfoProto &info, Value value,
+                                  const Twine &what);
 
   MLIRContext *context;
   const ImportOptions &options;
@@ -490,6 +489,7 @@ private:
   TensorLoader tensors;
   llvm::StringMap<Value> values;
   llvm::StringMap<const TensorProto *> initializers;
+  llvm::StringMap<const ValueInfoProto *> valueInfo;
   /// Where initializers are materialized: the top of @main.
   Block *entry = nullptr;
   Operation *lastInitializer = nullptr;
@@ -642,16 +642,18 @@ Value Importer::lookup(StringRef name, Location useLoc) {
   return constant;
 }
 
-LogicalResult Importer::checkOutputType(const ValueInfoProto &info,
-                                        Value value) {
+/// The importer's types must agree with what the model declares for graph
+/// outputs and value_info entries (element type and every static dimension).
+LogicalResult Importer::checkDeclaredType(const ValueInfoProto &info,
+                                          Value value, const Twine &what) {
   auto type = cast<RankedTensorType>(value.getType());
   if (!info.hasType || !info.isTensor)
     return success();
   Type declared = getElementType(context, info.elemType);
   if (info.elemType != 0 && declared != type.getElementType())
     return emitError(fileLoc())
-           << "graph output " << quoted(info.name) << " is declared "
-           << dataTypeName(info.elemType) << " but imports as " << type;
+           << what << " is declared " << dataTypeName(info.elemType)
+           << " but imports as " << type;
   if (!info.hasShape)
     return success();
   bool matches = info.shape.size() == size_t(type.getRank());
@@ -660,8 +662,7 @@ LogicalResult Importer::checkOutputType(const ValueInfoProto &info,
       matches = false;
   if (!matches) {
     InFlightDiagnostic diag = emitError(fileLoc())
-                              << "graph output " << quoted(info.name)
-                              << " is declared with shape [";
+                              << what << " is declared with shape [";
     llvm::interleaveComma(info.shape, diag, [&](const Dimension &d) {
       if (d.value)
         diag << *d.value;
@@ -697,6 +698,8 @@ OwningOpRef<ModuleOp> Importer::run() {
 
   for (const TensorProto &init : graph.initializers)
     initializers[init.name] = &init;
+  for (const ValueInfoProto &info : graph.valueInfo)
+    valueInfo[info.name] = &info;
   for (StringRef name : options.inputShapes.keys())
     if (!llvm::any_of(graph.inputs, [&](const ValueInfoProto &info) {
           return info.name == name;
@@ -766,6 +769,13 @@ OwningOpRef<ModuleOp> Importer::run() {
                              << ") is not supported";
         return nullptr;
       }
+      auto declared = valueInfo.find(node.outputs[i]);
+      if (declared != valueInfo.end() &&
+          failed(checkDeclaredType(*declared->second, result,
+                                   "value " + quoted(node.outputs[i]) +
+                                       " (output " + Twine(i) + " of " +
+                                       onnxNode.describe() + ")")))
+        return nullptr;
       values[node.outputs[i]] = result;
     }
   }
@@ -774,7 +784,9 @@ OwningOpRef<ModuleOp> Importer::run() {
   llvm::SmallVector<Type> resultTypes;
   for (const ValueInfoProto &info : graph.outputs) {
     Value value = lookup(info.name, fileLoc());
-    if (!value || failed(checkOutputType(info, value)))
+    if (!value ||
+        failed(checkDeclaredType(info, value,
+                                 "graph output " + quoted(info.name))))
       return nullptr;
     results.push_back(value);
     resultTypes.push_back(value.getType());

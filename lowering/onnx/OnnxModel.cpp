@@ -146,7 +146,6 @@ Error parseTensorInto(ArrayRef<uint8_t> bytes, uint64_t base,
           return Error::success();
         }
         case 6:
-          ++tensor.stringCount;
           return getBytes(f, member(path, "string_data")).takeError();
         case 8:
           return assign(getString(f, member(path, "name")), tensor.name);
@@ -314,7 +313,7 @@ Error parseAttribute(const ProtoField &field, const std::string &path,
         }
         case 6:
         case 11:
-          attr.hasGraph = true;
+          // Subgraphs belong to control-flow ops, which are not imported.
           return getBytes(f, member(path, "g")).takeError();
         case 7: {
           SmallVector<uint64_t, 8> bits;
@@ -396,8 +395,6 @@ Error parseGraph(const ProtoField &field, const std::string &path,
       graph.nodes.emplace_back();
       return parseNode(f, indexed(path, "node", graph.nodes.size() - 1),
                        graph.nodes.back());
-    case 2:
-      return assign(getString(f, member(path, "name")), graph.name);
     case 5: {
       std::string tensorPath =
           indexed(path, "initializer", graph.initializers.size());
@@ -431,15 +428,6 @@ Error parseGraph(const ProtoField &field, const std::string &path,
 }
 } // namespace
 
-Expected<TensorProto> systolic::onnx::parseTensor(ArrayRef<uint8_t> bytes,
-                                                  uint64_t baseOffset,
-                                                  StringRef path) {
-  TensorProto tensor;
-  if (Error err = parseTensorInto(bytes, baseOffset, path.str(), tensor))
-    return std::move(err);
-  return std::move(tensor);
-}
-
 Expected<ModelProto> systolic::onnx::parseModel(ArrayRef<uint8_t> bytes) {
   ModelProto model;
   MessageParser parser(bytes, 0, "model");
@@ -447,12 +435,6 @@ Expected<ModelProto> systolic::onnx::parseModel(ArrayRef<uint8_t> bytes) {
         switch (f.number) {
         case 1:
           return assign(getInt(f, "model.ir_version"), model.irVersion);
-        case 2:
-          return assign(getString(f, "model.producer_name"),
-                        model.producerName);
-        case 3:
-          return assign(getString(f, "model.producer_version"),
-                        model.producerVersion);
         case 7:
           if (model.hasGraph)
             return ProtoReader::error("model.graph", f.offset,

@@ -59,7 +59,6 @@ struct TensorProto {
   bool hasRawData = false;
   uint32_t typedField = 0;
   std::vector<ProtoField> typedData;
-  size_t stringCount = 0;
   bool external = false;
   llvm::StringRef externalLocation;
   std::optional<uint64_t> externalOffset, externalLength;
@@ -114,8 +113,6 @@ struct AttributeProto {
   std::vector<float> floats;
   std::vector<int64_t> ints;
   std::vector<llvm::StringRef> strings;
-  /// Subgraphs (If/Loop bodies) are not imported; their presence is recorded.
-  bool hasGraph = false;
 };
 
 struct NodeProto {
@@ -127,7 +124,6 @@ struct NodeProto {
 };
 
 struct GraphProto {
-  llvm::StringRef name;
   std::vector<NodeProto> nodes;
   std::vector<TensorProto> initializers;
   std::vector<ValueInfoProto> inputs, outputs, valueInfo;
@@ -142,7 +138,6 @@ struct OperatorSetId {
 struct ModelProto {
   int64_t irVersion = 0;
   std::vector<OperatorSetId> opsetImports;
-  llvm::StringRef producerName, producerVersion;
   bool hasGraph = false;
   GraphProto graph;
   size_t functionCount = 0;
@@ -156,11 +151,6 @@ struct ModelProto {
 /// the field path, e.g. `model.graph.node[12].attribute[3]: truncated
 /// length-delimited field #4 ... at byte 4711`.
 llvm::Expected<ModelProto> parseModel(llvm::ArrayRef<uint8_t> bytes);
-
-/// Parses a serialized TensorProto (used by tests and for external tools).
-llvm::Expected<TensorProto> parseTensor(llvm::ArrayRef<uint8_t> bytes,
-                                        uint64_t baseOffset,
-                                        llvm::StringRef path);
 
 } // namespace systolic::onnx
 

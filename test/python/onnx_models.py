@@ -271,6 +271,18 @@ def bad_shape():
     )
 
 
+def bad_value_info():
+    """value_info declares a shape the graph does not compute."""
+    m = model(
+        [node("Transpose", ["x"], ["t"], name="transpose"),
+         node("Relu", ["t"], ["y"], name="relu")],
+        [("x", F32, [2, 3])],
+        [("y", F32, [3, 2])],
+    )
+    m.graph.value_info.append(helper.make_tensor_value_info("t", F32, [2, 3]))
+    return m
+
+
 def runtime_shape():
     """Reshape to a shape computed from a graph input: not a constant."""
     return model(
