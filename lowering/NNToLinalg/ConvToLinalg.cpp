@@ -96,10 +96,12 @@ Value groupedConvGeneric(OpBuilder &b, Location loc, Value input, Value weight,
               AffineMap::get(loops, 0, out, ctx)},
              iterators,
              [](OpBuilder &nested, Location l, ValueRange args) {
-               Value product = arith::MulFOp::create(nested, l, args[0], args[1]);
+               Value product =
+                   arith::MulFOp::create(nested, l, args[0], args[1]);
                linalg::YieldOp::create(
-                   nested, l, arith::AddFOp::create(nested, l, args[2], product)
-                                  .getResult());
+                   nested, l,
+                   arith::AddFOp::create(nested, l, args[2], product)
+                       .getResult());
              })
       .getResult(0);
 }
@@ -128,9 +130,9 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
   ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
   if (spatial == 2 && weightType.getDimSize(1) == 1 && outChannels == group) {
     // Depthwise, multiplier 1: the weight is [C, 1, kh, kw] -> [C, kh, kw].
-    Value filter = reshape(
-        b, loc, weight,
-        withShape(weightType, {channels, kernel[0], kernel[1]}));
+    Value filter =
+        reshape(b, loc, weight,
+                withShape(weightType, {channels, kernel[0], kernel[1]}));
     return namedConv<linalg::DepthwiseConv2DNchwChwOp>(
         b, loc, input, filter, init, strides, dilations);
   }
@@ -145,13 +147,12 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
   Value groupedInput = split(input, 1, group);
   Value groupedWeight = split(weight, 0, group);
   Value groupedInit = split(init, 1, group);
-  Value result =
-      spatial == 2
-          ? namedConv<linalg::Conv2DNgchwGfchwOp>(b, loc, groupedInput,
-                                                  groupedWeight, groupedInit,
-                                                  strides, dilations)
-          : groupedConvGeneric(b, loc, groupedInput, groupedWeight,
-                               groupedInit, strides, dilations);
+  Value result = spatial == 2
+                     ? namedConv<linalg::Conv2DNgchwGfchwOp>(
+                           b, loc, groupedInput, groupedWeight, groupedInit,
+                           strides, dilations)
+                     : groupedConvGeneric(b, loc, groupedInput, groupedWeight,
+                                          groupedInit, strides, dilations);
   return reshape(b, loc, result, resultType);
 }
 
@@ -165,14 +166,13 @@ struct ConvLowering : OpConversionPattern<nn::ConvOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     ArrayRef<int64_t> pads = op.getPads();
     int64_t spatial = op.getStrides().size();
-    Value input = padSpatial(rewriter, loc, adaptor.getInput(),
-                             pads.take_front(spatial), pads.drop_front(spatial),
-                             0.0);
-    rewriter.replaceOp(op, convolve(rewriter, loc, input, adaptor.getWeight(),
-                                    adaptor.getBias(), op.getStrides(),
-                                    op.getDilations(),
-                                    static_cast<int64_t>(op.getGroup()),
-                                    resultType));
+    Value input =
+        padSpatial(rewriter, loc, adaptor.getInput(), pads.take_front(spatial),
+                   pads.drop_front(spatial), 0.0);
+    rewriter.replaceOp(
+        op, convolve(rewriter, loc, input, adaptor.getWeight(),
+                     adaptor.getBias(), op.getStrides(), op.getDilations(),
+                     static_cast<int64_t>(op.getGroup()), resultType));
     return success();
   }
 };
@@ -223,8 +223,8 @@ struct ConvTransposeLowering : OpConversionPattern<nn::ConvTransposeOp> {
     auto paddedType = RankedTensorType::get(shape, elementType);
     Value padded = tensor::InsertSliceOp::create(
         rewriter, loc, input, filledTensor(rewriter, loc, paddedType, zero),
-        ValueRange{}, ValueRange{}, ValueRange{}, offsets,
-        inputType.getShape(), strides4);
+        ValueRange{}, ValueRange{}, ValueRange{}, offsets, inputType.getShape(),
+        strides4);
 
     // weight [C, M/G, k...] -> [G, C/G, M/G, k...] -> [G, M/G, C/G, k...]
     // (kernel reversed) -> [M, C/G, k...].
@@ -237,12 +237,11 @@ struct ConvTransposeLowering : OpConversionPattern<nn::ConvTransposeOp> {
       perm.push_back(3 + i);
       reversed.push_back(3 + i);
     }
-    Value flipped =
-        transposeAndReverse(rewriter, loc, grouped, perm, reversed);
+    Value flipped = transposeAndReverse(rewriter, loc, grouped, perm, reversed);
     SmallVector<int64_t> convWeightShape{group * outPerGroup, channels / group};
     llvm::append_range(convWeightShape, kernel);
-    Value convWeight = reshape(rewriter, loc, flipped,
-                               withShape(weightType, convWeightShape));
+    Value convWeight =
+        reshape(rewriter, loc, flipped, withShape(weightType, convWeightShape));
 
     SmallVector<int64_t> ones(spatial, 1);
     SmallVector<int64_t> fullShape{resultType.getDimSize(0),
@@ -250,9 +249,9 @@ struct ConvTransposeLowering : OpConversionPattern<nn::ConvTransposeOp> {
     llvm::append_range(fullShape, convOut);
     bool cropped = llvm::any_of(crop, [](int64_t c) { return c != 0; }) ||
                    fullShape != resultType.getShape();
-    Value result = convolve(rewriter, loc, padded, convWeight,
-                            adaptor.getBias(), ones, dilations, group,
-                            withShape(resultType, fullShape));
+    Value result =
+        convolve(rewriter, loc, padded, convWeight, adaptor.getBias(), ones,
+                 dilations, group, withShape(resultType, fullShape));
     if (cropped) {
       SmallVector<int64_t> sliceOffsets{0, 0};
       llvm::append_range(sliceOffsets, crop);
@@ -330,9 +329,8 @@ Value pool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
               AffineMap::get(loops, 0, out, ctx)},
              iterators,
              [&](OpBuilder &nested, Location l, ValueRange args) {
-               Value combined =
-                   isMax ? createMax(nested, l, args[2], args[0])
-                         : createAdd(nested, l, args[2], args[0]);
+               Value combined = isMax ? createMax(nested, l, args[2], args[0])
+                                      : createAdd(nested, l, args[2], args[0]);
                linalg::YieldOp::create(nested, l, combined);
              })
       .getResult(0);
@@ -346,10 +344,10 @@ struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
-    Value padded = padForPooling(
-        rewriter, loc, adaptor.getInput(), type, op.getKernelShape(),
-        op.getStrides(), op.getDilations(), op.getPads(),
-        -std::numeric_limits<double>::infinity());
+    Value padded =
+        padForPooling(rewriter, loc, adaptor.getInput(), type,
+                      op.getKernelShape(), op.getStrides(), op.getDilations(),
+                      op.getPads(), -std::numeric_limits<double>::infinity());
     rewriter.replaceOp(op, pool(rewriter, loc, padded, type,
                                 op.getKernelShape(), op.getStrides(),
                                 op.getDilations(), /*isMax=*/true));
@@ -412,8 +410,7 @@ struct AvgPoolLowering : OpConversionPattern<nn::AvgPoolOp> {
           values.push_back(rewriter.getFloatAttr(elementType, c));
         inputs.push_back(arith::ConstantOp::create(
             rewriter, loc, DenseElementsAttr::get(countType, values)));
-        maps.push_back(
-            AffineMap::get(rank, 0, getAffineDimExpr(2 + i, ctx)));
+        maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(2 + i, ctx)));
       }
     }
     maps.push_back(rewriter.getMultiDimIdentityMap(rank));
@@ -469,7 +466,8 @@ struct BatchNormLowering : OpConversionPattern<nn::BatchNormOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, type,
         ValueRange{adaptor.getInput(), scaleAndShift[0], scaleAndShift[1]},
-        emptyTensor(rewriter, loc, type), {identity, channel, channel, identity},
+        emptyTensor(rewriter, loc, type),
+        {identity, channel, channel, identity},
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [](OpBuilder &b, Location l, ValueRange args) {
           Value scaled = arith::MulFOp::create(b, l, args[0], args[1]);

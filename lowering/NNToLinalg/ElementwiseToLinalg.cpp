@@ -32,11 +32,11 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), type, adaptor.getOperands(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return body(b, loc, op, args);
-        });
+    Value result =
+        buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands(),
+                         [&](OpBuilder &b, Location loc, ValueRange args) {
+                           return body(b, loc, op, args);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -100,11 +100,21 @@ Value compare(OpBuilder &b, Location loc, nn::ComparePredicate predicate,
     // Ordered predicates: any comparison with NaN is false, as in ONNX.
     arith::CmpFPredicate p;
     switch (predicate) {
-    case ComparePredicate::eq: p = arith::CmpFPredicate::OEQ; break;
-    case ComparePredicate::lt: p = arith::CmpFPredicate::OLT; break;
-    case ComparePredicate::le: p = arith::CmpFPredicate::OLE; break;
-    case ComparePredicate::gt: p = arith::CmpFPredicate::OGT; break;
-    case ComparePredicate::ge: p = arith::CmpFPredicate::OGE; break;
+    case ComparePredicate::eq:
+      p = arith::CmpFPredicate::OEQ;
+      break;
+    case ComparePredicate::lt:
+      p = arith::CmpFPredicate::OLT;
+      break;
+    case ComparePredicate::le:
+      p = arith::CmpFPredicate::OLE;
+      break;
+    case ComparePredicate::gt:
+      p = arith::CmpFPredicate::OGT;
+      break;
+    case ComparePredicate::ge:
+      p = arith::CmpFPredicate::OGE;
+      break;
     }
     return arith::CmpFOp::create(b, loc, p, lhs, rhs);
   }
@@ -112,7 +122,9 @@ Value compare(OpBuilder &b, Location loc, nn::ComparePredicate predicate,
   bool isBool = lhs.getType().isInteger(1);
   arith::CmpIPredicate p;
   switch (predicate) {
-  case ComparePredicate::eq: p = arith::CmpIPredicate::eq; break;
+  case ComparePredicate::eq:
+    p = arith::CmpIPredicate::eq;
+    break;
   case ComparePredicate::lt:
     p = isBool ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
     break;
@@ -135,13 +147,17 @@ Value sign(OpBuilder &b, Location loc, Value x) {
   Value minusOne = constantLike(b, loc, x, -1);
   Value positive, negative;
   if (isa<FloatType>(x.getType())) {
-    positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
-    negative = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+    positive =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    negative =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
     // Zeros and NaN fall through unchanged: sign(0) = 0, sign(NaN) = NaN.
     zero = x;
   } else {
-    positive = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
-    negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+    positive =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+    negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
   }
   return arith::SelectOp::create(
       b, loc, positive, one,
@@ -152,112 +168,127 @@ Value sign(OpBuilder &b, Location loc, Value x) {
 void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
   using namespace systolic::nn;
   // Unary math.
-  addElementwise<ReluOp>(patterns, [](OpBuilder &b, Location loc, ReluOp,
-                                      ValueRange x) {
-    return createMax(b, loc, x[0], constantLike(b, loc, x[0], 0));
-  });
-  addElementwise<AbsOp>(patterns, [](OpBuilder &b, Location loc, AbsOp,
-                                     ValueRange x) {
-    return createAbs(b, loc, x[0]);
-  });
-  addElementwise<NegOp>(patterns, [](OpBuilder &b, Location loc, NegOp,
-                                     ValueRange x) -> Value {
-    if (isa<FloatType>(x[0].getType()))
-      return arith::NegFOp::create(b, loc, x[0]);
-    return arith::SubIOp::create(b, loc, constantLike(b, loc, x[0], 0), x[0]);
-  });
-  addElementwise<SignOp>(patterns, [](OpBuilder &b, Location loc, SignOp,
-                                      ValueRange x) {
-    return sign(b, loc, x[0]);
-  });
-  addElementwise<SigmoidOp>(patterns, [](OpBuilder &b, Location loc, SigmoidOp,
-                                         ValueRange x) {
-    return createSigmoid(b, loc, x[0]);
-  });
-  addElementwise<TanhOp>(patterns, [](OpBuilder &b, Location loc, TanhOp,
-                                      ValueRange x) -> Value {
-    return math::TanhOp::create(b, loc, x[0]);
-  });
-  addElementwise<SoftplusOp>(patterns, [](OpBuilder &b, Location loc,
-                                          SoftplusOp, ValueRange x) -> Value {
-    // log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)) never overflows.
-    Value abs = math::AbsFOp::create(b, loc, x[0]);
-    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, abs));
-    Value log = math::Log1pOp::create(b, loc, e);
-    Value zero = constantLike(b, loc, x[0], 0);
-    Value positive = arith::MaximumFOp::create(b, loc, x[0], zero);
-    return arith::AddFOp::create(b, loc, positive, log);
-  });
-  addElementwise<ErfOp>(patterns, [](OpBuilder &b, Location loc, ErfOp,
-                                     ValueRange x) -> Value {
-    return math::ErfOp::create(b, loc, x[0]);
-  });
-  addElementwise<ExpOp>(patterns, [](OpBuilder &b, Location loc, ExpOp,
-                                     ValueRange x) -> Value {
-    return math::ExpOp::create(b, loc, x[0]);
-  });
-  addElementwise<LogOp>(patterns, [](OpBuilder &b, Location loc, LogOp,
-                                     ValueRange x) -> Value {
-    return math::LogOp::create(b, loc, x[0]);
-  });
-  addElementwise<SqrtOp>(patterns, [](OpBuilder &b, Location loc, SqrtOp,
-                                      ValueRange x) -> Value {
-    return math::SqrtOp::create(b, loc, x[0]);
-  });
-  addElementwise<ReciprocalOp>(patterns, [](OpBuilder &b, Location loc,
-                                            ReciprocalOp, ValueRange x) -> Value {
-    return arith::DivFOp::create(b, loc, constantLike(b, loc, x[0], 1), x[0]);
-  });
-  addElementwise<NotOp>(patterns, [](OpBuilder &b, Location loc, NotOp,
-                                     ValueRange x) -> Value {
-    return arith::XOrIOp::create(b, loc, x[0], constantLike(b, loc, x[0], 1));
-  });
+  addElementwise<ReluOp>(
+      patterns, [](OpBuilder &b, Location loc, ReluOp, ValueRange x) {
+        return createMax(b, loc, x[0], constantLike(b, loc, x[0], 0));
+      });
+  addElementwise<AbsOp>(patterns,
+                        [](OpBuilder &b, Location loc, AbsOp, ValueRange x) {
+                          return createAbs(b, loc, x[0]);
+                        });
+  addElementwise<NegOp>(
+      patterns, [](OpBuilder &b, Location loc, NegOp, ValueRange x) -> Value {
+        if (isa<FloatType>(x[0].getType()))
+          return arith::NegFOp::create(b, loc, x[0]);
+        return arith::SubIOp::create(b, loc, constantLike(b, loc, x[0], 0),
+                                     x[0]);
+      });
+  addElementwise<SignOp>(patterns,
+                         [](OpBuilder &b, Location loc, SignOp, ValueRange x) {
+                           return sign(b, loc, x[0]);
+                         });
+  addElementwise<SigmoidOp>(
+      patterns, [](OpBuilder &b, Location loc, SigmoidOp, ValueRange x) {
+        return createSigmoid(b, loc, x[0]);
+      });
+  addElementwise<TanhOp>(
+      patterns, [](OpBuilder &b, Location loc, TanhOp, ValueRange x) -> Value {
+        return math::TanhOp::create(b, loc, x[0]);
+      });
+  addElementwise<SoftplusOp>(
+      patterns,
+      [](OpBuilder &b, Location loc, SoftplusOp, ValueRange x) -> Value {
+        // log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)) never overflows.
+        Value abs = math::AbsFOp::create(b, loc, x[0]);
+        Value e =
+            math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, abs));
+        Value log = math::Log1pOp::create(b, loc, e);
+        Value zero = constantLike(b, loc, x[0], 0);
+        Value positive = arith::MaximumFOp::create(b, loc, x[0], zero);
+        return arith::AddFOp::create(b, loc, positive, log);
+      });
+  addElementwise<ErfOp>(
+      patterns, [](OpBuilder &b, Location loc, ErfOp, ValueRange x) -> Value {
+        return math::ErfOp::create(b, loc, x[0]);
+      });
+  addElementwise<ExpOp>(
+      patterns, [](OpBuilder &b, Location loc, ExpOp, ValueRange x) -> Value {
+        return math::ExpOp::create(b, loc, x[0]);
+      });
+  addElementwise<LogOp>(
+      patterns, [](OpBuilder &b, Location loc, LogOp, ValueRange x) -> Value {
+        return math::LogOp::create(b, loc, x[0]);
+      });
+  addElementwise<SqrtOp>(
+      patterns, [](OpBuilder &b, Location loc, SqrtOp, ValueRange x) -> Value {
+        return math::SqrtOp::create(b, loc, x[0]);
+      });
+  addElementwise<ReciprocalOp>(
+      patterns,
+      [](OpBuilder &b, Location loc, ReciprocalOp, ValueRange x) -> Value {
+        return arith::DivFOp::create(b, loc, constantLike(b, loc, x[0], 1),
+                                     x[0]);
+      });
+  addElementwise<NotOp>(
+      patterns, [](OpBuilder &b, Location loc, NotOp, ValueRange x) -> Value {
+        return arith::XOrIOp::create(b, loc, x[0],
+                                     constantLike(b, loc, x[0], 1));
+      });
 
   // Activations with attributes.
-  addElementwise<LeakyReluOp>(patterns, [](OpBuilder &b, Location loc,
-                                           LeakyReluOp op, ValueRange x) -> Value {
-    Value scaled = arith::MulFOp::create(
-        b, loc, constantLike(b, loc, x[0], op.getAlpha().convertToDouble()), x[0]);
-    return arith::SelectOp::create(b, loc, lessThanZero(b, loc, x[0]), scaled,
-                                   x[0]);
-  });
-  addElementwise<PReluOp>(patterns, [](OpBuilder &b, Location loc, PReluOp,
-                                       ValueRange x) -> Value {
-    Value scaled = arith::MulFOp::create(b, loc, x[1], x[0]);
-    return arith::SelectOp::create(b, loc, lessThanZero(b, loc, x[0]), scaled,
-                                   x[0]);
-  });
-  addElementwise<HardSigmoidOp>(patterns, [](OpBuilder &b, Location loc,
-                                             HardSigmoidOp op, ValueRange x) -> Value {
-    Value alpha = constantLike(b, loc, x[0], op.getAlpha().convertToDouble());
-    Value beta = constantLike(b, loc, x[0], op.getBeta().convertToDouble());
-    Value scaled = arith::MulFOp::create(b, loc, alpha, x[0]);
-    Value linear = arith::AddFOp::create(b, loc, scaled, beta);
-    Value upper = arith::MinimumFOp::create(b, loc, linear,
-                                            constantLike(b, loc, x[0], 1));
-    return arith::MaximumFOp::create(b, loc, upper,
-                                     constantLike(b, loc, x[0], 0));
-  });
-  addElementwise<EluOp>(patterns, [](OpBuilder &b, Location loc, EluOp op,
-                                     ValueRange x) -> Value {
-    Value negative = expMinusOne(b, loc, x[0], op.getAlpha().convertToDouble());
-    return arith::SelectOp::create(b, loc, lessThanZero(b, loc, x[0]), negative,
-                                   x[0]);
-  });
-  addElementwise<SeluOp>(patterns, [](OpBuilder &b, Location loc, SeluOp op,
-                                      ValueRange x) -> Value {
-    Value negative = expMinusOne(b, loc, x[0], op.getAlpha().convertToDouble());
-    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                           x[0], constantLike(b, loc, x[0], 0));
-    Value inner = arith::SelectOp::create(b, loc, positive, x[0], negative);
-    return arith::MulFOp::create(
-        b, loc, constantLike(b, loc, x[0], op.getGamma().convertToDouble()),
-        inner);
-  });
-  addElementwise<GeluOp>(patterns, [](OpBuilder &b, Location loc, GeluOp op,
-                                      ValueRange x) {
-    return gelu(b, loc, x[0], op.getApproximate());
-  });
+  addElementwise<LeakyReluOp>(
+      patterns,
+      [](OpBuilder &b, Location loc, LeakyReluOp op, ValueRange x) -> Value {
+        Value scaled = arith::MulFOp::create(
+            b, loc, constantLike(b, loc, x[0], op.getAlpha().convertToDouble()),
+            x[0]);
+        return arith::SelectOp::create(b, loc, lessThanZero(b, loc, x[0]),
+                                       scaled, x[0]);
+      });
+  addElementwise<PReluOp>(
+      patterns, [](OpBuilder &b, Location loc, PReluOp, ValueRange x) -> Value {
+        Value scaled = arith::MulFOp::create(b, loc, x[1], x[0]);
+        return arith::SelectOp::create(b, loc, lessThanZero(b, loc, x[0]),
+                                       scaled, x[0]);
+      });
+  addElementwise<HardSigmoidOp>(
+      patterns,
+      [](OpBuilder &b, Location loc, HardSigmoidOp op, ValueRange x) -> Value {
+        Value alpha =
+            constantLike(b, loc, x[0], op.getAlpha().convertToDouble());
+        Value beta = constantLike(b, loc, x[0], op.getBeta().convertToDouble());
+        Value scaled = arith::MulFOp::create(b, loc, alpha, x[0]);
+        Value linear = arith::AddFOp::create(b, loc, scaled, beta);
+        Value upper = arith::MinimumFOp::create(b, loc, linear,
+                                                constantLike(b, loc, x[0], 1));
+        return arith::MaximumFOp::create(b, loc, upper,
+                                         constantLike(b, loc, x[0], 0));
+      });
+  addElementwise<EluOp>(
+      patterns,
+      [](OpBuilder &b, Location loc, EluOp op, ValueRange x) -> Value {
+        Value negative =
+            expMinusOne(b, loc, x[0], op.getAlpha().convertToDouble());
+        return arith::SelectOp::create(b, loc, lessThanZero(b, loc, x[0]),
+                                       negative, x[0]);
+      });
+  addElementwise<SeluOp>(
+      patterns,
+      [](OpBuilder &b, Location loc, SeluOp op, ValueRange x) -> Value {
+        Value negative =
+            expMinusOne(b, loc, x[0], op.getAlpha().convertToDouble());
+        Value positive =
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x[0],
+                                  constantLike(b, loc, x[0], 0));
+        Value inner = arith::SelectOp::create(b, loc, positive, x[0], negative);
+        return arith::MulFOp::create(
+            b, loc, constantLike(b, loc, x[0], op.getGamma().convertToDouble()),
+            inner);
+      });
+  addElementwise<GeluOp>(
+      patterns, [](OpBuilder &b, Location loc, GeluOp op, ValueRange x) {
+        return gelu(b, loc, x[0], op.getApproximate());
+      });
   addElementwise<ClipOp>(patterns, [](OpBuilder &b, Location loc, ClipOp op,
                                       ValueRange x) {
     // max first, then min: with min > max every element becomes max (ONNX).
@@ -272,52 +303,53 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
   });
 
   // Broadcasting binaries.
-  addElementwise<AddOp>(patterns, [](OpBuilder &b, Location loc, AddOp,
-                                     ValueRange x) {
-    return createAdd(b, loc, x[0], x[1]);
-  });
-  addElementwise<SubOp>(patterns, [](OpBuilder &b, Location loc, SubOp,
-                                     ValueRange x) {
-    return createSub(b, loc, x[0], x[1]);
-  });
-  addElementwise<MulOp>(patterns, [](OpBuilder &b, Location loc, MulOp,
-                                     ValueRange x) {
-    return createMul(b, loc, x[0], x[1]);
-  });
-  addElementwise<DivOp>(patterns, [](OpBuilder &b, Location loc, DivOp,
-                                     ValueRange x) {
-    return createDiv(b, loc, x[0], x[1]);
-  });
-  addElementwise<PowOp>(patterns, [](OpBuilder &b, Location loc, PowOp,
-                                     ValueRange x) -> Value {
-    return math::PowFOp::create(b, loc, x[0], x[1]);
-  });
-  addElementwise<MaxOp>(patterns, [](OpBuilder &b, Location loc, MaxOp,
-                                     ValueRange x) {
-    return createMax(b, loc, x[0], x[1]);
-  });
-  addElementwise<MinOp>(patterns, [](OpBuilder &b, Location loc, MinOp,
-                                     ValueRange x) {
-    return createMin(b, loc, x[0], x[1]);
-  });
-  addElementwise<AndOp>(patterns, [](OpBuilder &b, Location loc, AndOp,
-                                     ValueRange x) -> Value {
-    return arith::AndIOp::create(b, loc, x[0], x[1]);
-  });
-  addElementwise<OrOp>(patterns, [](OpBuilder &b, Location loc, OrOp,
-                                    ValueRange x) -> Value {
-    return arith::OrIOp::create(b, loc, x[0], x[1]);
-  });
-  addElementwise<CompareOp>(patterns, [](OpBuilder &b, Location loc,
-                                         CompareOp op, ValueRange x) {
-    return compare(b, loc, op.getPredicate(), x[0], x[1]);
-  });
-  addElementwise<SelectOp>(patterns, [](OpBuilder &b, Location loc, SelectOp,
-                                        ValueRange x) -> Value {
-    return arith::SelectOp::create(b, loc, x[0], x[1], x[2]);
-  });
-  addElementwise<CastOp>(patterns, [](OpBuilder &b, Location loc, CastOp op,
-                                      ValueRange x) {
-    return convertScalar(b, loc, x[0], op.getType().getElementType());
-  });
+  addElementwise<AddOp>(patterns,
+                        [](OpBuilder &b, Location loc, AddOp, ValueRange x) {
+                          return createAdd(b, loc, x[0], x[1]);
+                        });
+  addElementwise<SubOp>(patterns,
+                        [](OpBuilder &b, Location loc, SubOp, ValueRange x) {
+                          return createSub(b, loc, x[0], x[1]);
+                        });
+  addElementwise<MulOp>(patterns,
+                        [](OpBuilder &b, Location loc, MulOp, ValueRange x) {
+                          return createMul(b, loc, x[0], x[1]);
+                        });
+  addElementwise<DivOp>(patterns,
+                        [](OpBuilder &b, Location loc, DivOp, ValueRange x) {
+                          return createDiv(b, loc, x[0], x[1]);
+                        });
+  addElementwise<PowOp>(
+      patterns, [](OpBuilder &b, Location loc, PowOp, ValueRange x) -> Value {
+        return math::PowFOp::create(b, loc, x[0], x[1]);
+      });
+  addElementwise<MaxOp>(patterns,
+                        [](OpBuilder &b, Location loc, MaxOp, ValueRange x) {
+                          return createMax(b, loc, x[0], x[1]);
+                        });
+  addElementwise<MinOp>(patterns,
+                        [](OpBuilder &b, Location loc, MinOp, ValueRange x) {
+                          return createMin(b, loc, x[0], x[1]);
+                        });
+  addElementwise<AndOp>(
+      patterns, [](OpBuilder &b, Location loc, AndOp, ValueRange x) -> Value {
+        return arith::AndIOp::create(b, loc, x[0], x[1]);
+      });
+  addElementwise<OrOp>(
+      patterns, [](OpBuilder &b, Location loc, OrOp, ValueRange x) -> Value {
+        return arith::OrIOp::create(b, loc, x[0], x[1]);
+      });
+  addElementwise<CompareOp>(
+      patterns, [](OpBuilder &b, Location loc, CompareOp op, ValueRange x) {
+        return compare(b, loc, op.getPredicate(), x[0], x[1]);
+      });
+  addElementwise<SelectOp>(
+      patterns,
+      [](OpBuilder &b, Location loc, SelectOp, ValueRange x) -> Value {
+        return arith::SelectOp::create(b, loc, x[0], x[1], x[2]);
+      });
+  addElementwise<CastOp>(
+      patterns, [](OpBuilder &b, Location loc, CastOp op, ValueRange x) {
+        return convertScalar(b, loc, x[0], op.getType().getElementType());
+      });
 }

@@ -33,7 +33,8 @@ Value lowerPointwiseLoss(OpBuilder &b, Location loc, Value prediction,
   Type elementType = inputType.getElementType();
   SmallVector<int64_t> axes = normalizeAxes({}, inputType.getRank());
   Value sum = buildReduction(
-      b, loc, {prediction, target}, axes, scalarConstant(b, loc, elementType, 0),
+      b, loc, {prediction, target}, axes,
+      scalarConstant(b, loc, elementType, 0),
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         Value value = term(nested, nestedLoc, args.take_front(2));
         return createAdd(nested, nestedLoc, args[2], value);
@@ -106,9 +107,9 @@ Value lowerNLL(OpBuilder &b, Location loc, Value logProbs, Value labels,
     for (int64_t i = 1; i < rank; ++i)
       at.push_back(linalg::IndexOp::create(nb, l, i));
     Value logProb = tensor::ExtractOp::create(nb, l, logProbs, at);
-    Value weight = weights ? tensor::ExtractOp::create(nb, l, weights, index)
-                                 .getResult()
-                           : scalarConstant(nb, l, elementType, 1);
+    Value weight =
+        weights ? tensor::ExtractOp::create(nb, l, weights, index).getResult()
+                : scalarConstant(nb, l, elementType, 1);
     Value zero = scalarConstant(nb, l, elementType, 0);
     weight = arith::SelectOp::create(nb, l, ignored, zero, weight);
     Value loss = arith::NegFOp::create(
@@ -161,11 +162,11 @@ struct NLLLossLowering : OpConversionPattern<nn::NLLLossOp> {
   LogicalResult
   matchAndRewrite(nn::NLLLossOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(
-        op, lowerNLL(rewriter, op.getLoc(), adaptor.getInput(),
-                     adaptor.getLabels(), adaptor.getWeights(),
-                     ignoreIndex(op.getIgnoreIndex()), op.getReduction(),
-                     cast<RankedTensorType>(op.getType())));
+    rewriter.replaceOp(op, lowerNLL(rewriter, op.getLoc(), adaptor.getInput(),
+                                    adaptor.getLabels(), adaptor.getWeights(),
+                                    ignoreIndex(op.getIgnoreIndex()),
+                                    op.getReduction(),
+                                    cast<RankedTensorType>(op.getType())));
     return success();
   }
 };
@@ -210,8 +211,8 @@ struct ManhattanDistanceLowering
       int64_t offset = batchRank - (type.getRank() - 2);
       SmallVector<AffineExpr> exprs;
       for (int64_t i = 0; i + 2 < type.getRank(); ++i) {
-        bool stretched = type.getDimSize(i) == 1 &&
-                         resultType.getDimSize(offset + i) != 1;
+        bool stretched =
+            type.getDimSize(i) == 1 && resultType.getDimSize(offset + i) != 1;
         exprs.push_back(stretched ? getAffineConstantExpr(0, ctx)
                                   : getAffineDimExpr(offset + i, ctx));
       }
@@ -254,8 +255,8 @@ void nn_to_linalg::populateLossPatterns(RewritePatternSet &patterns) {
         return arith::MulFOp::create(b, loc, d, d);
       });
   patterns.add<PointwiseLossLowering<nn::HuberLossOp>>(
-      ctx, [](OpBuilder &b, Location loc, nn::HuberLossOp op,
-              Value d) -> Value {
+      ctx,
+      [](OpBuilder &b, Location loc, nn::HuberLossOp op, Value d) -> Value {
         // |d| < delta ? 0.5 d^2 : delta * (|d| - 0.5 delta)
         double delta = op.getDelta().convertToDouble();
         Type type = d.getType();

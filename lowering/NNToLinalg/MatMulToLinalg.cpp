@@ -61,11 +61,10 @@ Value lowerMatMul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   };
   Value init =
       filledTensor(b, loc, withShape(resultType, {batchSize, m, n}), zero);
-  Value product =
-      linalg::BatchMatmulOp::create(
-          b, loc, init.getType(),
-          ValueRange{toBatch(lhs, m, k), toBatch(rhs, k, n)}, init)
-          .getResult(0);
+  Value product = linalg::BatchMatmulOp::create(
+                      b, loc, init.getType(),
+                      ValueRange{toBatch(lhs, m, k), toBatch(rhs, k, n)}, init)
+                      .getResult(0);
   return reshape(b, loc, product, resultType);
 }
 
@@ -115,8 +114,8 @@ struct GemmLowering : OpConversionPattern<nn::GemmOp> {
       return success();
     }
     Value zero = scalarConstant(rewriter, loc, elementType, 0);
-    Value product =
-        buildMatmul(rewriter, loc, a, b, filledTensor(rewriter, loc, resultType, zero));
+    Value product = buildMatmul(rewriter, loc, a, b,
+                                filledTensor(rewriter, loc, resultType, zero));
     if (alpha == 1) {
       rewriter.replaceOp(op, product);
       return success();
@@ -127,11 +126,13 @@ struct GemmLowering : OpConversionPattern<nn::GemmOp> {
     Value result = buildElementwise(
         rewriter, loc, resultType, inputs,
         [&](OpBuilder &nested, Location nestedLoc, ValueRange x) {
-          Value alphaValue = scalarConstant(nested, nestedLoc, elementType, alpha);
+          Value alphaValue =
+              scalarConstant(nested, nestedLoc, elementType, alpha);
           Value scaled = createMul(nested, nestedLoc, alphaValue, x[0]);
           if (x.size() == 1)
             return scaled;
-          Value betaValue = scalarConstant(nested, nestedLoc, elementType, beta);
+          Value betaValue =
+              scalarConstant(nested, nestedLoc, elementType, beta);
           Value bias = createMul(nested, nestedLoc, betaValue, x[1]);
           return createAdd(nested, nestedLoc, scaled, bias);
         });

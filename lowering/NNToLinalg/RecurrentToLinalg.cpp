@@ -92,8 +92,8 @@ Value clipped(OpBuilder &b, Location loc, const RecurrentLayer &layer,
     return x;
   Value lo = scalarConstant(b, loc, x.getType(), -*layer.clip);
   Value hi = scalarConstant(b, loc, x.getType(), *layer.clip);
-  return arith::MinimumFOp::create(b, loc,
-                                   arith::MaximumFOp::create(b, loc, x, lo), hi);
+  return arith::MinimumFOp::create(
+      b, loc, arith::MaximumFOp::create(b, loc, x, lo), hi);
 }
 
 /// `bias` ([N]) broadcast to [rows, N], or zeros.
@@ -101,7 +101,8 @@ Value biasInit(OpBuilder &b, Location loc, const RecurrentLayer &layer,
                Value bias, int64_t rows, int64_t cols) {
   RankedTensorType type = layer.type({rows, cols});
   if (!bias)
-    return filledTensor(b, loc, type, scalarConstant(b, loc, layer.elementType, 0));
+    return filledTensor(b, loc, type,
+                        scalarConstant(b, loc, layer.elementType, 0));
   return broadcastTo(b, loc, bias, type);
 }
 
@@ -169,12 +170,12 @@ struct DirectionInputs {
 /// Runs the loop over time; `step` maps (gate pre-activations of the
 /// input, h, c) to the new (h, c) (c unused by GRU). Returns y (with this
 /// direction's slices written), the last h and the last c.
-std::tuple<Value, Value, Value> runDirection(
-    OpBuilder &b, Location loc, const RecurrentLayer &layer, int64_t d,
-    const DirectionInputs &in, Value y,
-    llvm::function_ref<std::pair<Value, Value>(OpBuilder &, Location, Value,
-                                               Value, Value)>
-        step) {
+std::tuple<Value, Value, Value>
+runDirection(OpBuilder &b, Location loc, const RecurrentLayer &layer, int64_t d,
+             const DirectionInputs &in, Value y,
+             llvm::function_ref<std::pair<Value, Value>(OpBuilder &, Location,
+                                                        Value, Value, Value)>
+                 step) {
   Value lb = arith::ConstantIndexOp::create(b, loc, 0);
   Value ub = arith::ConstantIndexOp::create(b, loc, layer.seq);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -193,8 +194,8 @@ std::tuple<Value, Value, Value> runDirection(
           time = arith::SubIOp::create(nested, l, last, t);
         }
         Value xwT = sliceOuter(nested, l, in.xw, time);
-        auto [h, c] = step(nested, l, xwT, state[0],
-                           hasCell ? state[1] : Value());
+        auto [h, c] =
+            step(nested, l, xwT, state[0], hasCell ? state[1] : Value());
         Value yNext = insertState(nested, l, h, state.back(),
                                   {time, nested.getIndexAttr(d)});
         SmallVector<Value> yielded{h};
@@ -224,8 +225,7 @@ RecurrentLayer describe(OpTy op, Value x, int64_t gates) {
   layer.input = xType.getDimSize(2);
   layer.hidden = static_cast<int64_t>(op.getHiddenSize());
   layer.direction = op.getDirection();
-  layer.directions =
-      layer.direction == nn::RNNDirection::bidirectional ? 2 : 1;
+  layer.directions = layer.direction == nn::RNNDirection::bidirectional ? 2 : 1;
   layer.gates = gates;
   if (std::optional<APFloat> clip = op.getClip())
     layer.clip = clip->convertToDouble();
@@ -244,8 +244,8 @@ struct LSTMLowering : OpConversionPattern<nn::LSTMOp> {
     int64_t H = layer.hidden;
     Value wT = transpose(rewriter, loc, adaptor.getW(), {0, 2, 1});
     Value rT = transpose(rewriter, loc, adaptor.getR(), {0, 2, 1});
-    Value y = emptyTensor(rewriter, loc,
-                          cast<RankedTensorType>(op.getY().getType()));
+    Value y =
+        emptyTensor(rewriter, loc, cast<RankedTensorType>(op.getY().getType()));
     Value yh = emptyTensor(rewriter, loc,
                            cast<RankedTensorType>(op.getYH().getType()));
     Value yc = emptyTensor(rewriter, loc,
@@ -295,7 +295,8 @@ struct LSTMLowering : OpConversionPattern<nn::LSTMOp> {
               }
               Value i = createSigmoid(nb, nl, clipped(nb, nl, layer, gi));
               Value f = createSigmoid(nb, nl, clipped(nb, nl, layer, gf));
-              Value g = math::TanhOp::create(nb, nl, clipped(nb, nl, layer, gc));
+              Value g =
+                  math::TanhOp::create(nb, nl, clipped(nb, nl, layer, gc));
               Value keep = arith::MulFOp::create(nb, nl, f, cPrev);
               Value write = arith::MulFOp::create(nb, nl, i, g);
               Value cNext = arith::AddFOp::create(nb, nl, keep, write);
@@ -332,8 +333,8 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
     bool linearBeforeReset = op.getLinearBeforeReset();
     Value wT = transpose(rewriter, loc, adaptor.getW(), {0, 2, 1});
     Value rT = transpose(rewriter, loc, adaptor.getR(), {0, 2, 1});
-    Value y = emptyTensor(rewriter, loc,
-                          cast<RankedTensorType>(op.getY().getType()));
+    Value y =
+        emptyTensor(rewriter, loc, cast<RankedTensorType>(op.getY().getType()));
     Value yh = emptyTensor(rewriter, loc,
                            cast<RankedTensorType>(op.getYH().getType()));
     for (int64_t d = 0; d < layer.directions; ++d) {
@@ -360,8 +361,9 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
         // Gate order z, r, h.
         auto update = [&](OpBuilder &nb, Location nl, Value xz, Value hz,
                           Value candidate, Value hPrev) {
-          Value z = createSigmoid(nb, nl, clipped(nb, nl, layer,
-                                            arith::AddFOp::create(nb, nl, xz, hz)));
+          Value z = createSigmoid(
+              nb, nl,
+              clipped(nb, nl, layer, arith::AddFOp::create(nb, nl, xz, hz)));
           Value one = scalarConstant(nb, nl, z.getType(), 1);
           Value keepNew = arith::MulFOp::create(
               nb, nl, arith::SubFOp::create(nb, nl, one, z), candidate);
@@ -376,9 +378,10 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
           Value next = buildGateGeneric(
               b, l, {{xGates, 3}, {hGates, 3}}, h,
               [&](OpBuilder &nb, Location nl, ValueRange s) {
-                Value r = createSigmoid(nb, nl, clipped(nb, nl, layer,
-                                                  arith::AddFOp::create(
-                                                      nb, nl, s[1], s[4])));
+                Value r = createSigmoid(
+                    nb, nl,
+                    clipped(nb, nl, layer,
+                            arith::AddFOp::create(nb, nl, s[1], s[4])));
                 Value gated = arith::MulFOp::create(nb, nl, r, s[5]);
                 Value n = math::TanhOp::create(
                     nb, nl,
@@ -392,9 +395,9 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
         // the recurrence matmul of the candidate.
         Value rTzr = sliceRange(b, l, in.rT, 1, 0, 2 * H);
         Value rTh = sliceRange(b, l, in.rT, 1, 2 * H, H);
-        Value hZR = reshape(
-            b, l, buildMatmul(b, l, h, rTzr, biasSlice(b, l, 0, 2 * H)),
-            layer.type({B, 2, H}));
+        Value hZR =
+            reshape(b, l, buildMatmul(b, l, h, rTzr, biasSlice(b, l, 0, 2 * H)),
+                    layer.type({B, 2, H}));
         Value resetH = buildGateGeneric(
             b, l, {{xGates, 3}, {hZR, 2}, {h, 0}},
             emptyTensor(b, l, layer.type({B, H})),
@@ -411,8 +414,9 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
             b, l, {{xGates, 3}, {hZR, 2}, {hN, 0}}, h,
             [&](OpBuilder &nb, Location nl, ValueRange s) {
               Value n = math::TanhOp::create(
-                  nb, nl, clipped(nb, nl, layer,
-                                  arith::AddFOp::create(nb, nl, s[2], s[5])));
+                  nb, nl,
+                  clipped(nb, nl, layer,
+                          arith::AddFOp::create(nb, nl, s[2], s[5])));
               return SmallVector<Value>{update(nb, nl, s[0], s[3], n, s[6])};
             })[0];
         return {next, Value()};

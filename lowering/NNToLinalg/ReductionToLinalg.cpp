@@ -106,8 +106,7 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
       });
 }
 
-template <typename OpTy>
-struct ReductionLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReductionLowering : OpConversionPattern<OpTy> {
   ReductionLowering(MLIRContext *ctx, const ReductionKind &kind)
       : OpConversionPattern<OpTy>(ctx), kind(kind) {}
 
@@ -147,8 +146,8 @@ struct ArgReductionLowering : OpConversionPattern<OpTy> {
 
     SmallVector<int64_t> shape(inputType.getShape());
     shape.erase(shape.begin() + axis);
-    AffineMap reducedMap = AffineMap::getMultiDimIdentityMap(rank, ctx)
-                               .dropResult(axis);
+    AffineMap reducedMap =
+        AffineMap::getMultiDimIdentityMap(rank, ctx).dropResult(axis);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     iterators[axis] = utils::IteratorType::reduction;
@@ -187,9 +186,9 @@ struct ArgReductionLowering : OpConversionPattern<OpTy> {
               b, l, indexType, linalg::IndexOp::create(b, l, axis));
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, x, best),
-                         arith::SelectOp::create(b, l, better, index,
-                                                 bestIndex)});
+              ValueRange{
+                  arith::SelectOp::create(b, l, better, x, best),
+                  arith::SelectOp::create(b, l, better, index, bestIndex)});
         });
     rewriter.replaceOp(op, reshape(rewriter, loc, generic.getResult(1),
                                    cast<RankedTensorType>(op.getType())));
@@ -214,8 +213,7 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
 };
 
 /// Global pools are keepdims reductions over every spatial dim.
-template <typename OpTy>
-struct GlobalPoolLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct GlobalPoolLowering : OpConversionPattern<OpTy> {
   GlobalPoolLowering(MLIRContext *ctx, const ReductionKind &kind)
       : OpConversionPattern<OpTy>(ctx), kind(kind) {}
 

@@ -40,8 +40,8 @@ struct TransposeLowering : OpConversionPattern<nn::TransposeOp> {
   LogicalResult
   matchAndRewrite(nn::TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), adaptor.getInput(),
-                                     op.getPerm()));
+    rewriter.replaceOp(
+        op, transpose(rewriter, op.getLoc(), adaptor.getInput(), op.getPerm()));
     return success();
   }
 };
@@ -106,8 +106,8 @@ struct ConcatLowering : OpConversionPattern<nn::ConcatOp> {
       if (type.getDimSize(axis) == 0)
         continue;
       result = tensor::InsertSliceOp::create(
-          rewriter, loc, input, result, ValueRange{}, ValueRange{}, ValueRange{},
-          offsets, type.getShape(), strides);
+          rewriter, loc, input, result, ValueRange{}, ValueRange{},
+          ValueRange{}, offsets, type.getShape(), strides);
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -162,12 +162,12 @@ struct SliceLowering : OpConversionPattern<nn::SliceOp> {
 /// A parallel generic over the result shape whose body reads
 /// `source[index(b, loc, resultIndices...)]`; `extraInputs` (with their maps)
 /// are passed to the body after the result indices.
-Value buildIndexedRead(
-    OpBuilder &b, Location loc, Value source, RankedTensorType resultType,
-    ValueRange extraInputs, ArrayRef<AffineMap> extraMaps,
-    llvm::function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange,
-                                          ValueRange)>
-        sourceIndices) {
+Value buildIndexedRead(OpBuilder &b, Location loc, Value source,
+                       RankedTensorType resultType, ValueRange extraInputs,
+                       ArrayRef<AffineMap> extraMaps,
+                       llvm::function_ref<SmallVector<Value>(
+                           OpBuilder &, Location, ValueRange, ValueRange)>
+                           sourceIndices) {
   int64_t rank = resultType.getRank();
   SmallVector<AffineMap> maps(extraMaps);
   maps.push_back(b.getMultiDimIdentityMap(rank));
@@ -212,8 +212,7 @@ struct GatherLowering : OpConversionPattern<nn::GatherOp> {
         AffineMap::get(resultType.getRank(), 0, indexExprs, ctx);
     Value result = buildIndexedRead(
         rewriter, loc, data, resultType, indices, indicesMap,
-        [&](OpBuilder &b, Location l, ValueRange outIndices,
-            ValueRange extra) {
+        [&](OpBuilder &b, Location l, ValueRange outIndices, ValueRange extra) {
           Value index =
               arith::IndexCastOp::create(b, l, b.getIndexType(), extra[0]);
           Value size = arith::ConstantIndexOp::create(b, l, axisSize);
@@ -292,8 +291,8 @@ struct PadLowering : OpConversionPattern<nn::PadOp> {
       int64_t begin = pads[d], end = pads[rank + d];
       crops |= begin < 0 || end < 0;
       offsets[d] = std::max<int64_t>(-begin, 0);
-      sizes[d] = inputType.getDimSize(d) - offsets[d] -
-                 std::max<int64_t>(-end, 0);
+      sizes[d] =
+          inputType.getDimSize(d) - offsets[d] - std::max<int64_t>(-end, 0);
       low[d] = std::max<int64_t>(begin, 0);
       high[d] = std::max<int64_t>(end, 0);
     }
@@ -310,7 +309,8 @@ struct PadLowering : OpConversionPattern<nn::PadOp> {
 } // namespace
 
 void nn_to_linalg::populateShapePatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeLowering, TransposeLowering, ExpandLowering,
-               ShapeLowering, ConcatLowering, SliceLowering, GatherLowering,
-               PadLowering>(patterns.getContext());
+  patterns
+      .add<ReshapeLowering, TransposeLowering, ExpandLowering, ShapeLowering,
+           ConcatLowering, SliceLowering, GatherLowering, PadLowering>(
+          patterns.getContext());
 }

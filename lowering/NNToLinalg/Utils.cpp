@@ -53,9 +53,9 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value input : inputs)
-    maps.push_back(broadcastMap(
-        ctx, cast<RankedTensorType>(input.getType()).getShape(),
-        resultType.getShape()));
+    maps.push_back(
+        broadcastMap(ctx, cast<RankedTensorType>(input.getType()).getShape(),
+                     resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
@@ -144,8 +144,8 @@ Value reshape(OpBuilder &b, Location loc, Value value, RankedTensorType type) {
     if (auto groups = getReassociationIndicesForCollapse(to, from))
       return tensor::ExpandShapeOp::create(b, loc, type, value, *groups);
   // No single reassociation relates the shapes: go through rank 1.
-  auto flat = RankedTensorType::get({source.getNumElements()},
-                                    source.getElementType());
+  auto flat =
+      RankedTensorType::get({source.getNumElements()}, source.getElementType());
   Value collapsed = reshape(b, loc, value, flat);
   return reshape(b, loc, collapsed, type);
 }
@@ -166,8 +166,7 @@ Value broadcastTo(OpBuilder &b, Location loc, Value value,
       addedDims.push_back(offset + i);
   }
   Value kept = reshape(
-      b, loc, value,
-      RankedTensorType::get(keptShape, source.getElementType()));
+      b, loc, value, RankedTensorType::get(keptShape, source.getElementType()));
   return linalg::BroadcastOp::create(b, loc, kept, emptyTensor(b, loc, type),
                                      addedDims)
       .getResult()[0];
@@ -317,11 +316,11 @@ Value buildSoftmax(OpBuilder &b, Location loc, Value x, int64_t axis,
   SmallVector<int64_t> keptShape(type.getShape());
   keptShape[axis] = 1;
   auto keptType = RankedTensorType::get(keptShape, elementType);
-  Value max = buildReduction(
-      b, loc, x, axis, lowestValue(b, loc, elementType),
-      [](OpBuilder &nested, Location l, ValueRange args) {
-        return createMax(nested, l, args[1], args[0]);
-      });
+  Value max =
+      buildReduction(b, loc, x, axis, lowestValue(b, loc, elementType),
+                     [](OpBuilder &nested, Location l, ValueRange args) {
+                       return createMax(nested, l, args[1], args[0]);
+                     });
   Value sum = buildReduction(
       b, loc, {x, max}, axis, scalarConstant(b, loc, elementType, 0),
       [](OpBuilder &nested, Location l, ValueRange args) -> Value {

@@ -16,9 +16,8 @@ namespace systolic::nn_to_linalg {
 
 /// Computes one scalar from the scalars of the operands (block arguments of a
 /// linalg.generic body, in operand order).
-using ScalarFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &,
-                                                mlir::Location,
-                                                mlir::ValueRange)>;
+using ScalarFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
 /// An arith constant of scalar type `type` (float or integer) holding `value`.
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
@@ -85,8 +84,8 @@ mlir::Value broadcastTo(mlir::OpBuilder &b, mlir::Location loc,
 /// Permutes the dims of `value` (result dim i is input dim perm[i]). Dense
 /// constants are transposed at compile time; anything else gets a
 /// `linalg.transpose`.
-mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value value, llvm::ArrayRef<int64_t> perm);
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      llvm::ArrayRef<int64_t> perm);
 
 /// Permutes the dims of `value` like `transpose` and also reverses the result
 /// dims listed in `reversed` (a convolution kernel flip). Dense constants are
@@ -133,8 +132,8 @@ mlir::Value createAbs(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 
 /// Converts a scalar between element types (float<->float, int<->int with sign
 /// extension, float<->int with signed conversion, i1 as unsigned).
-mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Value x, mlir::Type to);
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                          mlir::Type to);
 
 /// The lowest/highest value of a scalar type (-inf/+inf for floats), the
 /// identities of max/min reductions.
