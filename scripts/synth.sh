@@ -35,7 +35,7 @@ if ! yosys -q -l "$log" -p "
     $rtl/sys_sram.sv $rtl/sys_outproc.sv $rtl/sys_vector.sv
   $params
   hierarchy -top $top
-  $synth -top $top
+  $synth
   tee -o /dev/stdout stat" >/dev/null; then
   echo "synth.sh: error: yosys failed; log follows" >&2
   tail -20 "$log" >&2
