@@ -769,3 +769,145 @@ OpFoldResult ShapeOp::fold(FoldAdaptor adaptor) {
   return evaluateConstant(adaptor.getOperands(),
                           std::numeric_limits<int64_t>::max());
 }
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// How a reduction combines elements: floats accumulate in double, integers
+/// in int64_t (wrapping like the run-time op); `finish` sees the count.
+struct Reducer {
+  double floatInit;
+  int64_t intInit;
+  double (*combineFloat)(double, double);
+  int64_t (*combineInt)(int64_t, int64_t); // null: floats only
+  double (*finishFloat)(double, int64_t);
+};
+} // namespace
+
+static Attribute evaluateReduction(Operation *op, ArrayRef<Attribute> operands,
+                                   int64_t maxElements, ArrayRef<int64_t> axes,
+                                   const Reducer &reducer) {
+  DenseElementsAttr input = getDenseElements(operands[0]);
+  if (!input || input.getNumElements() > maxElements)
+    return {};
+  RankedTensorType type = resultTensorType(op);
+  bool isFloat = isa<FloatType>(type.getElementType());
+  if (!isFloat && !reducer.combineInt)
+    return {};
+  ArrayRef<int64_t> shape = input.getType().getShape();
+  int64_t rank = shape.size();
+  // Each input element's output position: kept dims keep their stride,
+  // reduced dims (empty axes: all) contribute nothing.
+  SmallVector<bool> reduced(rank, axes.empty());
+  for (int64_t axis : axes)
+    reduced[*normalizeAxis(axis, rank)] = true;
+  SmallVector<int64_t> keptShape(shape);
+  for (int64_t d = 0; d < rank; ++d)
+    if (reduced[d])
+      keptShape[d] = 1;
+  SmallVector<int64_t> strides = rowMajorStrides(keptShape);
+  for (int64_t d = 0; d < rank; ++d)
+    if (reduced[d])
+      strides[d] = 0;
+  SmallVector<int64_t> targets = stridedIndices(shape, strides, 0);
+  int64_t outputs = type.getNumElements();
+  int64_t count = input.getNumElements() / std::max<int64_t>(outputs, 1);
+  if (isFloat) {
+    SmallVector<double> acc(outputs, reducer.floatInit);
+    auto values = input.getValues<APFloat>();
+    for (auto [target, value] : llvm::zip(targets, values)) {
+      bool lost;
+      APFloat wide = value;
+      wide.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      acc[target] = reducer.combineFloat(acc[target], wide.convertToDouble());
+    }
+    auto element = cast<FloatType>(type.getElementType());
+    SmallVector<APFloat> results;
+    for (double value : acc) {
+      bool lost;
+      APFloat result(reducer.finishFloat(value, count));
+      result.convert(element.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                     &lost);
+      results.push_back(result);
+    }
+    return DenseElementsAttr::get(type, results);
+  }
+  SmallVector<int64_t> acc(outputs, reducer.intInit);
+  auto values = input.getValues<APInt>();
+  for (auto [target, value] : llvm::zip(targets, values))
+    acc[target] = reducer.combineInt(acc[target], value.getSExtValue());
+  unsigned width = type.getElementTypeBitWidth();
+  SmallVector<APInt> results;
+  for (int64_t value : acc)
+    results.push_back(APInt(64, value, /*isSigned=*/true).trunc(width));
+  return DenseElementsAttr::get(type, results);
+}
+
+static double keep(double value, int64_t) { return value; }
+static double add(double a, double b) { return a + b; }
+// Integer accumulation wraps as the run-time op does (unsigned arithmetic
+// avoids signed-overflow UB).
+static int64_t addInt(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) +
+                              static_cast<uint64_t>(b));
+}
+static int64_t mulInt(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) *
+                              static_cast<uint64_t>(b));
+}
+
+static const Reducer kSum{0.0, 0, add, addInt, keep};
+static const Reducer kMean{0.0, 0, add, nullptr,
+                           [](double sum, int64_t n) { return sum / n; }};
+// Max and min propagate NaN, like the run-time ops.
+static const Reducer kMax{-INFINITY, std::numeric_limits<int64_t>::min(),
+                          [](double a, double b) {
+                            return std::isnan(a) || a > b ? a : b;
+                          },
+                          [](int64_t a, int64_t b) { return std::max(a, b); },
+                          keep};
+static const Reducer kMin{INFINITY, std::numeric_limits<int64_t>::max(),
+                          [](double a, double b) {
+                            return std::isnan(a) || a < b ? a : b;
+                          },
+                          [](int64_t a, int64_t b) { return std::min(a, b); },
+                          keep};
+static const Reducer kProd{1.0, 1, [](double a, double b) { return a * b; },
+                           mulInt, keep};
+static const Reducer kL1{0.0, 0,
+                         [](double a, double b) { return a + std::abs(b); },
+                         [](int64_t a, int64_t b) {
+                           return addInt(a, b < 0 ? mulInt(b, -1) : b);
+                         },
+                         keep};
+static const Reducer kL2{0.0, 0, [](double a, double b) { return a + b * b; },
+                         nullptr,
+                         [](double sum, int64_t) { return std::sqrt(sum); }};
+static const Reducer kSumSquare{0.0, 0,
+                                [](double a, double b) { return a + b * b; },
+                                [](int64_t a, int64_t b) {
+                                  return addInt(a, mulInt(b, b));
+                                },
+                                keep};
+
+#define NN_REDUCTION_FOLD(OpClass, reducer)                                    \
+  Attribute OpClass::evaluateConstant(ArrayRef<Attribute> operands,            \
+                                      int64_t maxElements) {                   \
+    return evaluateReduction(*this, operands, maxElements, getAxes(),          \
+                             reducer);                                         \
+  }                                                                            \
+  OpFoldResult OpClass::fold(FoldAdaptor adaptor) {                            \
+    return foldToConstant(*this, adaptor.getOperands());                       \
+  }
+
+NN_REDUCTION_FOLD(ReduceSumOp, kSum)
+NN_REDUCTION_FOLD(ReduceMeanOp, kMean)
+NN_REDUCTION_FOLD(ReduceMaxOp, kMax)
+NN_REDUCTION_FOLD(ReduceMinOp, kMin)
+NN_REDUCTION_FOLD(ReduceProdOp, kProd)
+NN_REDUCTION_FOLD(ReduceL1Op, kL1)
+NN_REDUCTION_FOLD(ReduceL2Op, kL2)
+NN_REDUCTION_FOLD(ReduceSumSquareOp, kSumSquare)
+#undef NN_REDUCTION_FOLD

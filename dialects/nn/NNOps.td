@@ -289,7 +289,8 @@ def NN_SelectOp : NN_InferredOp<"select", [NN_Evaluable]> {
 //===----------------------------------------------------------------------===//
 
 class NN_ReduceOp<string mnemonic, list<Trait> traits = []>
-    : NN_InferredOp<mnemonic, traits> {
+    : NN_InferredOp<mnemonic, !listconcat(traits, [NN_Evaluable])> {
+  let hasFolder = 1;
   let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$axes,
                        DefaultValuedAttr<BoolAttr, "true">:$keepdims);
   let results = (outs NN_Tensor:$result);

@@ -176,3 +176,26 @@ func.func @size_limit() -> (tensor<512x2xf32>, tensor<513x2xf32>, tensor<64x64xf
   %e = nn.expand %s : tensor<64xf32> -> tensor<64x64xf32>
   return %small, %large, %e : tensor<512x2xf32>, tensor<513x2xf32>, tensor<64x64xf32>
 }
+
+// -----
+
+// Reductions of constants, e.g. an L1 weight penalty or a shape product.
+// CHECK-LABEL: func @reductions
+func.func @reductions() -> (tensor<2xf32>, tensor<f32>, tensor<1x3xf32>, tensor<i64>, tensor<f32>, tensor<2xf32>) {
+  %a = arith.constant dense<[[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]]> : tensor<2x3xf32>
+  // CHECK-DAG: arith.constant dense<[2.000000e+00, -5.000000e+00]> : tensor<2xf32>
+  %sum = nn.reduce_sum %a {axes = array<i64: 1>, keepdims = false} : tensor<2x3xf32> -> tensor<2xf32>
+  // CHECK-DAG: arith.constant dense<-5.000000e-01> : tensor<f32>
+  %mean = nn.reduce_mean %a {axes = array<i64>, keepdims = false} : tensor<2x3xf32> -> tensor<f32>
+  // CHECK-DAG: arith.constant dense<{{\[\[}}1.000000e+00, 5.000000e+00, 3.000000e+00]]> : tensor<1x3xf32>
+  %max = nn.reduce_max %a {axes = array<i64: 0>} : tensor<2x3xf32> -> tensor<1x3xf32>
+  %dims = arith.constant dense<[2, 3, 4]> : tensor<3xi64>
+  // CHECK-DAG: arith.constant dense<24> : tensor<i64>
+  %prod = nn.reduce_prod %dims {axes = array<i64: 0>, keepdims = false} : tensor<3xi64> -> tensor<i64>
+  // CHECK-DAG: arith.constant dense<2.100000e+01> : tensor<f32>
+  %l1 = nn.reduce_l1 %a {axes = array<i64>, keepdims = false} : tensor<2x3xf32> -> tensor<f32>
+  %b = arith.constant dense<[[3.0, 4.0], [0.0, 5.0]]> : tensor<2x2xf32>
+  // CHECK-DAG: arith.constant dense<5.000000e+00> : tensor<2xf32>
+  %l2 = nn.reduce_l2 %b {axes = array<i64: -1>, keepdims = false} : tensor<2x2xf32> -> tensor<2xf32>
+  return %sum, %mean, %max, %prod, %l1, %l2 : tensor<2xf32>, tensor<f32>, tensor<1x3xf32>, tensor<i64>, tensor<f32>, tensor<2xf32>
+}
