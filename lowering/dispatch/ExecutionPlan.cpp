@@ -116,6 +116,7 @@ FailureOr<ExecutionPlan> systolic::buildExecutionPlan(func::FuncOp entry) {
     });
     for (Value operand : call.getOperands())
       dispatch.bindings.push_back(bufferOf.at(operand));
+    dispatch.numOperands = call.getNumOperands();
     for (Value result : call.getResults()) {
       auto output = outputIndex.find(result);
       bool isOutput = output != outputIndex.end();

@@ -35,6 +35,8 @@ struct PlanDispatch {
   std::string name;
   /// Indices into ExecutionPlan::buffers: operands, then results.
   std::vector<int> bindings;
+  /// How many of the bindings are operands (read); the rest are written.
+  size_t numOperands;
   /// Floating-point (or integer) operations, for throughput reports.
   int64_t flops;
 };

@@ -25,13 +25,13 @@ def test_malformed_input_reports_location_and_exit_code(tmp_path):
     model = tmp_path / "bad.mlir"
     model.write_text(MAE_SUBGRAPH.replace("nn.abs", "nn.abz"))
     with pytest.raises(systolic.ToolError) as info:
-        systolic.compile_model(model)
+        systolic.compile_model(model, "--emit=nn")
     assert info.value.returncode == 1
     assert "bad.mlir:4:8: error: custom op 'nn.abz' is unknown" in info.value.stderr
 
 
 def test_missing_input_file(tmp_path):
     with pytest.raises(systolic.ToolError) as info:
-        systolic.compile_model(tmp_path / "absent.mlir")
+        systolic.compile_model(tmp_path / "absent.mlir", "--emit=nn")
     assert info.value.returncode == 1
     assert "cannot read" in info.value.stderr

@@ -1,18 +1,17 @@
 //===- systolic-compile.cpp - Ahead-of-time compiler driver ---------------===//
 //
-// Reads a model (an ONNX file, or nn-dialect MLIR), runs the graph-level
-// pipeline and writes the requested form.
+// Reads a model (an ONNX file, or nn-dialect MLIR) and compiles it ahead of
+// time into an artifact for the runtime, or writes an intermediate form.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/nn/NNDialect.h"
-#include "lowering/Pipelines.h"
+#include "lowering/driver/ModelCompiler.h"
 #include "lowering/onnx/OnnxImporter.h"
 #include "tools/common/ToolSupport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
@@ -43,12 +42,34 @@ static cl::opt<bool> listOnnxOps(
 static cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::cat(category));
-enum class EmitKind { NN };
-static cl::opt<EmitKind> emit(
-    "emit", cl::desc("What to write"), cl::init(EmitKind::NN),
-    cl::values(clEnumValN(EmitKind::NN, "nn",
-                          "the nn dialect after graph-level passes")),
+static cl::opt<systolic::EmitKind> emit(
+    "emit", cl::desc("What to write (default: the compiled artifact)"),
+    cl::init(systolic::EmitKind::Artifact),
+    cl::values(
+        clEnumValN(systolic::EmitKind::NN, "nn",
+                   "the nn dialect after graph-level passes"),
+        clEnumValN(systolic::EmitKind::Plan, "plan",
+                   "the execution plan: buffers and dispatches"),
+        clEnumValN(systolic::EmitKind::Linalg, "linalg",
+                   "the dispatches lowered to linalg on tensors"),
+        clEnumValN(systolic::EmitKind::LLVM, "llvm",
+                   "the CPU code as optimized LLVM IR"),
+        clEnumValN(systolic::EmitKind::Asm, "asm", "the CPU code as assembly"),
+        clEnumValN(systolic::EmitKind::Artifact, "sysm",
+                   "the compiled model artifact (.sysm), needs -o")),
     cl::cat(category));
+static cl::opt<std::string> target("target",
+                                   cl::desc("Where the model runs: cpu"),
+                                   cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string> mcpu(
+    "mcpu", cl::desc("CPU to generate code for (default: this machine's)"),
+    cl::value_desc("name"), cl::cat(category));
+static cl::opt<std::string> mattr(
+    "mattr", cl::desc("CPU features to add or remove, e.g. +avx2,-avx512f"),
+    cl::value_desc("features"), cl::cat(category));
+static cl::opt<unsigned> threads(
+    "num-threads", cl::desc("Threads each dispatch's outer loop is split over"),
+    cl::init(1), cl::cat(category));
 
 static int compile() {
   mlir::MLIRContext context;
@@ -89,20 +110,36 @@ static int compile() {
   }
   if (!module)
     return 1;
-
-  if (!importOnly) {
-    mlir::PassManager pm(&context);
-    systolic::buildNNGraphPipeline(pm);
-    if (mlir::failed(pm.run(*module)))
+  if (importOnly) {
+    auto output = mlir::openOutputFile(outputFile, &error);
+    if (!output) {
+      llvm::errs() << "systolic-compile: error: " << error << "\n";
       return 1;
+    }
+    module->print(output->os());
+    output->keep();
+    return 0;
   }
+
+  systolic::CompileOptions options;
+  options.target = target;
+  options.cpu.target.cpu = mcpu;
+  options.cpu.target.features = mattr;
+  options.cpu.threads = threads;
+  options.producer = ("systolic-compile " + systolic::getVersion()).str();
+  // Compile into memory first: a failed compile leaves an existing output
+  // file untouched.
+  std::string result;
+  llvm::raw_string_ostream resultStream(result);
+  if (mlir::failed(systolic::compileModel(*module, emit, options, resultStream)))
+    return 1;
 
   auto output = mlir::openOutputFile(outputFile, &error);
   if (!output) {
     llvm::errs() << "systolic-compile: error: " << error << "\n";
     return 1;
   }
-  module->print(output->os());
+  output->os() << result;
   output->keep();
   return 0;
 }
@@ -117,6 +154,16 @@ int main(int argc, char **argv) {
   }
   if (inputFile.empty()) {
     llvm::errs() << "systolic-compile: error: no input model given\n";
+    return 1;
+  }
+  if (!importOnly && emit == systolic::EmitKind::Artifact && outputFile == "-") {
+    llvm::errs() << "systolic-compile: error: the artifact is a binary file; "
+                    "name it with -o model.sysm (or choose a text form with "
+                    "--emit=nn|plan|linalg|llvm|asm)\n";
+    return 1;
+  }
+  if (threads == 0) {
+    llvm::errs() << "systolic-compile: error: --num-threads must be at least 1\n";
     return 1;
   }
   return compile();

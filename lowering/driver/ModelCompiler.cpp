@@ -1,0 +1,249 @@
+//===- ModelCompiler.cpp - nn module -> artifact --------------------------===//
+#include "lowering/driver/ModelCompiler.h"
+
+#include "lowering/NNToLinalg/Passes.h"
+#include "lowering/Pipelines.h"
+#include "lowering/cpu/CPUCompiler.h"
+#include "lowering/dispatch/ExecutionPlan.h"
+#include "lowering/dispatch/Passes.h"
+#include "runtime/artifact/ArtifactBuilder.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace systolic;
+namespace fb = systolic::artifact;
+
+namespace {
+FailureOr<fb::ElementType> artifactElementType(Type type, Location loc) {
+  if (type.isF16())
+    return fb::ElementType::F16;
+  if (type.isF32())
+    return fb::ElementType::F32;
+  if (type.isF64())
+    return fb::ElementType::F64;
+  if (type.isInteger(1))
+    return fb::ElementType::Bool;
+  if (type.isUnsignedInteger(8))
+    return fb::ElementType::U8;
+  if (type.isSignlessInteger(8) || type.isSignedInteger(8))
+    return fb::ElementType::I8;
+  if (type.isSignlessInteger(16) || type.isSignedInteger(16))
+    return fb::ElementType::I16;
+  if (type.isSignlessInteger(32) || type.isSignedInteger(32))
+    return fb::ElementType::I32;
+  if (type.isSignlessInteger(64) || type.isSignedInteger(64))
+    return fb::ElementType::I64;
+  return emitError(loc) << "element type " << type
+                        << " cannot cross the runtime boundary (supported: f16, "
+                           "f32, f64, i1, i8, u8, i16, i32, i64)";
+}
+
+/// The constant's bytes as the runtime stores them: dense, row-major,
+/// little-endian, one byte per i1.
+FailureOr<std::vector<char>> constantBytes(ElementsAttr value, Location loc) {
+  auto type = cast<ShapedType>(value.getType());
+  int64_t elementSize = getElementByteSize(type.getElementType());
+  std::vector<char> bytes;
+  bytes.reserve(type.getNumElements() * elementSize);
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (type.getElementType().isInteger(1)) {
+      for (bool bit : dense.getValues<bool>())
+        bytes.push_back(bit);
+      return bytes;
+    }
+    ArrayRef<char> raw = dense.getRawData();
+    if (!dense.isSplat())
+      return std::vector<char>(raw.begin(), raw.end());
+    for (int64_t i = 0; i < type.getNumElements(); ++i)
+      bytes.insert(bytes.end(), raw.begin(), raw.begin() + elementSize);
+    return bytes;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return emitError(loc) << "constant refers to resource '"
+                            << resource.getRawHandle().getKey()
+                            << "' whose data is missing";
+    ArrayRef<char> data = blob->getData();
+    if (static_cast<int64_t>(data.size()) != type.getNumElements() * elementSize)
+      return emitError(loc) << "resource '" << resource.getRawHandle().getKey()
+                            << "' holds " << data.size() << " bytes, expected "
+                            << type.getNumElements() * elementSize;
+    return std::vector<char>(data.begin(), data.end());
+  }
+  return emitError(loc) << "unsupported constant kind: " << value;
+}
+
+LogicalResult reportError(Operation *anchor, llvm::Error error) {
+  return anchor->emitError() << llvm::toString(std::move(error));
+}
+
+/// Runs the graph pipeline and outlines the dispatches, leaving `module` with
+/// `@main` calling one private function per graph op.
+LogicalResult partition(ModuleOp module) {
+  PassManager pm(module.getContext());
+  buildNNGraphPipeline(pm);
+  pm.addPass(createOutlineDispatches());
+  return pm.run(module);
+}
+
+/// A module of only the dispatch functions, public, lowered to linalg.
+FailureOr<OwningOpRef<ModuleOp>> buildDispatchModule(ModuleOp module) {
+  OwningOpRef<ModuleOp> dispatches = module.clone();
+  for (auto function :
+       llvm::make_early_inc_range(dispatches->getOps<func::FuncOp>())) {
+    if (function->hasAttr(kDispatchNameAttr))
+      function.setPublic();
+    else
+      function.erase();
+  }
+  PassManager pm(module.getContext());
+  pm.addPass(createConvertNNToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (failed(pm.run(*dispatches)))
+    return failure();
+  return dispatches;
+}
+
+FailureOr<std::vector<uint8_t>>
+buildArtifact(const ExecutionPlan &plan, const cpu::CPUExecutable &executable,
+              const CompileOptions &options, func::FuncOp entry) {
+  fb::ArtifactBuilder builder;
+  builder.setProducer(options.producer);
+  Location loc = entry.getLoc();
+
+  // Plan buffer index -> artifact buffer index. Inputs and outputs are added
+  // in signature order so the artifact's signature matches the model's.
+  std::vector<uint32_t> bufferIndex(plan.buffers.size());
+  auto signature = [&](int index, bool isInput) -> LogicalResult {
+    const PlanBuffer &buffer = plan.buffers[index];
+    FailureOr<fb::ElementType> type =
+        artifactElementType(buffer.type.getElementType(), loc);
+    if (failed(type))
+      return failure();
+    std::vector<int64_t> shape(buffer.type.getShape().begin(),
+                               buffer.type.getShape().end());
+    bufferIndex[index] = isInput ? builder.addInput(buffer.name, *type, shape)
+                                 : builder.addOutput(buffer.name, *type, shape);
+    return success();
+  };
+  for (int input : plan.inputs)
+    if (failed(signature(input, /*isInput=*/true)))
+      return failure();
+  for (int output : plan.outputs)
+    if (failed(signature(output, /*isInput=*/false)))
+      return failure();
+  for (auto [index, buffer] : llvm::enumerate(plan.buffers)) {
+    if (buffer.kind == PlanBuffer::Kind::Constant) {
+      FailureOr<std::vector<char>> bytes = constantBytes(buffer.value, loc);
+      if (failed(bytes))
+        return failure();
+      bufferIndex[index] = builder.addConstant(bytes->data(), bytes->size());
+    } else if (buffer.kind == PlanBuffer::Kind::Intermediate) {
+      bufferIndex[index] = builder.addIntermediate(buffer.byteSize);
+    }
+  }
+
+  uint32_t executableIndex = builder.addExecutable(
+      "cpu", "elf-shared-object", executable.sharedObject.data(),
+      executable.sharedObject.size(), executable.entryPoints);
+  for (const PlanDispatch &dispatch : plan.dispatches) {
+    auto entryPoint = llvm::find(executable.entryPoints, dispatch.symbol);
+    if (entryPoint == executable.entryPoints.end())
+      return entry.emitError() << "the CPU executable has no entry point for "
+                               << "dispatch @" << dispatch.symbol;
+    std::vector<uint32_t> operands, results;
+    uint64_t bytes = 0;
+    for (auto [position, binding] : llvm::enumerate(dispatch.bindings)) {
+      (position < dispatch.numOperands ? operands : results)
+          .push_back(bufferIndex[binding]);
+      bytes += plan.buffers[binding].byteSize;
+    }
+    builder.addDispatch(dispatch.name, executableIndex,
+                        entryPoint - executable.entryPoints.begin(), "cpu",
+                        std::move(operands), std::move(results), dispatch.flops,
+                        bytes);
+  }
+  systolic::Expected<std::vector<uint8_t>> file = builder.finish();
+  if (!file)
+    return entry.emitError() << "artifact verification failed: "
+                             << file.status().message();
+  return file.take();
+}
+} // namespace
+
+LogicalResult systolic::compileModel(ModuleOp module, EmitKind emit,
+                                     const CompileOptions &options,
+                                     raw_ostream &os) {
+  if (options.target != "cpu")
+    return module.emitError() << "unknown target '" << options.target
+                              << "' (available: cpu)";
+  // Code generation needs upstream's interface models (tiling, bufferization)
+  // and LLVM translations registered on the context the importer created.
+  DialectRegistry registry;
+  cpu::registerCPUCodegenDialects(registry);
+  module.getContext()->appendDialectRegistry(registry);
+  if (emit == EmitKind::NN) {
+    PassManager pm(module.getContext());
+    buildNNGraphPipeline(pm);
+    if (failed(pm.run(module)))
+      return failure();
+    module.print(os);
+    return success();
+  }
+
+  if (failed(partition(module)))
+    return failure();
+  auto entry = module.lookupSymbol<func::FuncOp>("main");
+  FailureOr<ExecutionPlan> plan = buildExecutionPlan(entry);
+  if (failed(plan))
+    return failure();
+  if (emit == EmitKind::Plan) {
+    printExecutionPlan(*plan, os);
+    return success();
+  }
+
+  FailureOr<OwningOpRef<ModuleOp>> dispatches = buildDispatchModule(module);
+  if (failed(dispatches))
+    return failure();
+  ModuleOp dispatchModule = **dispatches;
+  switch (emit) {
+  case EmitKind::Linalg:
+    dispatchModule.print(os);
+    return success();
+  case EmitKind::LLVM:
+  case EmitKind::Asm: {
+    if (failed(cpu::lowerToLLVMDialect(dispatchModule, options.cpu)))
+      return failure();
+    llvm::Expected<std::string> text =
+        emit == EmitKind::LLVM ? cpu::emitLLVMIRText(dispatchModule, options.cpu.target)
+                               : cpu::emitAssembly(dispatchModule, options.cpu.target);
+    if (!text)
+      return reportError(entry, text.takeError());
+    os << *text;
+    return success();
+  }
+  case EmitKind::Artifact: {
+    llvm::Expected<cpu::CPUExecutable> executable =
+        cpu::compileToSharedObject(dispatchModule, options.cpu);
+    if (!executable)
+      return reportError(entry, executable.takeError());
+    FailureOr<std::vector<uint8_t>> file =
+        buildArtifact(*plan, *executable, options, entry);
+    if (failed(file))
+      return failure();
+    os.write(reinterpret_cast<const char *>(file->data()), file->size());
+    return success();
+  }
+  case EmitKind::NN:
+  case EmitKind::Plan:
+    break;
+  }
+  llvm_unreachable("every emit kind is handled above");
+}
