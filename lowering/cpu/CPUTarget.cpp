@@ -71,8 +71,14 @@ emitWithCodeGen(mlir::ModuleOp module, const CPUTargetOptions &options,
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 systolic::cpu::createTargetMachine(const CPUTargetOptions &options) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+  // Registering a target appends to LLVM's global target list without a
+  // lock; passes run on several threads at once, so register exactly once.
+  static const bool registered = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)registered;
   llvm::Triple triple(options.triple.empty()
                           ? llvm::sys::getDefaultTargetTriple()
                           : options.triple);
