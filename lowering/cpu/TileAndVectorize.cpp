@@ -288,6 +288,14 @@ void vectorizeIfPossible(RewriterBase &rewriter, linalg::LinalgOp op,
                          bool asContraction) {
   if (failed(linalg::vectorizeOpPrecondition(op)))
     return;
+  // LLVM stores vectors of i1 bit-packed, but i1 buffers hold one byte per
+  // element (the runtime's bool); scalar loops store whole bytes.
+  auto isBool = [](Value value) {
+    return getElementTypeOrSelf(value.getType()).isInteger(1);
+  };
+  if (llvm::any_of(op->getOperands(), isBool) ||
+      llvm::any_of(op->getResults(), isBool))
+    return;
   rewriter.setInsertionPoint(op);
   FailureOr<linalg::VectorizationResult> result =
       linalg::vectorize(rewriter, op, /*inputVectorSizes=*/{},

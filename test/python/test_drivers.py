@@ -35,3 +35,28 @@ def test_missing_input_file(tmp_path):
         systolic.compile_model(tmp_path / "absent.mlir", "--emit=nn")
     assert info.value.returncode == 1
     assert "cannot read" in info.value.stderr
+
+
+COMPARE = """
+func.func @main(%a: tensor<3x37xf32> {nn.name = "a"}, %b: tensor<3x37xf32> {nn.name = "b"}) -> (tensor<3x37xi1> {nn.name = "c"}) {
+  %0 = nn.compare %a, %b {predicate = #nn.predicate<lt>} : tensor<3x37xf32>, tensor<3x37xf32> -> tensor<3x37xi1>
+  return %0 : tensor<3x37xi1>
+}
+"""
+
+
+def test_boolean_outputs_hold_one_byte_per_element(tmp_path):
+    # Vectors of i1 are bit-packed by LLVM; the runtime's bool is a byte.
+    import numpy as np
+
+    model = tmp_path / "compare.mlir"
+    model.write_text(COMPARE)
+    sysm = tmp_path / "compare.sysm"
+    systolic.compile_model(model, "-o", sysm)
+    rng = np.random.default_rng(7)
+    a, b = (rng.standard_normal((3, 37)).astype(np.float32) for _ in range(2))
+    np.save(tmp_path / "a.npy", a)
+    np.save(tmp_path / "b.npy", b)
+    systolic.run_tool("systolic-run", f"--module={sysm}", f"--input=@{tmp_path / 'a.npy'}",
+                      f"--input=@{tmp_path / 'b.npy'}", f"--output=@{tmp_path / 'c.npy'}")
+    np.testing.assert_array_equal(np.load(tmp_path / "c.npy"), a < b)
