@@ -1,6 +1,7 @@
 //===- systolic-opt.cpp - mlir-opt with the Systolic dialects and passes --===//
 #include "dialects/nn/NNDialect.h"
 #include "dialects/nn/Transforms/Passes.h"
+#include "dialects/systolic/SystolicDialect.h"
 #include "lowering/NNToLinalg/Passes.h"
 #include "lowering/Pipelines.h"
 #include "lowering/cpu/Passes.h"
@@ -26,7 +27,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<systolic::nn::NNDialect>();
+  registry.insert<systolic::nn::NNDialect, systolic::accel::SystolicDialect>();
 
   llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
     os << "Systolic " << systolic::getVersion() << "\n";

@@ -1,0 +1,153 @@
+//===- SystolicOps.cpp - Verifiers of the quantized layer ops -------------===//
+#include "dialects/systolic/SystolicOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace systolic::accel;
+
+namespace {
+
+LogicalResult verifyAffineParams(Operation *op, double scale, int64_t zeroPoint) {
+  if (!(scale > 0) || !std::isfinite(scale))
+    return op->emitOpError("scale must be positive and finite, got ") << scale;
+  if (zeroPoint < -128 || zeroPoint > 127)
+    return op->emitOpError("zero_point must be in [-128, 127], got ")
+           << zeroPoint;
+  return success();
+}
+
+bool inInt8Range(int64_t v) { return v >= -128 && v <= 127; }
+
+/// Checks params [3, channels], the lookup table and the output attributes.
+template <typename OpT>
+LogicalResult verifyOutputPath(OpT op, int64_t channels) {
+  auto params = cast<RankedTensorType>(op.getParams().getType());
+  if (params.getRank() != 2 || params.getDimSize(0) != 3 ||
+      params.getDimSize(1) != channels)
+    return op.emitOpError("params must be [3, ")
+           << channels << "] (bias, multiplier, shift per output channel), got "
+           << params;
+  bool wantsLut = op.getActivation() == Activation::lut;
+  if (wantsLut != bool(op.getLut()))
+    return op.emitOpError(wantsLut ? "activation lut needs a lut operand"
+                                   : "a lut operand needs activation lut");
+  if (auto lut = op.getLut()) {
+    auto type = cast<RankedTensorType>(lut.getType());
+    if (type.getRank() != 1 || type.getDimSize(0) != 256)
+      return op.emitOpError("lut must be tensor<256xi8>, got ") << type;
+  }
+  // I64Attr getters are unsigned; the values are signed.
+  int64_t zeroPoint = op.getOutputZeroPoint(), clampMax = op.getClampMax();
+  if (!inInt8Range(zeroPoint))
+    return op.emitOpError("output_zero_point must be in [-128, 127], got ")
+           << zeroPoint;
+  if (!inInt8Range(clampMax))
+    return op.emitOpError("clamp_max must be in [-128, 127], got ") << clampMax;
+  if (op.getActivation() == Activation::relu6 && clampMax < zeroPoint)
+    return op.emitOpError("relu6 clamp_max (")
+           << clampMax << ") is below the output zero point (" << zeroPoint
+           << ")";
+  return success();
+}
+
+LogicalResult expectResult(Operation *op, ArrayRef<int64_t> expected) {
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  if (result.getShape() != expected) {
+    InFlightDiagnostic diag = op->emitOpError("result shape must be [");
+    llvm::interleaveComma(expected, diag);
+    return diag << "], got " << result;
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult QuantizeOp::verify() {
+  return verifyAffineParams(*this, getScale().convertToDouble(),
+                            getZeroPoint());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyAffineParams(*this, getScale().convertToDouble(),
+                            getZeroPoint());
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  if (input.getRank() != 4)
+    return emitOpError("input must be [N, H, W, C], got ") << input;
+  if (weight.getRank() != 4)
+    return emitOpError("weight must be [KH, KW, C, F], got ") << weight;
+  if (weight.getDimSize(2) != input.getDimSize(3))
+    return emitOpError("weight has ")
+           << weight.getDimSize(2) << " input channels but the input has "
+           << input.getDimSize(3);
+  ArrayRef<int64_t> strides = getStrides(), dilations = getDilations(),
+                    pads = getPads();
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return emitOpError("strides and dilations need 2 entries and pads 4 "
+                       "(top, left, bottom, right)");
+  for (int64_t v : llvm::concat<const int64_t>(strides, dilations))
+    if (v < 1)
+      return emitOpError("strides and dilations must be positive, got ") << v;
+  for (int64_t p : pads)
+    if (p < 0)
+      return emitOpError("pads must be non-negative, got ") << p;
+  int64_t inputZeroPoint = getInputZeroPoint();
+  if (!inInt8Range(inputZeroPoint))
+    return emitOpError("input_zero_point must be in [-128, 127], got ")
+           << inputZeroPoint;
+  if (inputZeroPoint != 0 && llvm::any_of(pads, [](int64_t p) { return p; }))
+    return emitOpError("a padded convolution needs input_zero_point 0 (the "
+                       "DMA pads with zeros), got ")
+           << inputZeroPoint;
+  int64_t out[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent = input.getDimSize(1 + i) + pads[i] + pads[2 + i];
+    int64_t window = dilations[i] * (weight.getDimSize(i) - 1) + 1;
+    if (window > extent)
+      return emitOpError("the dilated kernel (")
+             << window << ") is larger than the padded input (" << extent
+             << ") in spatial dimension " << i;
+    out[i] = (extent - window) / strides[i] + 1;
+  }
+  if (failed(verifyOutputPath(*this, weight.getDimSize(3))))
+    return failure();
+  return expectResult(*this, {input.getDimSize(0), out[0], out[1],
+                              weight.getDimSize(3)});
+}
+
+LogicalResult MatMulOp::verify() {
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  auto rhs = cast<RankedTensorType>(getRhs().getType());
+  if (lhs.getRank() != 2 || rhs.getRank() != 2)
+    return emitOpError("operands must be matrices, got ")
+           << lhs << " and " << rhs;
+  if (lhs.getDimSize(1) != rhs.getDimSize(0))
+    return emitOpError("reduction sizes differ: lhs has ")
+           << lhs.getDimSize(1) << " columns, rhs has " << rhs.getDimSize(0)
+           << " rows";
+  if (failed(verifyOutputPath(*this, rhs.getDimSize(1))))
+    return failure();
+  return expectResult(*this, {lhs.getDimSize(0), rhs.getDimSize(1)});
+}
+
+LogicalResult ScaledAddOp::verify() {
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  if (lhs != getRhs().getType())
+    return emitOpError("operands must have the same type, got ")
+           << lhs << " and " << getRhs().getType();
+  if (lhs.getRank() < 1)
+    return emitOpError("operands need a channel (last) dimension");
+  for (int64_t w : {int64_t(getLhsWeight()), int64_t(getRhsWeight())})
+    if (!inInt8Range(w))
+      return emitOpError("operand weights are int8, got ") << w;
+  if (failed(verifyOutputPath(*this, lhs.getShape().back())))
+    return failure();
+  return expectResult(*this, lhs.getShape());
+}
+
+#define GET_OP_CLASSES
+#include "dialects/systolic/SystolicOps.cpp.inc"

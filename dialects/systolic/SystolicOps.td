@@ -1,0 +1,115 @@
+//===- SystolicOps.td - Quantized layer ops ----------------*- tablegen -*-===//
+//
+// Layer ops: what one accelerator dispatch computes, on int8 tensors, with the
+// output path's integer semantics spelled out (docs/isa.md, OUTPUT). They are
+// produced by `systolic-quantize` from nn ops and calibration ranges, lowered
+// to ISA programs for the accelerator and to linalg for the bit-exact CPU
+// reference.
+//
+// The output path shared by conv2d, matmul and scaled_add: for accumulator
+// value x in output channel j, with bias = params[0][j], mult = params[1][j],
+// s = params[2][j] & 63:
+//   x' = x + bias (wrapping int32);  p = int64(x') * int64(mult)
+//   q  = s == 0 ? p : ((p >> (s - 1)) + 1) >> 1      (arithmetic shifts)
+//   v  = saturate_int8(q + output_zero_point)
+//   relu: max(v, zp)   relu6: min(max(v, zp), clamp_max)   lut: lut[uint8(v)]
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SYSTOLIC_SYSTOLIC_OPS_TD
+#define SYSTOLIC_SYSTOLIC_OPS_TD
+
+include "dialects/systolic/SystolicBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Systolic_QuantizeOp : Systolic_Op<"quantize", [Pure,
+    SameOperandsAndResultShape]> {
+  let summary = "f32 -> int8 with an affine (scale, zero point) mapping";
+  let description = [{
+    `q = saturate_int8(round_half_to_even(x / scale) + zero_point)`.
+  }];
+  let arguments = (ins Systolic_F32Tensor:$input, F64Attr:$scale,
+                       I64Attr:$zero_point);
+  let results = (outs Systolic_I8Tensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Systolic_DequantizeOp : Systolic_Op<"dequantize", [Pure,
+    SameOperandsAndResultShape]> {
+  let summary = "int8 -> f32: (q - zero_point) * scale";
+  let arguments = (ins Systolic_I8Tensor:$input, F64Attr:$scale,
+                       I64Attr:$zero_point);
+  let results = (outs Systolic_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+// Operands and attributes of the output path, shared by the compute layers.
+class Systolic_OutputPathOp<string mnemonic, dag computeArgs>
+    : Systolic_Op<mnemonic, [Pure]> {
+  let arguments = !con(computeArgs, (ins
+      Systolic_I32Tensor:$params, Optional<Systolic_I8Tensor>:$lut,
+      I64Attr:$output_zero_point, Systolic_ActivationAttr:$activation,
+      DefaultValuedAttr<I64Attr, "127">:$clamp_max));
+  let results = (outs Systolic_I8Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Systolic_Conv2DOp : Systolic_OutputPathOp<"conv2d", (ins
+    Systolic_I8Tensor:$input, Systolic_I8Tensor:$weight,
+    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+    DenseI64ArrayAttr:$dilations, I64Attr:$input_zero_point)> {
+  let summary = "int8 2-D convolution, NHWC, through the output path";
+  let description = [{
+    `input` is [N, H, W, C] int8, `weight` is [KH, KW, C, F] int8, `params`
+    is [3, F] int32 (bias, multiplier, shift), `lut` (when `activation` is
+    `lut`) is [256] int8. `strides` and `dilations` are [h, w], `pads` is
+    [top, left, bottom, right]. The accumulator is
+    `sum in[n, oh*sh + kh*dh - top, ow*sw + kw*dw - left, c] * w[kh, kw, c, f]`
+    with padding elements equal to 0 (the DMA pads with zeros, so a padded
+    convolution needs `input_zero_point` 0; the zero point's correction of
+    the unpadded sum is already folded into the bias). The result is
+    [N, OH, OW, F] int8 through the output path.
+  }];
+  let assemblyFormat = [{
+    $input `,` $weight `,` $params (`lut` $lut^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Systolic_MatMulOp : Systolic_OutputPathOp<"matmul", (ins
+    Systolic_I8Tensor:$lhs, Systolic_I8Tensor:$rhs)> {
+  let summary = "int8 [M, K] x [K, N] through the output path";
+  let description = [{
+    `params` is [3, N] int32. The accumulator is `sum_k lhs[m, k] * rhs[k, n]`
+    (int32, wrapping).
+  }];
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $params (`lut` $lut^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Systolic_ScaledAddOp : Systolic_OutputPathOp<"scaled_add", (ins
+    Systolic_I8Tensor:$lhs, Systolic_I8Tensor:$rhs, I64Attr:$lhs_weight,
+    I64Attr:$rhs_weight)> {
+  let summary = "elementwise lhs_weight * lhs + rhs_weight * rhs through the "
+                "output path";
+  let description = [{
+    Residual add of two int8 tensors of the same shape whose last dimension is
+    the channel `C`; `params` is [3, C]. The accumulator is
+    `lhs_weight * lhs + rhs_weight * rhs` (int8 weights), so operands with
+    different scales are rescaled exactly once, in the output path.
+  }];
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $params (`lut` $lut^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+#endif // SYSTOLIC_SYSTOLIC_OPS_TD
