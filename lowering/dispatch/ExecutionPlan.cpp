@@ -26,7 +26,7 @@ static int64_t estimateOps(Operation *op) {
   if (op->getNumResults() == 0)
     return 0;
   int64_t results = numElements(op->getResult(0));
-  if (name == "nn.matmul") {
+  if (name == "nn.matmul" || name == "systolic.matmul") {
     auto lhs = cast<ShapedType>(op->getOperand(0).getType());
     return 2 * results * lhs.getShape().back();
   }
@@ -43,6 +43,11 @@ static int64_t estimateOps(Operation *op) {
       return 2 * numElements(op->getOperand(0)) * weight.getNumElements() /
              weight.getDimSize(0);
     return 2 * results * perOutput;
+  }
+  if (name == "systolic.conv2d") {
+    // Weight [KH, KW, C, F]: each output element reduces over KH*KW*C.
+    auto weight = cast<ShapedType>(op->getOperand(1).getType());
+    return 2 * results * (weight.getNumElements() / weight.getDimSize(3));
   }
   if (name == "nn.lstm" || name == "nn.gru") {
     // Every time step multiplies x_t by W and h_{t-1} by R for each batch row.
@@ -109,9 +114,12 @@ FailureOr<ExecutionPlan> systolic::buildExecutionPlan(func::FuncOp entry) {
     PlanDispatch dispatch;
     dispatch.symbol = callee.getSymName().str();
     dispatch.name = callee->getAttrOfType<StringAttr>(kDispatchNameAttr).str();
+    auto device = callee->getAttrOfType<StringAttr>(kDispatchDeviceAttr);
+    dispatch.device = device ? device.str() : "cpu";
     dispatch.flops = 0;
     callee.walk([&](Operation *inner) {
-      if (inner->getDialect() && inner->getDialect()->getNamespace() == "nn")
+      if (inner->getDialect() &&
+          llvm::is_contained({"nn", "systolic"}, inner->getDialect()->getNamespace()))
         dispatch.flops += estimateOps(inner);
     });
     for (Value operand : call.getOperands())
@@ -172,6 +180,9 @@ void systolic::printExecutionPlan(const ExecutionPlan &plan, raw_ostream &os) {
   for (const PlanDispatch &dispatch : plan.dispatches) {
     os << "dispatch @" << dispatch.symbol << " \"" << dispatch.name << "\" (";
     llvm::interleaveComma(dispatch.bindings, os);
-    os << ") ops " << dispatch.flops << "\n";
+    os << ") ops " << dispatch.flops;
+    if (dispatch.device != "cpu")
+      os << " on " << dispatch.device;
+    os << "\n";
   }
 }

@@ -33,6 +33,8 @@ struct PlanDispatch {
   std::string symbol;
   /// The graph op it came from (the ONNX node name when known).
   std::string name;
+  /// The device kind that runs it: "cpu" or "accel".
+  std::string device;
   /// Indices into ExecutionPlan::buffers: operands, then results.
   std::vector<int> bindings;
   /// How many of the bindings are operands (read); the rest are written.

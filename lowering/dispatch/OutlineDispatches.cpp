@@ -2,6 +2,7 @@
 #include "lowering/dispatch/Passes.h"
 
 #include "dialects/nn/NNDialect.h"
+#include "dialects/systolic/SystolicOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -73,7 +74,9 @@ struct OutlineDispatchesPass
           isa<arith::ConstantOp>(op) && llvm::any_of(op.getUsers(), [&](Operation *user) {
             return user == terminator;
           });
-      if (isa<systolic::nn::NNDialect>(op.getDialect()) || returnedConstant)
+      if (isa<systolic::nn::NNDialect, systolic::accel::SystolicDialect>(
+              op.getDialect()) ||
+          returnedConstant)
         graphOps.push_back(&op);
     }
 
@@ -141,6 +144,12 @@ struct OutlineDispatchesPass
     dispatch.setPrivate();
     dispatch->setAttr(systolic::kDispatchNameAttr,
                       builder.getStringAttr(name.empty() ? symbol : name));
+    // The array's layers run on the accelerator; quantize/dequantize and every
+    // nn op run on the CPU.
+    if (isa<systolic::accel::Conv2DOp, systolic::accel::MatMulOp,
+            systolic::accel::ScaledAddOp>(op))
+      dispatch->setAttr(systolic::kDispatchDeviceAttr,
+                        builder.getStringAttr("accel"));
     symbols.insert(dispatch);
 
     Block *body = dispatch.addEntryBlock();

@@ -15,6 +15,8 @@ namespace systolic {
 /// The attribute that marks a function as a dispatch and names the graph op
 /// (the ONNX node, when there is one) it was outlined from.
 inline constexpr llvm::StringLiteral kDispatchNameAttr = "systolic.dispatch";
+/// The device kind that runs a dispatch ("accel"); absent means "cpu".
+inline constexpr llvm::StringLiteral kDispatchDeviceAttr = "systolic.device";
 } // namespace systolic
 
 #endif // SYSTOLIC_LOWERING_DISPATCH_PASSES_H
