@@ -62,8 +62,11 @@ struct CPUEmitEntryPointsPass
         return signalPassFailure();
       }
       std::string name = func.getSymName().str();
-      if (failed(symbols.rename(func, (kImplPrefix + name).str())))
+      if (failed(symbols.rename(func, (kImplPrefix + name).str()))) {
+        func.emitError("cannot rename '")
+            << name << "' to '" << kImplPrefix << name << "'";
         return signalPassFailure();
+      }
       func.setPrivate();
       // Internal: inlined into its wrapper, not exported from the object.
       func->setAttr("llvm.linkage",

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
@@ -42,6 +43,56 @@ struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
   }
 };
 
+/// Folds a memref.expand_shape into a vector.transfer_read with a minor
+/// identity map: the read then indexes the expand_shape's source.
+///
+/// Upstream's version of this fold (LoadOpOfExpandShapeOpFolder in
+/// populateFoldMemRefAliasOpPatterns, MLIR 22) builds the source indices
+/// before checking that the read qualifies, then returns failure for a read
+/// with a broadcast or permuted map (e.g. `(d0, d1) -> (d0, 0)`, which
+/// softmax's normalisation step produces). The greedy driver counts the
+/// index ops it created (and then erased as dead) as a change, so it never
+/// converges and the pattern application fails: this pattern checks first.
+struct TransferReadOfExpandShape : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto expand = read.getBase().getDefiningOp<memref::ExpandShapeOp>();
+    if (!expand)
+      return rewriter.notifyMatchFailure(read, "not an expand_shape source");
+    if (!read.getPermutationMap().isMinorIdentity())
+      return rewriter.notifyMatchFailure(read, "not a minor identity map");
+    int64_t sourceRank = expand.getSrcType().getRank();
+    int64_t vectorRank = read.getVectorType().getRank();
+    if (sourceRank < vectorRank)
+      return rewriter.notifyMatchFailure(read, "vector rank exceeds source's");
+    SmallVector<Value> sourceIndices;
+    memref::resolveSourceIndicesExpandShape(
+        read.getLoc(), rewriter, expand, read.getIndices(), sourceIndices,
+        /*startsInbounds=*/false);
+    rewriter.replaceOpWithNewOp<vector::TransferReadOp>(
+        read, read.getVectorType(), expand.getViewSource(), sourceIndices,
+        AffineMap::getMinorIdentityMap(sourceRank, vectorRank,
+                                       read.getContext()),
+        read.getPadding(), read.getMask(), read.getInBounds());
+    return success();
+  }
+};
+
+/// populateFoldMemRefAliasOpPatterns with upstream's expand_shape +
+/// transfer_read fold replaced by TransferReadOfExpandShape.
+void populateFoldAliasPatterns(RewritePatternSet &patterns) {
+  memref::populateFoldMemRefAliasOpPatterns(patterns);
+  auto &native = patterns.getNativePatterns();
+  llvm::erase_if(native, [](const std::unique_ptr<RewritePattern> &pattern) {
+    StringRef name = pattern->getDebugName();
+    return name.contains("LoadOpOfExpandShapeOpFolder") &&
+           name.contains("TransferReadOp");
+  });
+  patterns.add<TransferReadOfExpandShape>(patterns.getContext());
+}
+
 struct CPULowerVectorsPass
     : systolic::cpu::impl::CPULowerVectorsBase<CPULowerVectorsPass> {
   void runOnOperation() override {
@@ -54,12 +105,15 @@ struct CPULowerVectorsPass
     // index arithmetic outside the loops.
     {
       RewritePatternSet patterns(ctx);
-      memref::populateFoldMemRefAliasOpPatterns(patterns);
+      populateFoldAliasPatterns(patterns);
       patterns.add<StridedCopyToLinalg>(ctx);
       vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
       vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
-      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
+        func.emitError("folding memref alias ops into vector transfers did "
+                       "not converge");
         return signalPassFailure();
+      }
     }
     IRRewriter rewriter(ctx);
     DominanceInfo dominance(func);
@@ -71,23 +125,29 @@ struct CPULowerVectorsPass
     // everything else is lowered towards rank-1 vectors, which is what the
     // LLVM lowering maps to single instructions. One stage at a time, as the
     // stages' patterns would undo each other's canonical forms.
-    auto applyStage = [&](auto populate) {
+    auto applyStage = [&](StringRef what, auto populate) -> LogicalResult {
       RewritePatternSet patterns(ctx);
       populate(patterns);
-      return applyPatternsGreedily(func, std::move(patterns));
+      if (succeeded(applyPatternsGreedily(func, std::move(patterns))))
+        return success();
+      return func.emitError("lowering ") << what << " did not converge";
     };
-    if (failed(applyStage([](RewritePatternSet &patterns) {
+    if (failed(applyStage("vector contractions",
+                          [](RewritePatternSet &patterns) {
           vector::populateVectorContractLoweringPatterns(
               patterns, vector::VectorContractLowering::OuterProduct);
           vector::populateVectorMaskOpLoweringPatterns(patterns);
         })) ||
-        failed(applyStage([](RewritePatternSet &patterns) {
+        failed(applyStage("vector transfers and reductions",
+                          [](RewritePatternSet &patterns) {
           vector::populateVectorTransferPermutationMapLoweringPatterns(
               patterns);
           vector::populateVectorMultiReductionLoweringPatterns(
               patterns, vector::VectorMultiReductionLowering::InnerParallel);
         })) ||
-        failed(applyStage([](RewritePatternSet &patterns) {
+        failed(applyStage("outer products, transposes, broadcasts and "
+                          "shape casts",
+                          [](RewritePatternSet &patterns) {
           vector::populateVectorOuterProductLoweringPatterns(patterns);
           vector::populateVectorTransposeLoweringPatterns(
               patterns, vector::VectorTransposeLowering::EltWise);

@@ -481,8 +481,10 @@ struct CPUTileAndVectorizePass
 
     RewritePatternSet padPatterns(ctx);
     padPatterns.add<PadToFillAndCopy>(ctx);
-    if (failed(applyPatternsGreedily(func, std::move(padPatterns))))
+    if (failed(applyPatternsGreedily(func, std::move(padPatterns)))) {
+      func.emitError("rewriting tensor.pad as fill + copy did not converge");
       return signalPassFailure();
+    }
 
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
@@ -525,8 +527,10 @@ struct CPUTileAndVectorizePass
     tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
     tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, ctx);
     scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+    if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
+      func.emitError("cleaning up the vectorized tiles did not converge");
       return signalPassFailure();
+    }
   }
 
   FailureOr<VectorTarget> resolveTarget() {

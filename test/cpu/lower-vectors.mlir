@@ -59,3 +59,35 @@ func.func @strided_copy(%src: memref<4x4xf32>, %dst: memref<8x8xf32>) {
   memref.copy %src, %view : memref<4x4xf32> to memref<4x4xf32, strided<[8, 1], offset: 18>>
   return
 }
+
+// Reads through a memref.expand_shape that cannot fold into the read: a
+// broadcast map (softmax's normalisation reads its row maximum and sum like
+// this) and a vector of higher rank than the expand_shape's source (LSTM
+// gates). Upstream's fold builds index ops before giving up on these, which
+// kept the greedy driver from converging: the pass failed with no message.
+// They stay reads of the expand_shape; a read that qualifies still folds.
+// CHECK-LABEL: func.func @expand_shape_reads
+// CHECK-SAME: (%[[ROW:[a-z0-9]+]]: memref<1xf32>, %[[FLAT:[a-z0-9]+]]: memref<96xf32>
+// CHECK-DAG: %[[E1:.*]] = memref.expand_shape %[[ROW]] {{\[\[}}0, 1]] output_shape [1, 1]
+// CHECK-DAG: %[[E2:.*]] = memref.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [2, 48]
+// CHECK-DAG: vector.transfer_read %[[E1]]
+// CHECK-DAG: vector.transfer_read %[[E2]]
+// CHECK-DAG: vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<96xf32>, vector<16xf32>
+func.func @expand_shape_reads(%row: memref<1xf32>, %flat: memref<96xf32>, %i: index)
+    -> (vector<1x10xf32>, vector<1x32xf32>, vector<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  %pad = arith.constant 0.0 : f32
+  %e1 = memref.expand_shape %row [[0, 1]] output_shape [1, 1]
+      : memref<1xf32> into memref<1x1xf32>
+  %bcast = vector.transfer_read %e1[%c0, %c0], %pad
+      {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d0, 0)>}
+      : memref<1x1xf32>, vector<1x10xf32>
+  %e2 = memref.expand_shape %flat [[0, 1]] output_shape [2, 48]
+      : memref<96xf32> into memref<2x48xf32>
+  %rows = vector.transfer_read %e2[%i, %c0], %pad {in_bounds = [true, true]}
+      : memref<2x48xf32>, vector<1x32xf32>
+  %flat_read = vector.transfer_read %e2[%i, %c32], %pad {in_bounds = [true]}
+      : memref<2x48xf32>, vector<16xf32>
+  return %bcast, %rows, %flat_read : vector<1x10xf32>, vector<1x32xf32>, vector<16xf32>
+}

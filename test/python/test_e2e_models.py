@@ -48,19 +48,7 @@ def run_module(sysm, inputs, outputs):
         capture_output=True, text=True)
 
 
-# Models the pipeline cannot compile yet, with the failure it gives; strict,
-# so a fix shows up as an unexpected pass.
-KNOWN_FAILURES = {
-    "resnet_tiny": "systolic-compile: 'CPU code generation failed' with no diagnostic",
-    "cnn_lstm": "systolic-compile: 'CPU code generation failed' with no diagnostic",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_FAILURES[n], strict=True,
-                                            raises=systolic.ToolError))
-    if n in KNOWN_FAILURES else n
-    for n in make_models.MODELS])
+@pytest.mark.parametrize("name", make_models.MODELS)
 def test_model_matches_onnxruntime(name, compiled, models, tmp_path):
     onnx_path, sysm = compiled(name)
     inputs = make_models.input_files(models, name)
