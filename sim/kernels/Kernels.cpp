@@ -68,35 +68,155 @@ class Emitter {
   size_t lastLoad_ = 0, lastCompute_ = 0, lastStore_ = 0;
 };
 
-// Rows [row, row + count) of a DRAM matrix (stride bytes apart) in <= 255-row LOADs.
-void loadRows(Emitter& e, int64_t mem, int64_t sramRow, uint64_t dram, int64_t count,
-              int64_t stride, int64_t bytes) {
-  for (int64_t r = 0; r < count; r += 255) {
+int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+constexpr int64_t kMaxX = 255, kMaxY = 255, kMaxXStride = 4095, kMaxYStride = 65535, kMaxPad = 7;
+
+// LOADs (or STOREs) of a `lines` x `cols` grid of elements, row-major in SRAM
+// from `sramRow`, element (l, c) at DRAM dram + l*lineStride + c*colStride,
+// `bytes` bytes each. Transfers are split so that every field fits: lines of
+// more than 255 elements, more than 255 lines, or strides wider than the
+// stride fields become several instructions (one per line, per run of
+// elements, or per element).
+void dmaGrid(Emitter& e, bool store, int64_t mem, int64_t sramRow, uint64_t dram, int64_t lines,
+             int64_t cols, int64_t lineStride, int64_t colStride, int64_t bytes) {
+  auto emit = [&](int64_t row, uint64_t addr, int64_t x, int64_t y, int64_t xs, int64_t ys) {
     Instr in;
     in.mem = mem;
-    in.sramRow = sramRow + r;
-    in.dramAddr = int64_t(dram + r * stride);
+    in.sramRow = row;
+    in.dramAddr = int64_t(addr);
     in.elemBytes = bytes;
-    in.xSize = 1;
-    in.ySize = std::min<int64_t>(255, count - r);
-    in.yStride = stride;
-    e.load(in);
+    in.xSize = x, in.ySize = y;
+    in.xStride = xs <= kMaxXStride ? xs : 0;
+    in.yStride = ys <= kMaxYStride ? ys : 0;
+    if (store) e.store(in);
+    else e.load(in);
+  };
+  if (cols <= kMaxX && (cols == 1 || colStride <= kMaxXStride) &&
+      (lines == 1 || lineStride <= kMaxYStride)) {
+    for (int64_t l = 0; l < lines; l += kMaxY)
+      emit(sramRow + l * cols, dram + l * lineStride, cols, std::min(kMaxY, lines - l),
+           cols > 1 ? colStride : 0, lineStride);
+    return;
   }
+  for (int64_t l = 0; l < lines; ++l) {
+    const int64_t row = sramRow + l * cols;
+    const uint64_t base = dram + l * lineStride;
+    if (colStride <= kMaxXStride) {
+      for (int64_t c = 0; c < cols; c += kMaxX)
+        emit(row + c, base + c * colStride, std::min(kMaxX, cols - c), 1, colStride, 0);
+    } else if (colStride <= kMaxYStride) {
+      for (int64_t c = 0; c < cols; c += kMaxY)  // a run of elements as lines of one
+        emit(row + c, base + c * colStride, 1, std::min(kMaxY, cols - c), 0, colStride);
+    } else {
+      for (int64_t c = 0; c < cols; ++c) emit(row + c, base + c * colStride, 1, 1, 0, 0);
+    }
+  }
+}
+
+// Rows [row, row + count) of a DRAM matrix, `stride` bytes apart.
+void loadRows(Emitter& e, int64_t mem, int64_t sramRow, uint64_t dram, int64_t count,
+              int64_t stride, int64_t bytes) {
+  dmaGrid(e, false, mem, sramRow, dram, count, 1, stride, 0, bytes);
 }
 
 void storeRows(Emitter& e, int64_t mem, int64_t sramRow, uint64_t dram, int64_t count,
                int64_t stride, int64_t bytes) {
-  for (int64_t r = 0; r < count; r += 255) {
+  dmaGrid(e, true, mem, sramRow, dram, count, 1, stride, 0, bytes);
+}
+
+// LOADs of a zero-padded grid: (pt + lines + pb) x (pl + cols + pr) rows
+// from sramRow, padding rows zero. Returns false (emitting nothing) when the
+// padding or line length cannot be expressed by the LOAD fields.
+bool loadPaddedGrid(Emitter& e, int64_t sramRow, uint64_t dram, int64_t lines, int64_t cols,
+                    int64_t lineStride, int64_t colStride, int64_t bytes, int64_t pt,
+                    int64_t pb, int64_t pl, int64_t pr) {
+  if (pt > kMaxPad || pb > kMaxPad || pl > kMaxPad || pr > kMaxPad || cols > kMaxX ||
+      (cols > 1 && colStride > kMaxXStride))
+    return false;
+  const int64_t width = pl + cols + pr;
+  const int64_t chunk = lines == 1 || lineStride <= kMaxYStride ? kMaxY : 1;
+  for (int64_t l = 0; l < lines; l += chunk) {
+    const int64_t y = std::min(chunk, lines - l);
     Instr in;
-    in.mem = mem;
-    in.sramRow = sramRow + r;
-    in.dramAddr = int64_t(dram + r * stride);
+    in.mem = 0;
+    in.sramRow = sramRow + (l == 0 ? 0 : (pt + l) * width);
+    in.dramAddr = int64_t(dram + l * lineStride);
     in.elemBytes = bytes;
-    in.xSize = 1;
-    in.ySize = std::min<int64_t>(255, count - r);
-    in.yStride = stride;
-    e.store(in);
+    in.xSize = cols, in.ySize = y;
+    in.xStride = cols > 1 ? colStride : 0;
+    in.yStride = lineStride <= kMaxYStride ? lineStride : 0;
+    in.padLeft = pl, in.padRight = pr;
+    in.padTop = l == 0 ? pt : 0;
+    in.padBottom = l + y == lines ? pb : 0;
+    e.load(in);
   }
+  return true;
+}
+
+// The 256-entry activation table as scratchpad rows from spRow.
+void loadLut(Emitter& e, const HwConfig& cfg, int64_t spRow, uint64_t lutAddr) {
+  const int64_t W = cfg.rowBytes();
+  Instr in;
+  in.op = Opcode::Load;
+  in.sramRow = spRow;
+  in.dramAddr = int64_t(lutAddr);
+  in.elemBytes = W;
+  in.xSize = 1;
+  in.ySize = 256 / W;
+  in.yStride = W;
+  if (in.ySize) e.add(in);
+  if (256 % W) {
+    in.sramRow = spRow + 256 / W;
+    in.dramAddr = int64_t(lutAddr + (256 / W) * W);
+    in.elemBytes = 256 % W;
+    in.ySize = 1;
+    e.add(in);
+  }
+}
+
+// Per-channel output parameters (bias, multiplier, shift rows of `channels`
+// int32 each at paramAddr) for channel tiles of `tile` columns: tile t goes to
+// accumulator rows 3t..3t+2.
+void loadParams(Emitter& e, int64_t channels, int64_t tile, uint64_t paramAddr) {
+  for (int64_t t = 0; t * tile < channels; ++t) {
+    Emitter one;
+    dmaGrid(one, false, 1, 3 * t, paramAddr + 4 * t * tile, 3, 1, 4 * channels, 0,
+            4 * std::min(tile, channels - t * tile));
+    for (Instr in : one.instrs) {
+      in.popNext = in.pushNext = false;
+      e.add(in);
+    }
+  }
+}
+
+// Instructions [0, prologueEnd) are LOADs of parameters, tables and weights
+// that every operand load group follows. The first compute instruction must
+// wait for them: if it does not already wait for a load group (whose token
+// implies all earlier LOADs), the prologue hands it a token of its own. This
+// matters when a layer starts with compute that needs no operands (a
+// convolution block that reads only padding).
+void orderPrologue(Emitter& e, size_t prologueEnd) {
+  if (prologueEnd == 0) return;
+  for (Instr& in : e.instrs) {
+    if (unitOf(in.op) != Unit::Compute) continue;
+    if (!in.popPrev) {
+      in.popPrev = true;
+      e.instrs[prologueEnd - 1].pushNext = true;
+    }
+    return;
+  }
+}
+
+Status encodeAll(Emitter& e, size_t prologueEnd, Program* out) {
+  orderPrologue(e, prologueEnd);
+  for (const Instr& in : e.instrs) {
+    Word w;
+    Status s = encode(in, &w);
+    if (!s.ok()) return Status::failure("layer does not fit the instruction fields: " + s.error);
+    out->push_back(w);
+  }
+  return Status::success();
 }
 
 }  // namespace
@@ -106,18 +226,86 @@ uint64_t scaleSimWsCycles(const HwConfig& cfg, int64_t m, int64_t k, int64_t n) 
   return folds * uint64_t(2 * cfg.rows + cfg.cols + m - 2);
 }
 
+namespace {
+
+// How one convolution tap (kh, kw) reads the input for one block of output
+// pixels [m0, m0 + tm) (raster order over outH x outW).
+struct TapPlan {
+  bool skip = false;      // every pixel of the block reads padding: adds zero
+  bool padded = false;    // one zero-padded 2-D LOAD fills all tm rows
+  bool writesAll = false; // its MATMULs write every row of the block
+  // padded: the LOAD's core lines/cols and padding
+  int64_t lines = 0, cols = 0, pt = 0, pb = 0, pl = 0, pr = 0, oh = 0, ow = 0;
+  // compact: runs of valid pixels; A rows are packed in run order
+  struct Seg { int64_t oh, ca, cb; };  // output line oh, columns [ca, cb)
+  std::vector<Seg> segs;
+};
+
+// Valid output index range [lo, hi) of [0, count) for which
+// o * stride + offset lies in [0, size).
+void validRange(int64_t count, int64_t stride, int64_t offset, int64_t size, int64_t* lo,
+                int64_t* hi) {
+  *lo = std::max<int64_t>(0, -floorDiv(offset, stride));  // ceil(-offset / stride)
+  *hi = std::min<int64_t>(count, floorDiv(size - 1 - offset, stride) + 1);
+  if (*hi < *lo) *hi = *lo;
+}
+
+TapPlan planTap(const ConvShape& cv, int64_t m0, int64_t tm, int64_t kh, int64_t kw) {
+  const int64_t colStride = cv.sw() * cv.inChannels;
+  TapPlan p;
+  const int64_t wo = cv.outWidth(), ho = cv.outHeight();
+  int64_t hlo, hhi, wlo, whi;
+  validRange(ho, cv.sh(), kh * cv.dilationH - cv.pt(), cv.height, &hlo, &hhi);
+  validRange(wo, cv.sw(), kw * cv.dilationW - cv.pl(), cv.width, &wlo, &whi);
+  if (m0 % wo == 0 && tm % wo == 0) {
+    const int64_t oh0 = m0 / wo, bh = tm / wo;
+    p.pt = std::clamp<int64_t>(hlo - oh0, 0, bh);
+    p.pb = std::clamp<int64_t>(oh0 + bh - hhi, 0, bh);
+    p.pl = wlo, p.pr = wo - whi;
+    p.lines = bh - p.pt - p.pb, p.cols = whi - wlo;
+    p.oh = oh0 + p.pt, p.ow = wlo;
+    if (p.lines <= 0 || p.cols <= 0) {
+      p.skip = true;
+      return p;
+    }
+    p.padded = p.pt <= kMaxPad && p.pb <= kMaxPad && p.pl <= kMaxPad && p.pr <= kMaxPad &&
+               p.cols <= kMaxX && (p.cols == 1 || colStride <= kMaxXStride);
+  }
+  for (int64_t oh = m0 / wo; oh * wo < m0 + tm; ++oh) {
+    if (oh < hlo || oh >= hhi) continue;
+    int64_t ca = std::max({int64_t(0), m0 - oh * wo, wlo});
+    int64_t cb = std::min({wo, m0 + tm - oh * wo, whi});
+    if (ca < cb) p.segs.push_back({oh, ca, cb});
+  }
+  p.skip = p.segs.empty();
+  int64_t covered = 0;
+  for (auto& s : p.segs) covered += s.cb - s.ca;
+  p.writesAll = !p.skip && (p.padded || covered == tm);
+  return p;
+}
+
+}  // namespace
+
 Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
-  const int64_t R = cfg.rows, C = cfg.cols, W = cfg.rowBytes();
+  const int64_t R = cfg.rows, C = cfg.cols;
   const bool ws = L.dataflow == Dataflow::WeightStationary;
   const bool conv = L.isConv;
   const ConvShape& cv = L.conv;
   int64_t M = L.m, K = L.k, N = L.n;
   if (conv) {
     if (!ws) return Status::failure("convolutions are built for the weight-stationary dataflow only");
+    if (cv.height < 1 || cv.width < 1 || cv.inChannels < 1 || cv.kernelH < 1 || cv.kernelW < 1)
+      return Status::failure("convolution input and kernel sizes must be positive");
+    if (cv.sh() < 1 || cv.sw() < 1 || cv.dilationH < 1 || cv.dilationW < 1)
+      return Status::failure("convolution strides and dilations must be positive");
+    if (cv.pt() < 0 || cv.pb() < 0 || cv.pl() < 0 || cv.pr() < 0)
+      return Status::failure("convolution padding must not be negative");
+    if (cv.outHeight() < 1 || cv.outWidth() < 1 ||
+        cv.height + cv.pt() + cv.pb() < cv.dilationH * (cv.kernelH - 1) + 1 ||
+        cv.width + cv.pl() + cv.pr() < cv.dilationW * (cv.kernelW - 1) + 1)
+      return Status::failure("convolution has an empty output");
     M = cv.outHeight() * cv.outWidth();
     K = cv.kernelH * cv.kernelW * cv.inChannels;
-    if (cv.outHeight() < 1 || cv.outWidth() < 1) return Status::failure("convolution has an empty output");
-    if (cv.pad > 7) return Status::failure("convolution padding " + std::to_string(cv.pad) + " exceeds 7");
   }
   if (M < 1 || K < 1 || N < 1) return Status::failure("GEMM dimensions must be positive");
   const int64_t NT = ceilDiv(N, C);
@@ -125,22 +313,21 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
   const int64_t paramRows = L.int32Out ? 0 : 3 * NT;
 
   // Tile sizes. WS: TM rows per block and NG n-tiles per group share the
-  // accumulator; OS: TM = R rows, TK streamed steps.
+  // accumulator; OS: TM = R rows, TK streamed steps. Convolution blocks are
+  // whole output lines when a line fits, runs of pixels otherwise.
   int64_t TM = 0, NG = 1, TK = R;
-  int64_t rowsPerBlockUnit = conv ? cv.outWidth() : 1;
+  const int64_t wo = conv ? cv.outWidth() : 1;
   if (ws) {
     for (NG = NT; NG >= 1; --NG) {
       int64_t accLimit = (int64_t(cfg.accRows) - paramRows) / NG;
       // Two operand slots, two output buffers and (for convolutions) a zero tile.
       int64_t spLimit = (int64_t(cfg.spRows) - lutRows - 2 * NG * R) / (conv ? 5 : 4);
       TM = std::min({M, accLimit, spLimit, int64_t(4095)});
-      if (L.maxTileRows) TM = std::min(TM, std::max(L.maxTileRows, rowsPerBlockUnit));
-      TM = TM / rowsPerBlockUnit * rowsPerBlockUnit;
+      if (L.maxTileRows) TM = std::min(TM, L.maxTileRows);
+      if (TM >= wo) TM = TM / wo * wo;
       if (TM >= std::min<int64_t>(M, 256) || NG == 1) break;
     }
-    if (TM < 1)
-      return Status::failure("layer does not fit: an output tile row of " +
-                             std::to_string(rowsPerBlockUnit) + " pixels exceeds on-chip memory");
+    if (TM < 1) return Status::failure("layer does not fit on-chip memory");
   } else {
     TM = R;
     TK = std::min<int64_t>({K, 4095, (int64_t(cfg.spRows) - lutRows - 2 * R) / 4});
@@ -158,45 +345,36 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
     return Status::failure("layer tiles do not fit on-chip memory");
 
   Emitter e;
-  if (!L.int32Out) {
-    for (int64_t t = 0; t < NT; ++t) {
-      Instr in;
-      in.op = Opcode::Load;
-      in.mem = 1;
-      in.sramRow = accParams + 3 * t;
-      in.dramAddr = int64_t(L.paramAddr + 4 * t * C);
-      in.elemBytes = 4 * std::min(C, N - t * C);
-      in.xSize = 1;
-      in.ySize = 3;
-      in.yStride = 4 * N;
-      e.add(in);
-    }
-  }
-  if (lutRows) {
-    Instr in;
-    in.op = Opcode::Load;
-    in.sramRow = spLut;
-    in.dramAddr = int64_t(L.lutAddr);
-    in.elemBytes = W;
-    in.xSize = 1;
-    in.ySize = 256 / W;
-    in.yStride = W;
-    if (in.ySize) e.add(in);
-    if (256 % W) {
-      in.sramRow = spLut + 256 / W;
-      in.dramAddr = int64_t(L.lutAddr + (256 / W) * W);
-      in.elemBytes = 256 % W;
-      in.ySize = 1;
-      e.add(in);
-    }
-  }
-  // The table is read after the first MATMUL group, whose token also orders
-  // the table's LOAD before it.
+  if (!L.int32Out) loadParams(e, N, C, L.paramAddr);
+  if (lutRows) loadLut(e, cfg, spLut, L.lutAddr);
+  const size_t prologueEnd = e.instrs.size();
   bool lutPending = lutRows > 0;
 
   int64_t group = 0;
   bool zeroTileReady = false;
   int64_t outputSlot = 0;
+  // x * x >> 15 is 0 for int8: clears the zero tile without DRAM traffic.
+  auto ensureZeroTile = [&] {
+    if (zeroTileReady) return;
+    Instr z;
+    z.op = Opcode::Vector;
+    z.vecOp = int64_t(VecOp::Mul);
+    z.srcA = z.srcB = z.dst = spZero;
+    z.rows = TM;
+    z.shift = 15;
+    e.add(z);
+    zeroTileReady = true;
+  };
+  // MATMULs of the zero tile: acc rows [row, row + tm) of n-tile group = 0.
+  auto zeroAccumulators = [&](int64_t tm, int64_t nt0, int64_t ng) {
+    for (int64_t i = 0; i < ng; ++i) {
+      Instr mm;
+      mm.aRow = mm.bRow = spZero;
+      mm.cRow = accBlock + i * TM;
+      mm.m = tm, mm.k = 1, mm.n = std::min(C, N - (nt0 + i) * C);
+      e.matmul(mm);
+    }
+  };
   // Writes block results [m0, m0+tm) x n-tiles [nt0, nt0+ng) to DRAM.
   auto emitOutputs = [&](int64_t m0, int64_t tm, int64_t nt0, int64_t ng, int64_t accRow0) {
     if (L.int32Out) {
@@ -238,54 +416,80 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
   };
 
   if (ws) {
+    const int64_t taps = conv ? cv.kernelH * cv.kernelW : 1;
+    const int64_t depth = conv ? cv.inChannels : K;
     for (int64_t m0 = 0; m0 < M; m0 += TM) {
       const int64_t tm = std::min(TM, M - m0);
+      // Convolution taps of this block; one that writes every row goes first
+      // so that no block needs its accumulators cleared.
+      std::vector<TapPlan> plans(taps);
+      std::vector<int64_t> order;
+      if (conv) {
+        int64_t first = -1;
+        for (int64_t t = 0; t < taps; ++t) {
+          plans[t] = planTap(cv, m0, tm, t / cv.kernelW, t % cv.kernelW);
+          if (first < 0 && plans[t].writesAll) first = t;
+        }
+        if (first >= 0) order.push_back(first);
+        for (int64_t t = 0; t < taps; ++t)
+          if (t != first && !plans[t].skip) order.push_back(t);
+      } else {
+        order.push_back(0);
+      }
       for (int64_t nt0 = 0; nt0 < NT; nt0 += NG) {
         const int64_t ng = std::min(NG, NT - nt0);
         bool started = false;
-        // k tiles: (kh, kw, c0) for convolutions, k0 for GEMMs.
-        const int64_t taps = conv ? cv.kernelH * cv.kernelW : 1;
-        const int64_t depth = conv ? cv.inChannels : K;
-        for (int64_t tap = 0; tap < taps; ++tap) {
+        for (int64_t tap : order) {
+          const TapPlan& plan = plans[tap];
+          const int64_t kh = conv ? tap / cv.kernelW : 0, kw = conv ? tap % cv.kernelW : 0;
           for (int64_t c0 = 0; c0 < depth; c0 += R) {
             const int64_t tk = std::min(R, depth - c0);
             const int64_t kRow = tap * depth + c0;  // first row of B
             const int64_t slot = group % 2;
-            Instr a;
-            if (conv) {
-              const int64_t kh = tap / cv.kernelW, kw = tap % cv.kernelW;
-              const int64_t wo = cv.outWidth(), oh0 = m0 / wo, bh = tm / wo;
-              int64_t pt = 0, pb = 0, pl = 0, pr = 0;
-              for (int64_t r = 0; r < bh; ++r) {
-                int64_t ih = (oh0 + r) * cv.stride + kh - cv.pad;
-                if (ih < 0) ++pt;
-                else if (ih >= cv.height) ++pb;
-              }
-              for (int64_t c = 0; c < wo; ++c) {
-                int64_t iw = c * cv.stride + kw - cv.pad;
-                if (iw < 0) ++pl;
-                else if (iw >= cv.width) ++pr;
-              }
-              if (pt + pb >= bh || pl + pr >= wo) continue;  // all padding: adds zero
-              if (pt > 7 || pb > 7 || pl > 7 || pr > 7)
-                return Status::failure("convolution tile needs more than 7 rows of padding");
-              const int64_t ih0 = (oh0 + pt) * cv.stride + kh - cv.pad;
-              const int64_t iw0 = pl * cv.stride + kw - cv.pad;
-              a.mem = 0;
-              a.sramRow = spSlot[slot];
-              a.dramAddr = int64_t(L.aAddr + ((ih0 * cv.width + iw0) * cv.inChannels + c0));
-              a.elemBytes = tk;
-              a.xSize = wo - pl - pr;
-              a.ySize = bh - pt - pb;
-              a.xStride = cv.stride * cv.inChannels;
-              a.yStride = cv.stride * cv.width * cv.inChannels;
-              a.padLeft = pl, a.padRight = pr, a.padTop = pt, a.padBottom = pb;
-              if (a.xStride > 4095 || a.yStride > 65535)
-                return Status::failure("convolution strides exceed the DMA stride fields");
-            }
+            // A rows and the accumulator rows they produce: {a offset, pixel offset, count}.
+            struct Run { int64_t a, pix, len; };
+            std::vector<Run> runs;
             e.beginLoadGroup();
-            if (conv) e.load(a);
-            else loadRows(e, 0, spSlot[slot], L.aAddr + m0 * K + c0, tm, K, tk);
+            if (!conv) {
+              loadRows(e, 0, spSlot[slot], L.aAddr + m0 * K + c0, tm, K, tk);
+              runs.push_back({0, 0, tm});
+            } else {
+              const int64_t ls = cv.sh() * cv.width * cv.inChannels, cs = cv.sw() * cv.inChannels;
+              auto addrOf = [&](int64_t oh, int64_t ow) {
+                return L.aAddr + uint64_t((cv.inRow(oh, kh) * cv.width + cv.inCol(ow, kw)) *
+                                              cv.inChannels + c0);
+              };
+              bool padded = plan.padded;
+              if (padded)
+                padded = loadPaddedGrid(e, spSlot[slot], addrOf(plan.oh, plan.ow), plan.lines,
+                                             plan.cols, ls, cs, tk, plan.pt, plan.pb, plan.pl,
+                                             plan.pr);
+              if (padded) {
+                runs.push_back({0, 0, tm});
+              } else {
+                // Only the valid pixels, packed: lines with the same column
+                // range form one 2-D transfer.
+                int64_t a = 0;
+                for (size_t s = 0; s < plan.segs.size();) {
+                  size_t t = s + 1;
+                  while (t < plan.segs.size() && plan.segs[t].ca == plan.segs[s].ca &&
+                         plan.segs[t].cb == plan.segs[s].cb && plan.segs[t].oh == plan.segs[t - 1].oh + 1)
+                    ++t;
+                  const int64_t cols = plan.segs[s].cb - plan.segs[s].ca;
+                  dmaGrid(e, false, 0, spSlot[slot] + a, addrOf(plan.segs[s].oh, plan.segs[s].ca),
+                          int64_t(t - s), cols, ls, cs, tk);
+                  for (size_t q = s; q < t; ++q) {
+                    const int64_t pix = plan.segs[q].oh * wo + plan.segs[q].ca - m0;
+                    if (!runs.empty() && runs.back().pix + runs.back().len == pix)
+                      runs.back().len += cols;
+                    else
+                      runs.push_back({a, pix, cols});
+                    a += cols;
+                  }
+                  s = t;
+                }
+              }
+            }
             for (int64_t i = 0; i < ng; ++i) {
               int64_t n0 = (nt0 + i) * C;
               loadRows(e, 0, spSlot[slot] + TM + i * R, L.bAddr + kRow * N + n0, tk, N,
@@ -293,15 +497,26 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
             }
             e.endLoadGroup();
             e.beginComputeGroup();
+            bool accumulate = started;
+            if (!started && !(runs.size() == 1 && runs[0].len == tm)) {
+              ensureZeroTile();
+              zeroAccumulators(tm, nt0, ng);
+              accumulate = true;
+            }
             for (int64_t i = 0; i < ng; ++i) {
-              Instr mm;
-              mm.dataflow = 0;
-              mm.accumulate = started;
-              mm.aRow = spSlot[slot];
-              mm.bRow = spSlot[slot] + TM + i * R;
-              mm.cRow = accBlock + i * TM;
-              mm.m = tm, mm.k = tk, mm.n = std::min(C, N - (nt0 + i) * C);
-              e.matmul(mm);
+              for (const Run& run : runs) {
+                for (int64_t r = 0; r < run.len; r += 4095) {
+                  Instr mm;
+                  mm.dataflow = 0;
+                  mm.accumulate = accumulate;
+                  mm.aRow = spSlot[slot] + run.a + r;
+                  mm.bRow = spSlot[slot] + TM + i * R;
+                  mm.cRow = accBlock + i * TM + run.pix + r;
+                  mm.m = std::min<int64_t>(4095, run.len - r), mm.k = tk;
+                  mm.n = std::min(C, N - (nt0 + i) * C);
+                  e.matmul(mm);
+                }
+              }
             }
             e.endComputeGroup();
             started = true;
@@ -310,24 +525,8 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
         }
         if (!started) {
           // Every tap of this block reads padding: the result is zero.
-          if (!zeroTileReady) {
-            // x * x >> 15 is 0 for int8: clears the tile without DRAM traffic.
-            Instr z;
-            z.op = Opcode::Vector;
-            z.vecOp = int64_t(VecOp::Mul);
-            z.srcA = z.srcB = z.dst = spZero;
-            z.rows = TM;
-            z.shift = 15;
-            e.add(z);
-            zeroTileReady = true;
-          }
-          for (int64_t i = 0; i < ng; ++i) {
-            Instr mm;
-            mm.aRow = mm.bRow = spZero;
-            mm.cRow = accBlock + i * TM;
-            mm.m = tm, mm.k = 1, mm.n = std::min(C, N - (nt0 + i) * C);
-            e.matmul(mm);
-          }
+          ensureZeroTile();
+          zeroAccumulators(tm, nt0, ng);
         }
         emitOutputs(m0, tm, nt0, ng, accBlock);
       }
@@ -361,14 +560,106 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
       }
     }
   }
+  return encodeAll(e, prologueEnd, out);
+}
 
-  for (const Instr& in : e.instrs) {
-    Word w;
-    Status s = encode(in, &w);
-    if (!s.ok()) return Status::failure("layer does not fit the instruction fields: " + s.error);
-    out->push_back(w);
+std::vector<int8_t> scaledAddWeights(const HwConfig& cfg, const ScaledAddLayer& L) {
+  const int64_t T = std::min(cfg.rows, cfg.cols);
+  std::vector<int8_t> w(size_t(2 * T * T), 0);
+  for (int64_t i = 0; i < T; ++i) {
+    w[i * T + i] = int8_t(L.wa);
+    w[T * T + i * T + i] = int8_t(L.wb);
   }
-  return Status::success();
+  return w;
+}
+
+// Channel tiles of T = min(R, C) lanes: a tile of a (one scratchpad row per
+// pixel) times the T x T tile diag(wa), accumulated with b times diag(wb),
+// then the output path. Double-buffered like buildGemm: operand slots between
+// load and compute, output buffers between compute and store.
+Status buildScaledAdd(const HwConfig& cfg, const ScaledAddLayer& L, Program* out) {
+  const int64_t P = L.pixels, CH = L.channels;
+  const int64_t T = std::min(cfg.rows, cfg.cols);
+  if (P < 1 || CH < 1) return Status::failure("scaled add: pixels and channels must be positive");
+  if (L.wa < -128 || L.wa > 127 || L.wb < -128 || L.wb > 127)
+    return Status::failure("scaled add: weights must be int8");
+  const int64_t aStride = L.aRowStride ? L.aRowStride : CH;
+  const int64_t bStride = L.bRowStride ? L.bRowStride : CH;
+  const int64_t oStride = L.outRowStride ? L.outRowStride : CH;
+  if (aStride < CH || bStride < CH || oStride < CH)
+    return Status::failure("scaled add: row strides must be at least the channel count");
+  const int64_t NT = ceilDiv(CH, T);
+  const int64_t lutRows = L.act == Activation::Lut ? cfg.lutRows() : 0;
+  const int64_t paramRows = 3 * NT;
+  // Scratchpad: diag(wa), diag(wb), two slots of (a tile, b tile), two output
+  // buffers, the table. Accumulator: parameters, one block.
+  int64_t TM = std::min<int64_t>({P, 4095, int64_t(cfg.accRows) - paramRows,
+                                  (int64_t(cfg.spRows) - 2 * T - lutRows) / 6});
+  if (L.maxTileRows) TM = std::min(TM, L.maxTileRows);
+  if (TM < 1) return Status::failure("scaled add: layer does not fit on-chip memory");
+  const int64_t spWa = 0, spWb = T;
+  const int64_t spSlot[2] = {2 * T, 2 * T + 2 * TM};
+  const int64_t spOut[2] = {2 * T + 4 * TM, 2 * T + 5 * TM};
+  const int64_t spLut = 2 * T + 6 * TM;
+  const int64_t accBlock = paramRows;
+
+  Emitter e;
+  loadParams(e, CH, T, L.paramAddr);
+  {
+    Emitter w;
+    dmaGrid(w, false, 0, spWa, L.weightAddr, 2 * T, 1, T, 0, T);
+    for (const Instr& in : w.instrs) e.add(in);
+  }
+  if (lutRows) loadLut(e, cfg, spLut, L.lutAddr);
+  const size_t prologueEnd = e.instrs.size();
+  bool lutPending = lutRows > 0;
+  int64_t group = 0, outputs = 0;
+  for (int64_t m0 = 0; m0 < P; m0 += TM) {
+    const int64_t tm = std::min(TM, P - m0);
+    for (int64_t nt = 0; nt < NT; ++nt) {
+      const int64_t n0 = nt * T, tn = std::min(T, CH - n0);
+      const int64_t slot = spSlot[group % 2];
+      e.beginLoadGroup();
+      loadRows(e, 0, slot, L.aAddr + m0 * aStride + n0, tm, aStride, tn);
+      loadRows(e, 0, slot + TM, L.bAddr + m0 * bStride + n0, tm, bStride, tn);
+      e.endLoadGroup();
+      e.beginComputeGroup();
+      for (int s = 0; s < 2; ++s) {
+        Instr mm;
+        mm.dataflow = 0;
+        mm.accumulate = s;
+        mm.aRow = slot + s * TM;
+        mm.bRow = s ? spWb : spWa;
+        mm.cRow = accBlock;
+        mm.m = tm, mm.k = tn, mm.n = tn;
+        e.matmul(mm);
+      }
+      e.endComputeGroup();
+      ++group;
+      if (lutPending) {
+        Instr lut;
+        lut.op = Opcode::LutLoad;
+        lut.sramRow = spLut;
+        e.add(lut);
+        lutPending = false;
+      }
+      const int64_t buf = spOut[outputs++ % 2];
+      Instr o;
+      o.op = Opcode::Output;
+      o.act = int64_t(L.act);
+      o.srcRow = accBlock;
+      o.dstRow = buf;
+      o.paramRow = 3 * nt;
+      o.rows = tm;
+      o.zeroPoint = L.zeroPoint;
+      o.clampMax = L.clampMax;
+      e.produceOutput(o);
+      e.beginStoreGroup();
+      storeRows(e, 0, buf, L.outAddr + m0 * oStride + n0, tm, oStride, tn);
+      e.endStoreGroup();
+    }
+  }
+  return encodeAll(e, prologueEnd, out);
 }
 
 }  // namespace systolic

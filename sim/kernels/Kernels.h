@@ -1,17 +1,40 @@
-// Program builders: tiled, double-buffered GEMM and convolution layers as
-// Systolic programs. Convolutions are lowered without host-side im2col: each
-// kernel offset is one padded, strided 2-D DMA of the NHWC input.
+// Program builders: tiled, double-buffered GEMM and convolution layers and
+// elementwise scaled adds as Systolic programs. Convolutions are lowered
+// without host-side im2col: each kernel offset is one padded, strided 2-D DMA
+// of the NHWC input (or, where the DMA fields cannot express it, several
+// unpadded DMAs plus MATMULs over the valid pixels only).
 #pragma once
 
 #include "isa/Isa.h"
 
+#include <vector>
+
 namespace systolic {
 
+// A 2-D convolution over an NHWC input (batch 1); a 1-D convolution is
+// height = kernelH = 1. `stride` and `pad` are the symmetric settings; the
+// per-axis fields override them when set (strideH/W > 0, pad* >= 0), which
+// covers ONNX's strides [sH, sW], pads [top, left, bottom, right] and
+// dilations [dH, dW] (auto_pad resolved by the caller).
 struct ConvShape {
-  int64_t height = 0, width = 0, inChannels = 0;  // NHWC input, batch 1
+  int64_t height = 0, width = 0, inChannels = 0;
   int64_t kernelH = 1, kernelW = 1, stride = 1, pad = 0;
-  int64_t outHeight() const { return (height + 2 * pad - kernelH) / stride + 1; }
-  int64_t outWidth() const { return (width + 2 * pad - kernelW) / stride + 1; }
+  int64_t strideH = 0, strideW = 0;                                  // 0: `stride`
+  int64_t padTop = -1, padBottom = -1, padLeft = -1, padRight = -1;  // -1: `pad`
+  int64_t dilationH = 1, dilationW = 1;
+
+  int64_t sh() const { return strideH > 0 ? strideH : stride; }
+  int64_t sw() const { return strideW > 0 ? strideW : stride; }
+  int64_t pt() const { return padTop >= 0 ? padTop : pad; }
+  int64_t pb() const { return padBottom >= 0 ? padBottom : pad; }
+  int64_t pl() const { return padLeft >= 0 ? padLeft : pad; }
+  int64_t pr() const { return padRight >= 0 ? padRight : pad; }
+  int64_t outHeight() const { return (height + pt() + pb() - dilationH * (kernelH - 1) - 1) / sh() + 1; }
+  int64_t outWidth() const { return (width + pl() + pr() - dilationW * (kernelW - 1) - 1) / sw() + 1; }
+  // Input coordinates read by output (oh, ow) at kernel tap (kh, kw); may lie
+  // in the padding (outside [0, height) x [0, width)).
+  int64_t inRow(int64_t oh, int64_t kh) const { return oh * sh() + kh * dilationH - pt(); }
+  int64_t inCol(int64_t ow, int64_t kw) const { return ow * sw() + kw * dilationW - pl(); }
 };
 
 // out[M][N] = act(requant(A[M][K] x B[K][N])). DRAM layouts (row-major):
@@ -34,8 +57,34 @@ struct GemmLayer {
 };
 
 // Appends the layer's instructions to *out. Fails with a precise message if
-// the layer cannot be tiled onto cfg (e.g. a stride that overflows a field).
+// the layer cannot be tiled onto cfg. DMA fields that would overflow (lines
+// longer than 255 elements, more than 7 padding elements, strides wider than
+// the stride fields, output lines longer than a tile) are handled by
+// splitting transfers and MATMULs, not by failing.
 Status buildGemm(const HwConfig& cfg, const GemmLayer& layer, Program* out);
+
+// Elementwise residual add of two int8 tensors of `pixels` rows x `channels`:
+//   out[p][c] = act(requant(wa * a[p][c] + wb * b[p][c]))
+// with the per-channel output path of GemmLayer (params: bias[C],
+// multiplier[C], shift[C] as int32; lut; zero point; clampMax). Computed on
+// the array as two accumulating weight-stationary MATMULs against the
+// diagonal matrices wa*I and wb*I. The caller places
+// scaledAddWeights(cfg, layer) (2 x cols x cols int8, the two diagonal tiles;
+// every diagonal block of wa*I is the same tile) at weightAddr. Row strides
+// (bytes between pixels) default to `channels`.
+struct ScaledAddLayer {
+  int64_t pixels = 0, channels = 0;
+  int64_t wa = 1, wb = 1;  // int8 weights
+  Activation act = Activation::None;
+  int64_t zeroPoint = 0, clampMax = 127;
+  uint64_t aAddr = 0, bAddr = 0, weightAddr = 0, paramAddr = 0, lutAddr = 0, outAddr = 0;
+  int64_t aRowStride = 0, bRowStride = 0, outRowStride = 0;  // 0: channels
+  int64_t maxTileRows = 0;  // 0: as large as the on-chip memories allow
+};
+
+// The DRAM image at weightAddr: diag(wa) then diag(wb), each cols x cols int8.
+std::vector<int8_t> scaledAddWeights(const HwConfig& cfg, const ScaledAddLayer& layer);
+Status buildScaledAdd(const HwConfig& cfg, const ScaledAddLayer& layer, Program* out);
 
 // Ideal SCALE-Sim weight-stationary cycles for the layer on cfg:
 // folds x (2R + C + T - 2), T = M, folds = ceil(K/R) * ceil(N/C).

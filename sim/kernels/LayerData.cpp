@@ -62,8 +62,8 @@ std::vector<uint8_t> referenceOutput(const LayerData& d) {
     if (L.isConv) {
       int64_t oh = m / cv.outWidth(), ow = m % cv.outWidth();
       int64_t tap = k / cv.inChannels, cin = k % cv.inChannels;
-      int64_t ih = oh * cv.stride + tap / cv.kernelW - cv.pad;
-      int64_t iw = ow * cv.stride + tap % cv.kernelW - cv.pad;
+      int64_t ih = oh * cv.sh() + (tap / cv.kernelW) * cv.dilationH - cv.pt();
+      int64_t iw = ow * cv.sw() + (tap % cv.kernelW) * cv.dilationW - cv.pl();
       if (ih < 0 || iw < 0 || ih >= cv.height || iw >= cv.width) return 0;
       return d.a[(ih * cv.width + iw) * cv.inChannels + cin];
     }
@@ -83,6 +83,69 @@ std::vector<uint8_t> referenceOutput(const LayerData& d) {
       }
     }
   }
+  return out;
+}
+
+ScaledAddData makeScaledAddData(const HwConfig& cfg, const ScaledAddLayer& shape, uint64_t base,
+                                std::mt19937_64& rng) {
+  ScaledAddData d;
+  d.layer = shape;
+  ScaledAddLayer& L = d.layer;
+  const int64_t as = L.aRowStride ? L.aRowStride : L.channels;
+  const int64_t bs = L.bRowStride ? L.bRowStride : L.channels;
+  const int64_t os = L.outRowStride ? L.outRowStride : L.channels;
+  std::uniform_int_distribution<int> byte(-128, 127);
+  d.a.resize((L.pixels - 1) * as + L.channels);
+  d.b.resize((L.pixels - 1) * bs + L.channels);
+  d.lut.resize(256);
+  for (auto& v : d.a) v = int8_t(byte(rng));
+  for (auto& v : d.b) v = int8_t(byte(rng));
+  for (auto& v : d.lut) v = int8_t(byte(rng));
+  d.weights = scaledAddWeights(cfg, L);
+  // |wa*a + wb*b| <= 2 * 128 * 128; scale it to roughly +-128.
+  std::uniform_int_distribution<int32_t> bias(-3000, 3000), mult(1 << 20, 1 << 21);
+  d.params.resize(3 * L.channels);
+  for (int64_t j = 0; j < L.channels; ++j) {
+    d.params[j] = bias(rng);
+    d.params[L.channels + j] = mult(rng) * (rng() % 8 == 0 ? -1 : 1);
+    d.params[2 * L.channels + j] = 28 + int32_t(rng() % 3);
+  }
+  L.aAddr = align64(base);
+  L.bAddr = align64(L.aAddr + d.a.size());
+  L.weightAddr = align64(L.bAddr + d.b.size());
+  L.paramAddr = align64(L.weightAddr + d.weights.size());
+  L.lutAddr = align64(L.paramAddr + 4 * d.params.size());
+  L.outAddr = align64(L.lutAddr + 256);
+  d.outBytes = uint64_t((L.pixels - 1) * os + L.channels);
+  d.endAddr = align64(L.outAddr + d.outBytes);
+  return d;
+}
+
+Status writeScaledAddData(Accelerator& accel, const ScaledAddData& d) {
+  const ScaledAddLayer& L = d.layer;
+  Status s = accel.writeDram(L.aAddr, d.a.data(), d.a.size());
+  if (s.ok()) s = accel.writeDram(L.bAddr, d.b.data(), d.b.size());
+  if (s.ok()) s = accel.writeDram(L.weightAddr, d.weights.data(), d.weights.size());
+  if (s.ok()) s = accel.writeDram(L.paramAddr, d.params.data(), 4 * d.params.size());
+  if (s.ok()) s = accel.writeDram(L.lutAddr, d.lut.data(), d.lut.size());
+  return s;
+}
+
+std::vector<uint8_t> referenceOutput(const ScaledAddData& d, const std::vector<uint8_t>& before) {
+  const ScaledAddLayer& L = d.layer;
+  const int64_t as = L.aRowStride ? L.aRowStride : L.channels;
+  const int64_t bs = L.bRowStride ? L.bRowStride : L.channels;
+  const int64_t os = L.outRowStride ? L.outRowStride : L.channels;
+  std::vector<uint8_t> out = before;
+  out.resize(d.outBytes);
+  const int64_t C = L.channels;
+  for (int64_t p = 0; p < L.pixels; ++p)
+    for (int64_t c = 0; c < C; ++c) {
+      int32_t acc = int32_t(L.wa) * d.a[p * as + c] + int32_t(L.wb) * d.b[p * bs + c];
+      out[p * os + c] = uint8_t(requantize(acc, d.params[c], d.params[C + c], d.params[2 * C + c],
+                                           int8_t(L.zeroPoint), int8_t(L.clampMax), unsigned(L.act),
+                                           d.lut.data()));
+    }
   return out;
 }
 

@@ -1,5 +1,5 @@
-// Random operands for a GemmLayer placed in DRAM, plus a plain C++ reference
-// of the layer (independent of the ISA) for end-to-end checks.
+// Random operands for a GemmLayer or ScaledAddLayer placed in DRAM, plus plain
+// C++ references of the layers (independent of the ISA) for end-to-end checks.
 #pragma once
 
 #include "Accelerator.h"
@@ -27,5 +27,22 @@ LayerData makeLayerData(const GemmLayer& shape, uint64_t base, std::mt19937_64& 
 Status writeLayerData(Accelerator& accel, const LayerData& d);
 // Expected DRAM bytes of the output region.
 std::vector<uint8_t> referenceOutput(const LayerData& d);
+
+struct ScaledAddData {
+  ScaledAddLayer layer;     // with addresses filled in
+  std::vector<int8_t> a, b; // pixels x channels (with the layer's row strides)
+  std::vector<int8_t> weights;  // scaledAddWeights()
+  std::vector<int32_t> params;  // bias[C], multiplier[C], shift[C]
+  std::vector<int8_t> lut;
+  uint64_t outBytes = 0;    // extent of the output region (gaps included)
+  uint64_t endAddr = 0;
+};
+
+ScaledAddData makeScaledAddData(const HwConfig& cfg, const ScaledAddLayer& shape, uint64_t base,
+                                std::mt19937_64& rng);
+Status writeScaledAddData(Accelerator& accel, const ScaledAddData& d);
+// Expected output region, given its bytes before the run (`before`: bytes
+// between strided output rows are left unchanged).
+std::vector<uint8_t> referenceOutput(const ScaledAddData& d, const std::vector<uint8_t>& before);
 
 }  // namespace systolic

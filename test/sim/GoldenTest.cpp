@@ -106,6 +106,152 @@ TEST(Golden, RandomLayersMatchReference) {
   }
 }
 
+// Convolutions as exported by PyTorch to ONNX: per-axis strides, asymmetric
+// pads (also beyond the 3-bit DMA pad fields), dilation, 1-D convolutions,
+// lines longer than one DMA line, strides wider than the DMA stride fields,
+// and tiles that split output lines.
+std::vector<std::pair<std::string, GemmLayer>> onnxConvCases(unsigned size) {
+  std::vector<std::pair<std::string, GemmLayer>> cases;
+  auto add = [&](std::string name, ConvShape cv, int64_t n, int64_t maxTile = 0,
+                 Activation act = Activation::Relu) {
+    GemmLayer L;
+    L.isConv = true;
+    L.conv = cv;
+    L.n = n;
+    L.act = act;
+    L.maxTileRows = maxTile;
+    cases.emplace_back(std::move(name), L);
+  };
+  const int64_t R = size;
+  ConvShape c;
+  c.height = 9, c.width = 11, c.inChannels = R + 3, c.kernelH = 3, c.kernelW = 3;
+  c.strideH = 2, c.strideW = 1, c.padTop = 0, c.padBottom = 2, c.padLeft = 1, c.padRight = 0;
+  add("asymmetric strides and pads", c, R + 1);
+  c = ConvShape{};
+  c.height = 10, c.width = 9, c.inChannels = 5, c.kernelH = 3, c.kernelW = 2, c.pad = 2;
+  c.dilationH = 2, c.dilationW = 3;
+  add("dilation", c, 2 * R + 1, 0, Activation::None);
+  c = ConvShape{};
+  c.height = 1, c.width = 40, c.inChannels = R - 1, c.kernelW = 5, c.padLeft = 2, c.padRight = 2;
+  add("1-D", c, R);
+  c.strideW = 3, c.dilationW = 2, c.padLeft = 1, c.padRight = 4;
+  add("1-D strided dilated, split lines", c, R + 2, 5);
+  c = ConvShape{};
+  c.height = 1, c.width = 300, c.inChannels = 3, c.kernelW = 3, c.padLeft = c.padRight = 1;
+  add("1-D longer than a DMA line", c, R);
+  c.pad = 1;  // also pads H: output lines 0 and 2 see only padding in some taps
+  add("1-D input padded in H, longer than a DMA line", c, R);
+  c = ConvShape{};
+  c.height = 6, c.width = 270, c.inChannels = 2, c.kernelH = 3, c.kernelW = 3, c.pad = 1;
+  add("2-D lines longer than a DMA line", c, 3, 0, Activation::Relu6);
+  c = ConvShape{};
+  c.height = 5, c.width = 6, c.inChannels = 3, c.kernelH = 11, c.kernelW = 9;
+  c.padTop = 9, c.padBottom = 8, c.padLeft = 10, c.padRight = 4;
+  add("pads beyond the DMA pad fields", c, R);
+  c = ConvShape{};
+  c.height = 20, c.width = 7, c.inChannels = 4, c.kernelH = 15, c.kernelW = 1, c.pad = 7;
+  c.padTop = 12;
+  add("tall kernel, padding in taps only", c, R, 3 * 7);
+  c = ConvShape{};
+  c.height = 3, c.width = 5, c.inChannels = 2100, c.kernelH = 1, c.kernelW = 3, c.stride = 2;
+  add("column stride beyond the xstride field", c, 3);
+  c = ConvShape{};
+  c.height = 3, c.width = 40, c.inChannels = 1700, c.kernelH = 2, c.kernelW = 1, c.padTop = 1;
+  add("line stride beyond the ystride field", c, 2);
+  c = ConvShape{};
+  c.height = 7, c.width = 7, c.inChannels = R, c.kernelH = 3, c.kernelW = 3, c.pad = 1;
+  add("partial-line tiles", c, R, 10);
+  return cases;
+}
+
+TEST(Golden, OnnxConvolutionsMatchReference) {
+  for (unsigned size : {4u, 8u, 16u})
+    for (auto& [name, L] : onnxConvCases(size)) {
+      SCOPED_TRACE("size " + std::to_string(size) + ": " + name);
+      expectLayerMatchesReference(smallConfig(size), L, size);
+    }
+}
+
+TEST(Golden, ConvolutionBuilderRejectsBadShapes) {
+  GemmLayer L;
+  L.isConv = true;
+  L.n = 4;
+  L.conv.height = L.conv.width = 4, L.conv.inChannels = 2, L.conv.kernelH = L.conv.kernelW = 3;
+  L.conv.dilationH = 0;
+  Program p;
+  EXPECT_NE(buildGemm(smallConfig(4), L, &p).error.find("dilations must be positive"), std::string::npos);
+  L.conv.dilationH = 3;  // extent 7 > 4
+  EXPECT_NE(buildGemm(smallConfig(4), L, &p).error.find("empty output"), std::string::npos);
+}
+
+void expectScaledAddMatchesReference(const HwConfig& cfg, const ScaledAddLayer& shape, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  ScaledAddData d = makeScaledAddData(cfg, shape, 0, rng);
+  Program p;
+  Status s = buildScaledAdd(cfg, d.layer, &p);
+  ASSERT_TRUE(s.ok()) << s.error;
+  GoldenModel g(cfg);
+  ASSERT_TRUE(writeScaledAddData(g, d).ok());
+  std::vector<uint8_t> before(d.outBytes, 0x5a);
+  ASSERT_TRUE(g.writeDram(d.layer.outAddr, before.data(), before.size()).ok());
+  RunResult r;
+  s = g.run(p, &r);
+  ASSERT_TRUE(s.ok()) << s.error;
+  std::vector<uint8_t> out(d.outBytes);
+  ASSERT_TRUE(g.readDram(d.layer.outAddr, out.data(), out.size()).ok());
+  std::vector<uint8_t> ref = referenceOutput(d, before);
+  int distinct[256] = {};
+  for (size_t i = 0; i < out.size(); ++i) {
+    ASSERT_EQ(int(ref[i]), int(out[i])) << "byte " << i;
+    distinct[out[i]] = 1;
+  }
+  int values = 0;
+  for (int v : distinct) values += v;
+  EXPECT_GT(values, std::min<int>(2, int(out.size()) - 1)) << "degenerate test data";
+}
+
+TEST(Golden, ScaledAddMatchesReference) {
+  for (unsigned size : {4u, 8u, 16u}) {
+    HwConfig cfg = smallConfig(size);
+    std::mt19937_64 rng(size);
+    for (int i = 0; i < 12; ++i) {
+      ScaledAddLayer L;
+      L.pixels = 1 + rng() % 90;
+      L.channels = 1 + rng() % (3 * size + 2);
+      L.wa = int64_t(rng() % 256) - 128, L.wb = int64_t(rng() % 256) - 128;
+      L.act = static_cast<Activation>(i % 4);
+      L.zeroPoint = int64_t(rng() % 21) - 10;
+      L.clampMax = L.zeroPoint + 70;
+      if (i % 3 == 1) L.maxTileRows = 1 + rng() % 20;
+      if (i % 4 == 2) {
+        L.aRowStride = L.channels + rng() % 5;
+        L.bRowStride = L.channels + rng() % 3;
+        L.outRowStride = L.channels + 1 + rng() % 4;
+      }
+      SCOPED_TRACE("size " + std::to_string(size) + " case " + std::to_string(i) + ": " +
+                   std::to_string(L.pixels) + "x" + std::to_string(L.channels));
+      expectScaledAddMatchesReference(cfg, L, 100 + i);
+    }
+    // Non-square arrays use min(R, C)-wide channel tiles.
+    HwConfig wide = cfg;
+    wide.cols = size / 2;
+    ScaledAddLayer L;
+    L.pixels = 33, L.channels = 2 * size + 1, L.wa = 3, L.wb = -2;
+    expectScaledAddMatchesReference(wide, L, 7);
+    wide.cols = size, wide.rows = size / 2;
+    expectScaledAddMatchesReference(wide, L, 8);
+  }
+}
+
+TEST(Golden, ScaledAddRejectsBadLayers) {
+  ScaledAddLayer L;
+  L.pixels = 4, L.channels = 4, L.wa = 200;
+  Program p;
+  EXPECT_NE(buildScaledAdd(smallConfig(4), L, &p).error.find("weights must be int8"), std::string::npos);
+  L.wa = 1, L.aRowStride = 2;
+  EXPECT_NE(buildScaledAdd(smallConfig(4), L, &p).error.find("row strides"), std::string::npos);
+}
+
 TEST(Golden, RequantizeRoundsHalfUpAndSaturates) {
   int8_t lut[256] = {};
   EXPECT_EQ(requantize(3, 0, 1, 1, 0, 127, 0, lut), 2);    // 1.5 -> 2

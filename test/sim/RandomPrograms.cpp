@@ -25,10 +25,39 @@ RandomCase layerCase(const HwConfig& cfg, std::mt19937_64& rng) {
     cv.height = pick(rng, std::max(cv.kernelH, cv.kernelW), 10);
     cv.width = pick(rng, std::max(cv.kernelH, cv.kernelW), 10);
     cv.inChannels = pick(rng, 1, 2 * R + 3);
+    // ONNX-style variants: per-axis strides, asymmetric pads (some beyond
+    // the DMA pad fields), dilation, 1-D convolutions, long lines.
+    const int variant = int(pick(rng, 0, 7));
+    if (variant == 1 || variant == 4) {
+      cv.strideH = pick(rng, 1, 3), cv.strideW = pick(rng, 1, 3);
+      cv.padTop = pick(rng, 0, 3), cv.padBottom = pick(rng, 0, 3);
+      cv.padLeft = pick(rng, 0, 3), cv.padRight = pick(rng, 0, 3);
+    }
+    if (variant == 2 || variant == 4) {
+      cv.dilationH = pick(rng, 1, 3), cv.dilationW = pick(rng, 1, 3);
+      cv.height = std::max(cv.height, cv.dilationH * (cv.kernelH - 1) + 1);
+      cv.width = std::max(cv.width, cv.dilationW * (cv.kernelW - 1) + 1);
+    }
+    if (variant == 3) {  // 1-D, sometimes longer than one DMA line
+      cv.height = cv.kernelH = 1;
+      cv.width = pick(rng, 0, 3) == 0 ? pick(rng, 256, 300) : pick(rng, cv.kernelW, 40);
+      cv.inChannels = pick(rng, 1, R + 2);
+      cv.padLeft = pick(rng, 0, 4), cv.padRight = pick(rng, 0, 4);
+    }
+    if (variant == 5) {  // padding beyond 7
+      cv.kernelH = pick(rng, 5, 11), cv.kernelW = pick(rng, 1, 11);
+      cv.padTop = pick(rng, 0, 10), cv.padBottom = pick(rng, 0, 10);
+      cv.padLeft = pick(rng, 0, 10), cv.padRight = pick(rng, 0, 10);
+      cv.height = pick(rng, 1, 8), cv.width = pick(rng, 1, 8);
+      cv.height = std::max(cv.height, cv.kernelH - cv.padTop - cv.padBottom);
+      cv.width = std::max(cv.width, cv.kernelW - cv.padLeft - cv.padRight);
+      cv.inChannels = pick(rng, 1, R + 1);
+    }
     L.n = pick(rng, 1, 2 * C + 3);
     desc << "conv " << cv.height << "x" << cv.width << "x" << cv.inChannels << " k"
-         << cv.kernelH << "x" << cv.kernelW << " s" << cv.stride << " p" << cv.pad << " -> "
-         << L.n;
+         << cv.kernelH << "x" << cv.kernelW << " s" << cv.sh() << "," << cv.sw() << " p"
+         << cv.pt() << "," << cv.pb() << "," << cv.pl() << "," << cv.pr() << " d"
+         << cv.dilationH << "," << cv.dilationW << " -> " << L.n;
   } else {
     L.m = pick(rng, 1, 4 * R + 5);
     L.k = pick(rng, 1, 3 * R + 5);
@@ -60,6 +89,45 @@ RandomCase layerCase(const HwConfig& cfg, std::mt19937_64& rng) {
   };
   add(d.layer.aAddr, d.a.data(), d.a.size());
   add(d.layer.bAddr, d.b.data(), d.b.size());
+  add(d.layer.paramAddr, d.params.data(), 4 * d.params.size());
+  add(d.layer.lutAddr, d.lut.data(), d.lut.size());
+  c.outAddr = d.layer.outAddr;
+  c.outBytes = d.outBytes;
+  return c;
+}
+
+// A random elementwise scaled add (residual add) built by buildScaledAdd().
+RandomCase scaledAddCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  ScaledAddLayer L;
+  L.pixels = pick(rng, 1, 6 * cfg.rows + 5);
+  L.channels = pick(rng, 1, 3 * cfg.cols + 3);
+  L.wa = pick(rng, -128, 127), L.wb = pick(rng, -128, 127);
+  L.act = static_cast<Activation>(pick(rng, 0, 3));
+  L.zeroPoint = pick(rng, -20, 20);
+  L.clampMax = pick(rng, L.zeroPoint, 127);
+  if (pick(rng, 0, 2) == 0) L.maxTileRows = pick(rng, 1, 3 * cfg.rows);
+  if (pick(rng, 0, 3) == 0) L.aRowStride = L.channels + pick(rng, 0, 5);
+  if (pick(rng, 0, 3) == 0) L.outRowStride = L.channels + pick(rng, 0, 5);
+  ScaledAddData d = makeScaledAddData(cfg, L, pick(rng, 0, 64), rng);
+  RandomCase c;
+  std::ostringstream desc;
+  desc << "scaled add " << L.pixels << "x" << L.channels << " wa" << L.wa << " wb" << L.wb
+       << " act" << int(L.act) << " tile" << L.maxTileRows;
+  c.description = desc.str();
+  Status s = buildScaledAdd(cfg, d.layer, &c.program);
+  if (!s.ok()) {
+    c.description += " (unbuildable: " + s.error + ")";
+    c.program.clear();
+    return c;
+  }
+  auto add = [&](uint64_t addr, const void* p, size_t n) {
+    std::vector<uint8_t> bytes(n);
+    std::memcpy(bytes.data(), p, n);
+    c.dramInit.emplace_back(addr, std::move(bytes));
+  };
+  add(d.layer.aAddr, d.a.data(), d.a.size());
+  add(d.layer.bAddr, d.b.data(), d.b.size());
+  add(d.layer.weightAddr, d.weights.data(), d.weights.size());
   add(d.layer.paramAddr, d.params.data(), 4 * d.params.size());
   add(d.layer.lutAddr, d.lut.data(), d.lut.size());
   c.outAddr = d.layer.outAddr;
@@ -143,7 +211,11 @@ RandomCase vectorCase(const HwConfig& cfg, std::mt19937_64& rng) {
 }  // namespace
 
 RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng) {
-  return pick(rng, 0, 5) == 0 ? vectorCase(cfg, rng) : layerCase(cfg, rng);
+  switch (pick(rng, 0, 11)) {
+    case 0: case 1: return vectorCase(cfg, rng);
+    case 2: return scaledAddCase(cfg, rng);
+    default: return layerCase(cfg, rng);
+  }
 }
 
 void corruptProgram(Program* p, std::mt19937_64& rng) {

@@ -1,6 +1,8 @@
 // Random legal Systolic programs for differential testing: random GEMM and
-// convolution layers (shapes, strides, paddings, dataflows, activations,
-// tile sizes) built by buildGemm(), and random vector-unit programs.
+// convolution layers (shapes, per-axis strides, asymmetric and large
+// paddings, dilations, 1-D convolutions, dataflows, activations, tile sizes)
+// built by buildGemm(), scaled adds built by buildScaledAdd(), and random
+// vector-unit programs.
 #pragma once
 
 #include "kernels/LayerData.h"
