@@ -2,6 +2,7 @@
 #include "lowering/Pipelines.h"
 
 #include "dialects/nn/Transforms/Passes.h"
+#include "lowering/SystolicToLinalg/Passes.h"
 #include "lowering/cpu/Passes.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -29,6 +30,11 @@ void systolic::buildNNGraphPipeline(mlir::OpPassManager &pm) {
 void systolic::buildCPUCodegenPipeline(mlir::OpPassManager &pm,
                                        const cpu::CPUCodegenOptions &options) {
   using namespace mlir;
+  // The systolic dialect's layer ops (dispatches the CPU runs: quantize/
+  // dequantize at the accelerator's boundary, or any layer op as the
+  // bit-exact int8 reference) become linalg like everything else; the nn ops
+  // were lowered by convert-nn-to-linalg before this pipeline.
+  pm.addPass(createConvertSystolicToLinalg());
   // Tensors: register tiling and vectorization.
   cpu::CPUTileAndVectorizeOptions tiling;
   tiling.targetCpu = options.target.cpu;

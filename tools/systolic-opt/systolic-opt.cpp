@@ -4,6 +4,7 @@
 #include "dialects/systolic/SystolicDialect.h"
 #include "lowering/NNToLinalg/Passes.h"
 #include "lowering/Pipelines.h"
+#include "lowering/SystolicToLinalg/Passes.h"
 #include "lowering/cpu/Passes.h"
 #include "lowering/dispatch/Passes.h"
 #include "tools/common/ToolSupport.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   systolic::nn::registerNNTransformsPasses();
   systolic::registerNNToLinalgPasses();
+  systolic::registerSystolicToLinalgPasses();
   systolic::registerPipelines();
   systolic::cpu::registerCPUCodegenPasses();
   systolic::registerDispatchPasses();

@@ -1,0 +1,157 @@
+//===- LayersToLinalg.cpp - systolic conv2d/matmul/scaled_add to linalg ---===//
+//
+// The compute layers produce int32 accumulators and then run the output path
+// (OutputPath.cpp):
+//  * conv2d: tensor.pad (int8 zeros, as the DMA pads), then
+//    linalg.conv_2d_nhwc_hwcf sign-extending the int8 operands into a
+//    zero-filled int32 accumulator. The input zero point is not subtracted:
+//    its correction is folded into the bias (see SystolicOps.td).
+//  * matmul: linalg.matmul i8 x i8 -> i32.
+//  * scaled_add: lhs_weight * lhs + rhs_weight * rhs in int32 inside the
+//    output path's generic (no intermediate tensor).
+// int32 adds and multiplies wrap (no overflow flags), as the array does.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/systolic/SystolicOps.h"
+#include "lowering/SystolicToLinalg/OutputPath.h"
+#include "lowering/SystolicToLinalg/Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace systolic;
+using namespace systolic::systolic_to_linalg;
+
+namespace {
+/// A zero-filled int32 tensor of `shape`.
+Value zeroAccumulators(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  Type i32 = b.getI32Type();
+  Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
+  return linalg::FillOp::create(b, loc, intConstant(b, loc, i32, 0), empty)
+      .getResult(0);
+}
+
+struct Conv2DLowering : OpConversionPattern<accel::Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(accel::Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                      pads = op.getPads();
+    MLIRContext *ctx = rewriter.getContext();
+
+    // Zero padding, then only the rows/columns the windows read (the padded
+    // extent may exceed the last window when the stride does not divide it).
+    SmallVector<int64_t> low{0, pads[0], pads[1], 0};
+    SmallVector<int64_t> high{0, pads[2], pads[3], 0};
+    SmallVector<int64_t> padded(inputType.getShape());
+    for (int i = 0; i < 4; ++i)
+      padded[i] += low[i] + high[i];
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      Value zero = intConstant(rewriter, loc, rewriter.getI8Type(), 0);
+      input = tensor::PadOp::create(
+          rewriter, loc,
+          RankedTensorType::get(padded, inputType.getElementType()), input,
+          getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
+          zero);
+    }
+    SmallVector<int64_t> used(padded);
+    for (int i = 0; i < 2; ++i)
+      used[1 + i] = (resultType.getDimSize(1 + i) - 1) * strides[i] +
+                    (weightType.getDimSize(i) - 1) * dilations[i] + 1;
+    if (used != padded) {
+      SmallVector<int64_t> zeros(4, 0), ones(4, 1);
+      input = tensor::ExtractSliceOp::create(
+          rewriter, loc,
+          RankedTensorType::get(used, inputType.getElementType()), input,
+          getAsIndexOpFoldResult(ctx, zeros), getAsIndexOpFoldResult(ctx, used),
+          getAsIndexOpFoldResult(ctx, ones));
+    }
+
+    Value init = zeroAccumulators(rewriter, loc, resultType.getShape());
+    Value acc = linalg::Conv2DNhwcHwcfOp::create(
+                    rewriter, loc, TypeRange{init.getType()},
+                    ValueRange{input, adaptor.getWeight()}, ValueRange{init},
+                    rewriter.getI64TensorAttr(strides),
+                    rewriter.getI64TensorAttr(dilations))
+                    .getResult(0);
+    OutputPath path = OutputPath::of(op);
+    path.params = adaptor.getParams();
+    path.lut = adaptor.getLut();
+    rewriter.replaceOp(op,
+                       buildOutputPath(rewriter, loc, acc, path, resultType));
+    return success();
+  }
+};
+
+struct MatMulLowering : OpConversionPattern<accel::MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(accel::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value init = zeroAccumulators(rewriter, loc, resultType.getShape());
+    Value acc = linalg::MatmulOp::create(
+                    rewriter, loc, TypeRange{init.getType()},
+                    ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                    ValueRange{init})
+                    .getResult(0);
+    OutputPath path = OutputPath::of(op);
+    path.params = adaptor.getParams();
+    path.lut = adaptor.getLut();
+    rewriter.replaceOp(op,
+                       buildOutputPath(rewriter, loc, acc, path, resultType));
+    return success();
+  }
+};
+
+struct ScaledAddLowering : OpConversionPattern<accel::ScaledAddOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(accel::ScaledAddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t lhsWeight = static_cast<int64_t>(op.getLhsWeight());
+    int64_t rhsWeight = static_cast<int64_t>(op.getRhsWeight());
+    OutputPath path = OutputPath::of(op);
+    path.params = adaptor.getParams();
+    path.lut = adaptor.getLut();
+    Value result = buildOutputPath(
+        rewriter, loc, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          // One statement per op: the IR order does not depend on the
+          // compiler's order of evaluating arguments.
+          Type i32 = b.getI32Type();
+          Value lhs = arith::ExtSIOp::create(b, l, i32, args[0]);
+          Value lhsScale = intConstant(b, l, i32, lhsWeight);
+          lhs = arith::MulIOp::create(b, l, lhs, lhsScale);
+          Value rhs = arith::ExtSIOp::create(b, l, i32, args[1]);
+          Value rhsScale = intConstant(b, l, i32, rhsWeight);
+          rhs = arith::MulIOp::create(b, l, rhs, rhsScale);
+          return arith::AddIOp::create(b, l, lhs, rhs);
+        },
+        path, resultType);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
+void systolic_to_linalg::populateLayerPatterns(RewritePatternSet &patterns) {
+  patterns.add<Conv2DLowering, MatMulLowering, ScaledAddLowering>(
+      patterns.getContext());
+}
