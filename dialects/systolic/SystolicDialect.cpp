@@ -1,5 +1,6 @@
 //===- SystolicDialect.cpp - The systolic dialect -------------------------===//
 #include "dialects/systolic/SystolicDialect.h"
+#include "dialects/systolic/SystolicISA.h"
 #include "dialects/systolic/SystolicOps.h"
 
 #include "mlir/IR/DialectImplementation.h"
@@ -10,6 +11,7 @@ using namespace systolic::accel;
 
 #include "dialects/systolic/SystolicDialect.cpp.inc"
 #include "dialects/systolic/SystolicEnums.cpp.inc"
+#include "dialects/systolic/SystolicISAEnums.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "dialects/systolic/SystolicAttrs.cpp.inc"
 
@@ -21,5 +23,8 @@ void SystolicDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dialects/systolic/SystolicOps.cpp.inc"
+      ,
+#define GET_OP_LIST
+#include "dialects/systolic/SystolicISA.cpp.inc"
       >();
 }
