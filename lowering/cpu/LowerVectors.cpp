@@ -43,54 +43,99 @@ struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
   }
 };
 
-/// Folds a memref.expand_shape into a vector.transfer_read with a minor
-/// identity map: the read then indexes the expand_shape's source.
+/// Folds a memref.expand_shape into a vector transfer on it, so that the
+/// transfer indexes the expand_shape's source: each vector dimension must run
+/// along a dimension whose reassociation group is contiguous after it (the
+/// group's later dimensions are unit), at most one vector dimension per
+/// group, and within that dimension (in bounds) unless it is the group's
+/// only non-unit one. Reads may broadcast. A register tile of a packed
+/// contraction reads and writes its accumulator like this ([m1][m0][n1][n0]
+/// view of C, map (d1, d3)): folded, it becomes a plain 2-D transfer on C
+/// that hoisting can keep in registers.
 ///
-/// Upstream's version of this fold (LoadOpOfExpandShapeOpFolder in
-/// populateFoldMemRefAliasOpPatterns, MLIR 22) builds the source indices
-/// before checking that the read qualifies, then returns failure for a read
-/// with a broadcast or permuted map (e.g. `(d0, d1) -> (d0, 0)`, which
-/// softmax's normalisation step produces). The greedy driver counts the
-/// index ops it created (and then erased as dead) as a change, so it never
-/// converges and the pattern application fails: this pattern checks first.
-struct TransferReadOfExpandShape : OpRewritePattern<vector::TransferReadOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// Replaces upstream's LoadOpOfExpandShapeOpFolder for transfer_read
+/// (populateFoldMemRefAliasOpPatterns, MLIR 22), which handles minor
+/// identity maps only, and builds the source indices before checking that
+/// the read qualifies: for a read it then rejects (a broadcast, as in
+/// softmax's normalisation, or a vector of higher rank than the source, as
+/// in the LSTM gates) the greedy driver counts the index ops it created and
+/// erased as a change, never converges, and the pass failed with no message.
+template <typename XferOp>
+struct TransferOfExpandShape : OpRewritePattern<XferOp> {
+  using OpRewritePattern<XferOp>::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+  LogicalResult matchAndRewrite(XferOp xfer,
                                 PatternRewriter &rewriter) const override {
-    auto expand = read.getBase().getDefiningOp<memref::ExpandShapeOp>();
+    auto expand = xfer.getBase().template getDefiningOp<memref::ExpandShapeOp>();
     if (!expand)
-      return rewriter.notifyMatchFailure(read, "not an expand_shape source");
-    if (!read.getPermutationMap().isMinorIdentity())
-      return rewriter.notifyMatchFailure(read, "not a minor identity map");
-    int64_t sourceRank = expand.getSrcType().getRank();
-    int64_t vectorRank = read.getVectorType().getRank();
-    if (sourceRank < vectorRank)
-      return rewriter.notifyMatchFailure(read, "vector rank exceeds source's");
+      return rewriter.notifyMatchFailure(xfer, "not an expand_shape source");
+    if (xfer.getMask())
+      return rewriter.notifyMatchFailure(xfer, "masked");
+    MLIRContext *ctx = xfer.getContext();
+    SmallVector<ReassociationIndices> groups =
+        expand.getReassociationIndices();
+    ArrayRef<int64_t> shape = expand.getResultType().getShape();
+    SmallVector<int64_t> groupOf(shape.size());
+    for (auto [g, group] : llvm::enumerate(groups))
+      for (int64_t dim : group)
+        groupOf[dim] = g;
+    SmallVector<AffineExpr> results;
+    llvm::SmallDenseSet<int64_t> usedGroups;
+    for (auto [i, expr] : llvm::enumerate(xfer.getPermutationMap().getResults())) {
+      if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
+        if (constant.getValue() != 0 || !isa<vector::TransferReadOp>(*xfer))
+          return rewriter.notifyMatchFailure(xfer, "unsupported map");
+        results.push_back(expr);
+        continue;
+      }
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim)
+        return rewriter.notifyMatchFailure(xfer, "unsupported map");
+      int64_t d = dim.getPosition(), g = groupOf[d];
+      if (!usedGroups.insert(g).second)
+        return rewriter.notifyMatchFailure(xfer, "two vector dims in a group");
+      bool alone = true;
+      for (int64_t other : groups[g]) {
+        if (other > d && shape[other] != 1)
+          return rewriter.notifyMatchFailure(xfer, "not contiguous in group");
+        if (other != d && shape[other] != 1)
+          alone = false;
+      }
+      if (!alone && !xfer.isDimInBounds(i))
+        return rewriter.notifyMatchFailure(xfer, "may leave its dimension");
+      results.push_back(getAffineDimExpr(g, ctx));
+    }
     SmallVector<Value> sourceIndices;
-    memref::resolveSourceIndicesExpandShape(
-        read.getLoc(), rewriter, expand, read.getIndices(), sourceIndices,
-        /*startsInbounds=*/false);
-    rewriter.replaceOpWithNewOp<vector::TransferReadOp>(
-        read, read.getVectorType(), expand.getViewSource(), sourceIndices,
-        AffineMap::getMinorIdentityMap(sourceRank, vectorRank,
-                                       read.getContext()),
-        read.getPadding(), read.getMask(), read.getInBounds());
+    memref::resolveSourceIndicesExpandShape(xfer.getLoc(), rewriter, expand,
+                                            xfer.getIndices(), sourceIndices,
+                                            /*startsInbounds=*/false);
+    AffineMap map = AffineMap::get(groups.size(), 0, results, ctx);
+    if constexpr (std::is_same_v<XferOp, vector::TransferReadOp>)
+      rewriter.replaceOpWithNewOp<vector::TransferReadOp>(
+          xfer, xfer.getVectorType(), expand.getViewSource(), sourceIndices,
+          map, xfer.getPadding(), Value(), xfer.getInBounds());
+    else
+      rewriter.replaceOpWithNewOp<vector::TransferWriteOp>(
+          xfer, xfer.getVector(), expand.getViewSource(), sourceIndices,
+          AffineMapAttr::get(map), xfer.getInBounds());
     return success();
   }
 };
 
 /// populateFoldMemRefAliasOpPatterns with upstream's expand_shape +
-/// transfer_read fold replaced by TransferReadOfExpandShape.
+/// transfer_read fold replaced by TransferOfExpandShape (for reads and
+/// writes).
 void populateFoldAliasPatterns(RewritePatternSet &patterns) {
   memref::populateFoldMemRefAliasOpPatterns(patterns);
   auto &native = patterns.getNativePatterns();
   llvm::erase_if(native, [](const std::unique_ptr<RewritePattern> &pattern) {
     StringRef name = pattern->getDebugName();
-    return name.contains("LoadOpOfExpandShapeOpFolder") &&
-           name.contains("TransferReadOp");
+    return name.contains("ExpandShapeOpFolder") &&
+           (name.contains("TransferReadOp") || name.contains("TransferWriteOp"));
   });
-  patterns.add<TransferReadOfExpandShape>(patterns.getContext());
+  patterns.add<TransferOfExpandShape<vector::TransferReadOp>,
+               TransferOfExpandShape<vector::TransferWriteOp>>(
+      patterns.getContext());
 }
 
 struct CPULowerVectorsPass

@@ -47,6 +47,13 @@ def CPUTileAndVectorize
            /*default=*/"0", "Override the number of vector registers">,
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Threads to distribute the outermost parallel loop over">,
+    Option<"l1CacheBytes", "l1-cache-bytes", "int64_t", /*default=*/"0",
+           "Override the L1 data cache size the cache blocks are sized for">,
+    Option<"l2CacheBytes", "l2-cache-bytes", "int64_t", /*default=*/"0",
+           "Override the L2 cache size the cache blocks are sized for">,
+    Option<"l3CacheBytes", "l3-cache-bytes", "int64_t", /*default=*/"0",
+           "Override the share of the last-level cache the cache blocks "
+           "are sized for">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",

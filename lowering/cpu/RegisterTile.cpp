@@ -61,3 +61,43 @@ RegisterTile systolic::cpu::chooseRegisterTile(const VectorTarget &target,
   }
   return best;
 }
+
+namespace {
+/// The largest block of whole `unit`s no bigger than `maxBlock` (at least
+/// one unit), evened out so that ceil(dim / block) blocks cover `dim` with
+/// as little left over as possible.
+int64_t balancedBlock(int64_t dim, int64_t unit, int64_t maxBlock) {
+  int64_t units = ceilDiv(dim, unit);
+  int64_t maxUnits = std::max<int64_t>(1, maxBlock / unit);
+  int64_t blocks = ceilDiv(units, maxUnits);
+  return std::min(dim, ceilDiv(units, blocks) * unit);
+}
+} // namespace
+
+bool systolic::cpu::shouldPackContraction(const VectorTarget &target,
+                                          int64_t m, int64_t n, int64_t k,
+                                          RegisterTile tile,
+                                          unsigned elementBits) {
+  int64_t bytes = std::max<int64_t>(1, elementBits / 8);
+  // A few register tiles of rows and columns to share each packed panel,
+  // a reduction long enough to amortise a tile's loads and stores, and a
+  // right-hand side bigger than L1 (else it stays there unpacked).
+  return m >= 4 * tile.m && n >= 2 * tile.n && k >= 64 &&
+         k * n * bytes > target.l1Bytes;
+}
+
+CacheBlocks systolic::cpu::chooseCacheBlocks(const VectorTarget &target,
+                                             int64_t m, int64_t n, int64_t k,
+                                             RegisterTile tile,
+                                             unsigned elementBits) {
+  int64_t bytes = std::max<int64_t>(1, elementBits / 8);
+  CacheBlocks blocks;
+  // Half of L1 for the k x nr panel of the right-hand side; the rest holds
+  // the left-hand side's mr x k panel and the accumulator tile's lines.
+  blocks.k = balancedBlock(k, 1, target.l1Bytes / 2 / (tile.n * bytes));
+  // Half of L2 for the m x k block of the left-hand side.
+  blocks.m =
+      balancedBlock(m, tile.m, target.l2Bytes / 2 / (blocks.k * bytes));
+  blocks.n = balancedBlock(n, tile.n, target.l3Bytes / (blocks.k * bytes));
+  return blocks;
+}

@@ -7,12 +7,14 @@
 #include "lowering/cpu/Passes.h"
 #include "lowering/cpu/RegisterTile.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/STLExtras.h"
 
 namespace systolic::cpu {
@@ -312,6 +314,158 @@ void vectorizeIfPossible(RewriterBase &rewriter, linalg::LinalgOp op,
     rewriter.replaceOp(op, result->replacements);
 }
 
+/// A plain contraction C(m, n) += A * B with one m, n and k loop each, 2-D
+/// operands indexed by projected permutations (either operand may be
+/// transposed), the result row-major over (m, n), one float element type.
+struct GemmLoops {
+  int64_t m, n, k;
+  unsigned a = 0, b = 1; // which input carries m (A) and which n (B)
+};
+
+std::optional<GemmLoops> matchGemm(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 3 || !isMulAdd(op))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1 || !dims->batch.empty())
+    return std::nullopt;
+  GemmLoops gemm{dims->m[0], dims->n[0], dims->k[0]};
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    if (!map.isProjectedPermutation() || map.getNumResults() != 2)
+      return std::nullopt;
+  }
+  AffineMap result = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (result.getDimPosition(0) != gemm.m || result.getDimPosition(1) != gemm.n)
+    return std::nullopt;
+  if (op.getMatchingIndexingMap(op.getDpsInputOperand(0))
+          .isFunctionOfDim(gemm.n))
+    std::swap(gemm.a, gemm.b);
+  Type element = getElementTypeOrSelf(op.getDpsInitOperand(0)->get());
+  if (!isa<FloatType>(element) ||
+      llvm::any_of(op.getDpsInputs(), [&](Value input) {
+        return getElementTypeOrSelf(input) != element;
+      }))
+    return std::nullopt;
+  return gemm;
+}
+
+/// `value` with its dimension `dim` split into [size / inner, inner].
+Value expandDim(RewriterBase &rewriter, Location loc, Value value,
+                unsigned dim, int64_t inner) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> groups;
+  for (auto [i, size] : llvm::enumerate(type.getShape())) {
+    int64_t next = shape.size();
+    if (i == dim) {
+      groups.push_back({next, next + 1});
+      shape.append({size / inner, inner});
+    } else {
+      groups.push_back({next});
+      shape.push_back(size);
+    }
+  }
+  return tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+      value, groups);
+}
+
+/// `map` with each dimension d replaced by `dims[d]`.
+AffineMap remapDims(AffineMap map, ArrayRef<AffineExpr> dims,
+                    unsigned numDims) {
+  SmallVector<AffineExpr> results;
+  for (unsigned i = 0, e = map.getNumResults(); i < e; ++i)
+    results.push_back(dims[map.getDimPosition(i)]);
+  return AffineMap::get(numDims, 0, results, map.getContext());
+}
+
+/// Copies a 2-D contraction operand, whose dimensions `map` indexes by the
+/// loop `outerLoop` (m or n) and the reduction loop, into panels
+/// [outer / tile, K, tile]: panel p holds rows (or columns) p*tile ..
+/// p*tile+tile-1, contiguous for each k, the order in which a register tile
+/// reads them.
+linalg::GenericOp packOperand(RewriterBase &rewriter, Location loc,
+                              Value value, AffineMap map, int64_t outerLoop,
+                              int64_t tile) {
+  MLIRContext *ctx = rewriter.getContext();
+  auto type = cast<RankedTensorType>(value.getType());
+  unsigned outerPos = map.getDimPosition(0) == outerLoop ? 0 : 1;
+  int64_t outer = type.getDimSize(outerPos);
+  int64_t k = type.getDimSize(1 - outerPos);
+  Value expanded = expandDim(rewriter, loc, value, outerPos, tile);
+  // Loops (p, k, t) of the packed layout; the expanded operand is [p, t, k]
+  // or [k, p, t].
+  AffineExpr p = getAffineDimExpr(0, ctx), kk = getAffineDimExpr(1, ctx),
+             t = getAffineDimExpr(2, ctx);
+  AffineMap in = outerPos == 0 ? AffineMap::get(3, 0, {p, t, kk}, ctx)
+                               : AffineMap::get(3, 0, {kk, p, t}, ctx);
+  Value empty = tensor::EmptyOp::create(rewriter, loc, {outer / tile, k, tile},
+                                        type.getElementType());
+  return linalg::GenericOp::create(
+      rewriter, loc, TypeRange{empty.getType()}, ValueRange{expanded},
+      ValueRange{empty},
+      ArrayRef<AffineMap>{in, AffineMap::getMultiDimIdentityMap(3, ctx)},
+      SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        linalg::YieldOp::create(b, loc, args[0]);
+      });
+}
+
+/// A generic with `like`'s multiply-add body over `numLoops` loops, the
+/// last one the reduction, on `inputs` (in `like`'s order) and `init`,
+/// replacing `like`: its result is collapsed back to `like`'s result type
+/// by `collapse`.
+linalg::GenericOp replaceWithContraction(
+    RewriterBase &rewriter, linalg::LinalgOp like, ValueRange inputs,
+    Value init, ArrayRef<AffineMap> maps, unsigned numLoops,
+    ArrayRef<ReassociationIndices> collapse) {
+  Location loc = like.getLoc();
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  Block *body = like.getBlock();
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+        IRMapping mapping;
+        mapping.map(body->getArguments(), args);
+        for (Operation &op : body->without_terminator())
+          b.clone(op, mapping);
+        SmallVector<Value> yielded;
+        for (Value v : body->getTerminator()->getOperands())
+          yielded.push_back(mapping.lookupOrDefault(v));
+        linalg::YieldOp::create(b, loc, yielded);
+      });
+  Value result = tensor::CollapseShapeOp::create(
+      rewriter, loc, like->getResult(0).getType(), generic.getResult(0),
+      collapse);
+  rewriter.replaceOp(like, result);
+  return generic;
+}
+
+/// Tiles `op` with `sizes` (0: not tiled) in loop order `order`, replacing
+/// it; returns the tiled op (`op` itself when nothing is tiled).
+FailureOr<linalg::LinalgOp> tileLoops(RewriterBase &rewriter,
+                                      linalg::LinalgOp op,
+                                      ArrayRef<int64_t> sizes,
+                                      ArrayRef<int64_t> order) {
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+    return op;
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
+  options.setInterchange(order);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled) || tiled->tiledOps.size() != 1)
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  return cast<linalg::LinalgOp>(tiled->tiledOps.front());
+}
+
 class Tiler {
 public:
   Tiler(RewriterBase &rewriter, const VectorTarget &target, unsigned threads)
@@ -354,6 +508,24 @@ private:
   }
 
   LogicalResult tileAndVectorize(linalg::LinalgOp op, const TilePlan &plan) {
+    if (plan.kind == TileKind::Contraction)
+      if (std::optional<GemmLoops> gemm = matchGemm(op)) {
+        SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+        // Size 0: the loop is not tiled (a split-off remainder).
+        auto tileOf = [&](int64_t loop) {
+          return plan.sizes[loop] ? plan.sizes[loop] : bounds[loop];
+        };
+        RegisterTile tile{tileOf(gemm->m), tileOf(gemm->n)};
+        unsigned bits =
+            getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
+                .getIntOrFloatBitWidth();
+        if (shouldPackContraction(target, bounds[gemm->m], bounds[gemm->n],
+                                  bounds[gemm->k], tile, bits))
+          return packAndTile(op, *gemm, tile,
+                             chooseCacheBlocks(target, bounds[gemm->m],
+                                               bounds[gemm->n],
+                                               bounds[gemm->k], tile, bits));
+      }
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     scf::SCFTilingOptions options;
     options.setTileSizes(asTileSizes(op->getContext(), plan.sizes, bounds));
@@ -389,6 +561,117 @@ private:
                               sameElementTypes);
     }
     return success();
+  }
+
+  /// BLIS-style cache blocking with packed operands, for a contraction whose
+  /// register tile divides M and N:
+  ///
+  ///   for n-block, k-block:             B block -> Bp[N/nr][K][nr]
+  ///     for m-block:                    A block -> Ap[M/mr][K][mr]
+  ///       for nr-panel, mr-panel, k:    mr x nr register tile, one outer
+  ///                                     product (broadcasts + FMAs) per k
+  ///
+  /// Each packed panel is read contiguously by the register tiles; a k-block
+  /// of Bp's panel stays in L1, Ap's m-block in L2 (chooseCacheBlocks).
+  /// Blocks that do not divide their loop are split off first.
+  LogicalResult packAndTile(linalg::LinalgOp op, const GemmLoops &gemm,
+                            RegisterTile tile, CacheBlocks blocks) {
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    int64_t blockOf[3];
+    blockOf[gemm.m] = blocks.m;
+    blockOf[gemm.n] = blocks.n;
+    blockOf[gemm.k] = blocks.k;
+    for (int64_t loop : {gemm.m, gemm.n, gemm.k}) {
+      if (bounds[loop] % blockOf[loop] == 0)
+        continue;
+      rewriter.setInsertionPoint(op);
+      auto [main, rest] = linalg::splitOp(
+          rewriter, cast<TilingInterface>(op.getOperation()), loop,
+          rewriter.getIndexAttr(bounds[loop] / blockOf[loop] * blockOf[loop]));
+      if (!main || !rest)
+        return op.emitOpError("could not split loop ")
+               << loop << " at a multiple of its cache block "
+               << blockOf[loop];
+      if (failed(packAndTile(cast<linalg::LinalgOp>(main.getOperation()),
+                             gemm, tile, blocks)))
+        return failure();
+      // The remainder is planned afresh (it may not be worth packing).
+      auto restOp = cast<linalg::LinalgOp>(rest.getOperation());
+      return run(restOp, planFor(restOp, target));
+    }
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op->getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+
+    // n and k blocks.
+    SmallVector<int64_t> sizes(3, 0);
+    sizes[gemm.n] = blocks.n < bounds[gemm.n] ? blocks.n : 0;
+    sizes[gemm.k] = blocks.k < bounds[gemm.k] ? blocks.k : 0;
+    FailureOr<linalg::LinalgOp> nk =
+        tileLoops(rewriter, op, sizes, {gemm.n, gemm.k, gemm.m});
+    if (failed(nk))
+      return op.emitOpError("could not be tiled into cache blocks");
+
+    // Pack B; loops (m, n1, n0, k) over A, Bp and C as [M][N/nr][nr].
+    rewriter.setInsertionPoint(*nk);
+    SmallVector<AffineMap> nkMaps = nk->getIndexingMapsArray();
+    linalg::GenericOp packB =
+        packOperand(rewriter, loc, nk->getDpsInputs()[gemm.b],
+                    nkMaps[gemm.b], gemm.n, tile.n);
+    SmallVector<AffineExpr> dims1(3);
+    dims1[gemm.m] = d(0);
+    dims1[gemm.k] = d(3);
+    SmallVector<Value> inputs1(2);
+    SmallVector<AffineMap> maps1(3);
+    inputs1[gemm.a] = nk->getDpsInputs()[gemm.a];
+    maps1[gemm.a] = remapDims(nkMaps[gemm.a], dims1, 4);
+    inputs1[gemm.b] = packB.getResult(0);
+    maps1[gemm.b] = AffineMap::get(4, 0, {d(1), d(3), d(2)}, ctx);
+    maps1[2] = AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx);
+    Value c1 = expandDim(rewriter, loc, nk->getDpsInits()[0], 1, tile.n);
+    linalg::GenericOp g1 = replaceWithContraction(
+        rewriter, *nk, inputs1, c1, maps1, 4, {{0}, {1, 2}});
+
+    // m blocks.
+    int64_t m = bounds[gemm.m];
+    FailureOr<linalg::LinalgOp> mBlock =
+        tileLoops(rewriter, cast<linalg::LinalgOp>(g1.getOperation()),
+                  {blocks.m < m ? blocks.m : 0, 0, 0, 0}, {0, 1, 2, 3});
+    if (failed(mBlock))
+      return op.emitOpError("could not be tiled into cache blocks");
+
+    // Pack A; loops (m1, m0, n1, n0, k) over Ap, Bp and C as
+    // [M/mr][mr][N/nr][nr].
+    rewriter.setInsertionPoint(*mBlock);
+    SmallVector<AffineMap> maps2 = mBlock->getIndexingMapsArray();
+    linalg::GenericOp packA =
+        packOperand(rewriter, loc, mBlock->getDpsInputs()[gemm.a],
+                    maps2[gemm.a], /*outerLoop=*/0, tile.m);
+    SmallVector<Value> inputs2(2);
+    inputs2[gemm.a] = packA.getResult(0);
+    maps2[gemm.a] = AffineMap::get(5, 0, {d(0), d(4), d(1)}, ctx);
+    inputs2[gemm.b] = mBlock->getDpsInputs()[gemm.b];
+    maps2[gemm.b] = AffineMap::get(5, 0, {d(2), d(4), d(3)}, ctx);
+    maps2[2] = AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx);
+    Value c2 = expandDim(rewriter, loc, mBlock->getDpsInits()[0], 0, tile.m);
+    linalg::GenericOp g2 = replaceWithContraction(
+        rewriter, *mBlock, inputs2, c2, maps2, 5, {{0, 1}, {2}, {3}});
+
+    // The packing copies are vectorized like any elementwise op; the
+    // contraction is tiled into mr x nr register tiles, loops n1, m1, k,
+    // each tile an outer product.
+    for (linalg::GenericOp pack : {packB, packA}) {
+      auto packOp = cast<linalg::LinalgOp>(pack.getOperation());
+      if (failed(run(packOp, planElementwise(packOp, target))))
+        return failure();
+    }
+    TilePlan plan;
+    plan.kind = TileKind::Convolution;
+    plan.sizes = {1, tile.m, 1, tile.n, 1};
+    plan.mLoop = 1;
+    plan.nLoop = 3;
+    plan.order = {2, 0, 1, 3, 4};
+    return tileAndVectorize(cast<linalg::LinalgOp>(g2.getOperation()), plan);
   }
 
   /// Tiles the first loop (in the plan's order) that is parallel and whose
@@ -534,10 +817,19 @@ struct CPUTileAndVectorizePass
   }
 
   FailureOr<VectorTarget> resolveTarget() {
+    auto overrideCaches = [&](VectorTarget &target) {
+      if (l1CacheBytes > 0)
+        target.l1Bytes = l1CacheBytes;
+      if (l2CacheBytes > 0)
+        target.l2Bytes = l2CacheBytes;
+      if (l3CacheBytes > 0)
+        target.l3Bytes = l3CacheBytes;
+    };
     if (vectorBits != 0 && numVectorRegisters != 0) {
       VectorTarget target;
       target.vectorBits = vectorBits;
       target.numVectorRegisters = numVectorRegisters;
+      overrideCaches(target);
       return target;
     }
     CPUTargetOptions options;
@@ -553,6 +845,7 @@ struct CPUTileAndVectorizePass
       host->vectorBits = vectorBits;
     if (numVectorRegisters != 0)
       host->numVectorRegisters = numVectorRegisters;
+    overrideCaches(*host);
     return *host;
   }
 };

@@ -60,18 +60,19 @@ func.func @strided_copy(%src: memref<4x4xf32>, %dst: memref<8x8xf32>) {
   return
 }
 
-// Reads through a memref.expand_shape that cannot fold into the read: a
-// broadcast map (softmax's normalisation reads its row maximum and sum like
-// this) and a vector of higher rank than the expand_shape's source (LSTM
-// gates). Upstream's fold builds index ops before giving up on these, which
-// kept the greedy driver from converging: the pass failed with no message.
-// They stay reads of the expand_shape; a read that qualifies still folds.
+// Transfers through a memref.expand_shape. Upstream's fold (minor identity
+// maps only) built index ops before giving up on a broadcast read (softmax's
+// normalisation reads its row maximum and sum like this) or on a vector of
+// higher rank than the expand_shape's source (LSTM gates): the greedy driver
+// never converged and the pass failed with no message. Now the broadcast
+// folds (its dimension is contiguous in its group), the LSTM read (two vector
+// dimensions in one group) stays a read of the expand_shape, and a 1-D read
+// folds into a linearized index.
 // CHECK-LABEL: func.func @expand_shape_reads
 // CHECK-SAME: (%[[ROW:[a-z0-9]+]]: memref<1xf32>, %[[FLAT:[a-z0-9]+]]: memref<96xf32>
-// CHECK-DAG: %[[E1:.*]] = memref.expand_shape %[[ROW]] {{\[\[}}0, 1]] output_shape [1, 1]
+// CHECK-DAG: vector.transfer_read %[[ROW]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<1xf32>, vector<1xf32>
 // CHECK-DAG: %[[E2:.*]] = memref.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [2, 48]
-// CHECK-DAG: vector.transfer_read %[[E1]]
-// CHECK-DAG: vector.transfer_read %[[E2]]
+// CHECK-DAG: vector.transfer_read %[[E2]]{{.*}} : memref<2x48xf32>, vector<1x32xf32>
 // CHECK-DAG: vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<96xf32>, vector<16xf32>
 func.func @expand_shape_reads(%row: memref<1xf32>, %flat: memref<96xf32>, %i: index)
     -> (vector<1x10xf32>, vector<1x32xf32>, vector<16xf32>) {
@@ -90,4 +91,44 @@ func.func @expand_shape_reads(%row: memref<1xf32>, %flat: memref<96xf32>, %i: in
   %flat_read = vector.transfer_read %e2[%i, %c32], %pad {in_bounds = [true]}
       : memref<2x48xf32>, vector<16xf32>
   return %bcast, %rows, %flat_read : vector<1x10xf32>, vector<1x32xf32>, vector<16xf32>
+}
+
+// The accumulator of a packed contraction's register tile: C viewed as
+// [m1][m0][n1][n0] (expand_shape), the tile read and written along m0 and n0
+// (map (d1, d3)). The expand_shape folds away (each vector dimension is the
+// innermost of its group), so the transfers are plain 2-D ones on C and the
+// read/write pair is hoisted out of the k loop.
+// CHECK-LABEL: func.func @packed_accumulator
+// CHECK-SAME: %[[C:[a-z0-9]+]]: memref<12x32xf32>
+// CHECK-NOT: memref.expand_shape
+// CHECK: %[[INIT:.*]] = vector.transfer_read %[[C]][%{{.*}}, %{{.*}}]{{.*}} : memref<12x32xf32>, vector<6x16xf32>
+// CHECK: %[[SUM:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<6x16xf32>)
+// CHECK-COUNT-6: vector.fma
+// CHECK: vector.transfer_write %[[SUM]], %[[C]][%{{.*}}, %{{.*}}]{{.*}} : vector<6x16xf32>, memref<12x32xf32>
+func.func @packed_accumulator(%a: memref<2x8x6xf32>, %b: memref<2x8x16xf32>,
+                              %c: memref<12x32xf32>, %i: index, %j: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %pad = arith.constant 0.0 : f32
+  %view = memref.expand_shape %c [[0, 1], [2, 3]] output_shape [2, 6, 2, 16]
+      : memref<12x32xf32> into memref<2x6x2x16xf32>
+  scf.for %k = %c0 to %c8 step %c1 {
+    %va = vector.transfer_read %a[%i, %k, %c0], %pad {in_bounds = [true, true],
+        permutation_map = affine_map<(d0, d1, d2) -> (d2, d1)>}
+        : memref<2x8x6xf32>, vector<6x1xf32>
+    %vb = vector.transfer_read %b[%j, %k, %c0], %pad {in_bounds = [true, true]}
+        : memref<2x8x16xf32>, vector<1x16xf32>
+    %vc = vector.transfer_read %view[%i, %c0, %j, %c0], %pad {in_bounds = [true, true],
+        permutation_map = affine_map<(d0, d1, d2, d3) -> (d1, d3)>}
+        : memref<2x6x2x16xf32>, vector<6x16xf32>
+    %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc],
+                          iterator_types = ["parallel", "parallel", "reduction"],
+                          kind = #vector.kind<add>} %va, %vb, %vc
+        : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+    vector.transfer_write %r, %view[%i, %c0, %j, %c0] {in_bounds = [true, true],
+        permutation_map = affine_map<(d0, d1, d2, d3) -> (d1, d3)>}
+        : vector<6x16xf32>, memref<2x6x2x16xf32>
+  }
+  return
 }

@@ -1,5 +1,6 @@
 // RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16}))" | FileCheck %s
 // RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16 threads=2}))" | FileCheck %s --check-prefix=THREADS
+// RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16 l1-cache-bytes=4096 l2-cache-bytes=16384 l3-cache-bytes=4096}))" | FileCheck %s --check-prefix=PACK
 
 // AVX2-sized target: 16 registers of 8 floats. The model picks 6 rows x 2
 // vectors (12 accumulators); loops n, m, k. 64 rows = 10 x 6 + 4: the last
@@ -74,4 +75,43 @@ func.func @matmul_threads(%a: tensor<24x32xf32>, %b: tensor<32x64xf32>)
   %0 = linalg.matmul ins(%a, %b : tensor<24x32xf32>, tensor<32x64xf32>)
                      outs(%c : tensor<24x64xf32>) -> tensor<24x64xf32>
   return %0 : tensor<24x64xf32>
+}
+
+// Cache blocking with packed operands (tiny caches so that a small problem
+// is blocked: L1 4 KiB, L2 16 KiB, last level 4 KiB). K = 64 is split into
+// k-blocks of 32 (a 32 x 16 panel of B is half of L1), N = 64 into n-blocks
+// of 32, M = 96 into m-blocks of 48 rows (8 register tiles). B's block is
+// packed into panels [n/16][k][16] once per (n, k) block, A's into
+// [m/6][k][6] once per m-block; the 6 x 16 register tiles (loops n1, m1, k)
+// read both contiguously and accumulate into C in place.
+// PACK-LABEL: func.func @matmul_packed
+// PACK-SAME: %[[A:[a-z0-9]+]]: tensor<96x64xf32>
+// PACK-SAME: %[[B:[a-z0-9]+]]: tensor<64x64xf32>
+// PACK: vector.transfer_write {{.*}} : vector<1x32xf32>, tensor<96x64xf32>
+// PACK: scf.for %[[N:[a-z0-9]+]] = %{{.*}} to %{{.*}} step %[[C32:[a-z0-9]+]]
+// PACK:   scf.for %[[K:[a-z0-9]+]] = %{{.*}} to %{{.*}} step %[[C32]]
+// PACK:     %[[BS:.*]] = tensor.extract_slice %[[B]][%[[K]], %[[N]]] [32, 32] [1, 1]
+// PACK:     %[[BX:.*]] = tensor.expand_shape %[[BS]] {{\[\[}}0], [1, 2]] output_shape [32, 2, 16]
+// PACK:     %[[BP:.*]] = scf.for
+// PACK:       vector.transfer_read %[[BX]]{{.*}} : tensor<32x2x16xf32>, vector<1x1x16xf32>
+// PACK:       vector.transfer_write {{.*}} : vector<1x1x16xf32>, tensor<2x32x16xf32>
+// PACK:     scf.for %[[M:[a-z0-9]+]] = %{{.*}} to %{{.*}} step %[[C48:[a-z0-9]+]]
+// PACK:       %[[AP:.*]] = scf.for
+// PACK:         vector.transfer_write {{.*}} : vector<1x1x6xf32>, tensor<8x32x6xf32>
+// PACK:       scf.for %[[N1:[a-z0-9]+]] =
+// PACK:         scf.for %[[M1:[a-z0-9]+]] =
+// PACK:           scf.for %[[KK:[a-z0-9]+]] =
+// PACK:             vector.transfer_read %[[AP]][%[[M1]], %[[KK]], %{{.*}}]{{.*}} : tensor<8x32x6xf32>, vector<6x1xf32>
+// PACK:             vector.transfer_read %[[BP]][%[[N1]], %[[KK]], %{{.*}}]{{.*}} : tensor<2x32x16xf32>, vector<1x16xf32>
+// PACK:             vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// PACK-NOT: linalg.matmul
+// PACK: return
+func.func @matmul_packed(%a: tensor<96x64xf32>, %b: tensor<64x64xf32>)
+    -> tensor<96x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<96x64xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%empty : tensor<96x64xf32>) -> tensor<96x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<96x64xf32>, tensor<64x64xf32>)
+                     outs(%c : tensor<96x64xf32>) -> tensor<96x64xf32>
+  return %0 : tensor<96x64xf32>
 }
