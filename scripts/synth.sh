@@ -2,16 +2,18 @@
 # Yosys synthesis of the Systolic accelerator for an FPGA family; prints the
 # resource counts. Usage:
 #   scripts/synth.sh [xilinx|ice40|ecp5] [ROWS] [COLS] [SP_ROWS] [ACC_ROWS] [TOP]
-# Defaults: xilinx (synth_xilinx -family xc7), 16x16, the full sys_top with a
-# 1024-row scratchpad and 256-row accumulator (the simulation default of
-# 8192/2048 rows needs block RAMs with more ports than the model uses; see
-# docs/microarchitecture.md). TOP=sys_array synthesizes the bare array.
+# Defaults: xilinx (synth_xilinx -family xc7), 16x16, the full sys_top with the
+# simulation's memories (8192-row scratchpad in 4 banks, 2048-row accumulator
+# in 2 banks; every bank is simple dual-port copies and maps to block RAM).
+# TOP=sys_array synthesizes the bare array. SYNTH_LOG=path keeps the Yosys log.
+# Full-top runs take long (see docs/accelerator-bench.md): run them with nice
+# and a timeout, in the background.
 set -eu
 family=${1:-xilinx}
 rows=${2:-16}
 cols=${3:-$rows}
-sp_rows=${4:-1024}
-acc_rows=${5:-256}
+sp_rows=${4:-8192}
+acc_rows=${5:-2048}
 top=${6:-sys_top}
 here=$(cd "$(dirname "$0")/.." && pwd)
 rtl=$here/hw/rtl
@@ -26,8 +28,12 @@ if [ "$top" = sys_top ]; then
 else
   params="chparam -set ROWS $rows -set COLS $cols $top"
 fi
-log=$(mktemp /tmp/systolic-synth.XXXXXX)
-trap 'rm -f "$log"' EXIT
+if [ -n "${SYNTH_LOG:-}" ]; then
+  log=$SYNTH_LOG
+else
+  log=$(mktemp /tmp/systolic-synth.XXXXXX)
+  trap 'rm -f "$log"' EXIT
+fi
 start=$(date +%s)
 if ! yosys -q -l "$log" -p "
   read_verilog -sv -DSYNTHESIS -I$rtl $rtl/sys_top.sv $rtl/sys_dispatch.sv $rtl/sys_load.sv \

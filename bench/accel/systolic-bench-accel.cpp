@@ -1,9 +1,10 @@
 // systolic-bench-accel: utilization of GEMM and 3x3 convolution layers on the
 // Verilated RTL against the SCALE-Sim stall-free weight-stationary model,
-// simulation speed of the RTL and the golden model, and a ResNet-18-sized
-// workload (all convolutions and the classifier, ~1.8 G MACs) on 16x16.
-// Every RTL result is checked bit for bit against the golden model. Speeds
-// are simulated cycles per second of single-thread CPU time.
+// the golden model's cycle estimate against the RTL's cycles, simulation
+// speed of the RTL and the golden model, and a ResNet-18-sized workload (all
+// convolutions and the classifier, ~1.8 G MACs) on 16x16. Every RTL result
+// (output bytes and event counters) is checked against the golden model.
+// Speeds are simulated (RTL) cycles per second of single-thread CPU time.
 #include "Accelerator.h"
 #include "kernels/LayerData.h"
 
@@ -55,7 +56,7 @@ double cpuNow() {
 }
 
 struct Outcome {
-  RunResult rtl;
+  RunResult rtl, golden;
   double rtlSeconds = 0, goldenSeconds = 0;
   uint64_t m = 0, k = 0, n = 0;
   bool ok = false;
@@ -74,7 +75,7 @@ Outcome runLayer(Accelerator& rtl, Accelerator& golden, const Layer& layer, std:
   o.m = d.layer.m, o.k = d.layer.k, o.n = d.layer.n;
   writeLayerData(rtl, d);
   writeLayerData(golden, d);
-  RunResult g;
+  RunResult& g = o.golden;
   double t0 = cpuNow();
   s = golden.run(p, &g);
   o.goldenSeconds = cpuNow() - t0;
@@ -90,6 +91,12 @@ Outcome runLayer(Accelerator& rtl, Accelerator& golden, const Layer& layer, std:
   golden.readDram(d.layer.outAddr, b.data(), b.size());
   o.ok = a == b;
   if (!o.ok) std::fprintf(stderr, "%s: RTL output differs from the golden model\n", layer.name.c_str());
+  for (unsigned c = 0; c < kNumCounters; ++c)
+    if (isEventCounter(c) && g.counters[c] != o.rtl.counters[c]) {
+      std::fprintf(stderr, "%s: counter %s differs (golden %llu, rtl %llu)\n", layer.name.c_str(),
+                   counterName(c), (unsigned long long)g.counters[c], (unsigned long long)o.rtl.counters[c]);
+      o.ok = false;
+    }
   return o;
 }
 
@@ -124,10 +131,11 @@ int main(int argc, char** argv) {
 
   bool allOk = true;
   std::mt19937_64 rng(42);
-  std::printf("%-6s %-28s %12s %12s %12s %7s %7s %10s %10s\n", "array", "layer", "MACs", "cycles",
-              "SCALE-Sim", "util", "ideal", "RTL c/s", "golden c/s");
+  std::printf("%-6s %-28s %12s %12s %12s %7s %7s %12s %7s %10s %10s\n", "array", "layer", "MACs", "cycles",
+              "SCALE-Sim", "util", "ideal", "golden est", "error", "RTL c/s", "golden c/s");
   std::printf("(util = MACs / (cycles x R x C); ideal = the same for SCALE-Sim's stall-free WS\n"
-              " cycles folds x (2R + C + M - 2); speeds in simulated cycles per CPU second)\n");
+              " cycles folds x (2R + C + M - 2); golden est = the golden model's cycle estimate;\n"
+              " speeds in simulated RTL cycles per CPU second)\n");
   for (unsigned size : sizes) {
     HwConfig cfg;
     cfg.rows = cfg.cols = size;
@@ -154,11 +162,43 @@ int main(int argc, char** argv) {
       uint64_t macs = o.rtl.counters[kMacs], cycles = o.rtl.counters[kCycles];
       uint64_t ideal = scaleSimWsCycles(cfg, o.m, o.k, o.n);
       double peak = double(size) * size;
-      std::printf("%2ux%-3u %-28s %12llu %12llu %12llu %6.1f%% %6.1f%% %10.0f %10.0f\n", size, size,
+      uint64_t est = o.golden.counters[kCycles];
+      std::printf("%2ux%-3u %-28s %12llu %12llu %12llu %6.1f%% %6.1f%% %12llu %+6.2f%% %10.0f %10.0f\n", size, size,
                   layer.name.c_str(), (unsigned long long)macs, (unsigned long long)cycles,
                   (unsigned long long)ideal, 100.0 * macs / (cycles * peak), 100.0 * macs / (ideal * peak),
+                  (unsigned long long)est, 100.0 * (double(est) - double(cycles)) / double(cycles),
                   cycles / o.rtlSeconds, cycles / o.goldenSeconds);
       std::fflush(stdout);
+    }
+    if (!quick) {
+      // A ResNet residual add (56x56 pixels x 64 channels) with buildScaledAdd.
+      ScaledAddLayer add;
+      add.pixels = 56 * 56, add.channels = 64, add.wa = 3, add.wb = -2, add.act = Activation::Relu;
+      ScaledAddData d = makeScaledAddData(cfg, add, 0, rng);
+      Program p;
+      Status bs = buildScaledAdd(cfg, d.layer, &p);
+      RunResult g, r;
+      writeScaledAddData(*rtl, d);
+      writeScaledAddData(*golden, d);
+      double t0 = cpuNow();
+      if (bs.ok()) bs = golden->run(p, &g);
+      double gs = cpuNow() - t0;
+      t0 = cpuNow();
+      if (bs.ok()) bs = rtl->run(p, &r);
+      double rs = cpuNow() - t0;
+      std::vector<uint8_t> a(d.outBytes), b(d.outBytes);
+      rtl->readDram(d.layer.outAddr, a.data(), a.size());
+      golden->readDram(d.layer.outAddr, b.data(), b.size());
+      if (!bs.ok() || a != b) {
+        std::fprintf(stderr, "scaled add: %s\n", bs.ok() ? "RTL output differs from the golden model" : bs.error.c_str());
+        allOk = false;
+      } else {
+        uint64_t cycles = r.counters[kCycles], est = g.counters[kCycles];
+        std::printf("%2ux%-3u %-28s %12s %12llu %12s %7s %7s %12llu %+6.2f%% %10.0f %10.0f  (%.2f elements/cycle)\n",
+                    size, size, "residual add 3136x64", "-", (unsigned long long)cycles, "-", "-", "-",
+                    (unsigned long long)est, 100.0 * (double(est) - double(cycles)) / double(cycles),
+                    cycles / rs, cycles / gs, double(add.pixels * add.channels) / double(cycles));
+      }
     }
   }
 
@@ -188,7 +228,7 @@ int main(int argc, char** argv) {
       ch = out;
     }
     net.push_back({gemm(1, 512, 1000), 1});
-    uint64_t macs = 0, cycles = 0;
+    uint64_t macs = 0, cycles = 0, est = 0;
     double rtlSeconds = 0, goldenSeconds = 0;
     std::printf("\nResNet-18-sized workload on 16x16 (cycle-accurate RTL, every layer checked against golden):\n");
     for (auto& [layer, repeat] : net) {
@@ -197,6 +237,7 @@ int main(int argc, char** argv) {
         allOk &= o.ok;
         macs += o.rtl.counters[kMacs];
         cycles += o.rtl.counters[kCycles];
+        est += o.golden.counters[kCycles];
         rtlSeconds += o.rtlSeconds;
         goldenSeconds += o.goldenSeconds;
         if (r == 0)
@@ -209,6 +250,8 @@ int main(int argc, char** argv) {
     std::printf("  total: %.3f G MACs, %llu cycles (%.1f%% utilization), RTL %.1f CPU s (%.0f cycles/s), golden %.1f CPU s\n",
                 macs / 1e9, (unsigned long long)cycles, 100.0 * macs / (cycles * 256.0), rtlSeconds,
                 cycles / rtlSeconds, goldenSeconds);
+    std::printf("  golden cycle estimate: %llu (%+.2f%% against the RTL)\n", (unsigned long long)est,
+                100.0 * (double(est) - double(cycles)) / double(cycles));
   }
   if (!allOk) {
     std::fprintf(stderr, "systolic-bench-accel: error: some layers failed (see above)\n");

@@ -3,7 +3,10 @@
 // scratchpad/accumulator row per request, writing zero rows for padding
 // without touching DRAM. Requests carry their destination as a tag, so many
 // can be outstanding and the next LOAD starts before earlier data returns;
-// only an instruction that pushes a token waits for all of its data.
+// only an instruction that pushes a token waits for all of its data. The SRAM
+// write port is shared with the compute unit, which has priority within a
+// bank: when sram_ready is low the response is held (rd_resp_ready low) and a
+// padding row waits.
 module sys_load #(
   parameter int BUS_BYTES = 64
 ) (
@@ -21,12 +24,14 @@ module sys_load #(
   output logic [8:0]             rd_req_bytes,
   output logic [16:0]            rd_req_tag,  // {mem, row}
   input  logic                   rd_resp_valid,
+  output logic                   rd_resp_ready,
   input  logic [16:0]            rd_resp_tag,
   input  logic [BUS_BYTES*8-1:0] rd_resp_data,
   output logic                   sram_we,
   output logic                   sram_mem,
   output logic [15:0]            sram_row,
   output logic [BUS_BYTES*8-1:0] sram_wdata,
+  input  logic                   sram_ready,  // the write requested by sram_we happens
   output logic                   busy,
   output logic                   blocked,     // head waits for a token
   output logic                   stall_dram,
@@ -69,10 +74,12 @@ module sys_load #(
   assign rd_req_addr = `DMA_DRAM(ins) + 32'(sy) * 32'(`DMA_YSTRIDE(ins)) + 32'(sx) * 32'(`DMA_XSTRIDE(ins));
   assign rd_req_bytes = `DMA_BYTES(ins);
   assign rd_req_tag = {`DMA_MEM(ins), row};
-  wire pad_write = elem_active && is_pad && !rd_resp_valid;
+  wire pad_write = elem_active && is_pad && !rd_resp_valid && sram_ready;
+  wire resp_take = rd_resp_valid && sram_ready;
+  assign rd_resp_ready = sram_ready;
   wire advance = (rd_req_valid && rd_req_ready) || pad_write;
 
-  assign sram_we = rd_resp_valid || pad_write;
+  assign sram_we = rd_resp_valid || (elem_active && is_pad);
   assign sram_mem = rd_resp_valid ? rd_resp_tag[16] : `DMA_MEM(ins);
   assign sram_row = rd_resp_valid ? rd_resp_tag[15:0] : row;
   assign sram_wdata = rd_resp_valid ? rd_resp_data : '0;
@@ -86,7 +93,7 @@ module sys_load #(
       active <= 1'b0;
       outstanding <= '0;
     end else begin
-      outstanding <= outstanding + 16'(rd_req_valid && rd_req_ready) - 16'(rd_resp_valid);
+      outstanding <= outstanding + 16'(rd_req_valid && rd_req_ready) - 16'(resp_take);
       if (take) begin
         active <= 1'b1;
         ins <= head_ins;

@@ -1,8 +1,14 @@
-// Banked on-chip SRAM: ROWS rows of LANES x LANE_BITS, split into BANKS banks
-// by the high address bits. NREAD registered read ports (data holds until the
-// port's next read) and two lane-masked write ports (0: compute, 1: DMA).
-// Reads return the value before a same-cycle write. Ports are flat vectors,
-// port p in bits [p*WIDTH +: WIDTH] (Yosys 0.23 has no unpacked-array ports).
+// Banked on-chip SRAM built from simple dual-port (one read + one write port)
+// memories, so that every bank maps to FPGA block RAM. ROWS rows of
+// LANES x LANE_BITS are interleaved over BANKS banks by the low address bits.
+// Each bank holds NREAD identical copies, one per read port; both write ports
+// feed every copy through one per-bank write port:
+//  * port 0 (compute) always writes (lane-masked);
+//  * port 1 (DMA, whole rows) writes only when port 0 is not writing the same
+//    bank in that cycle (w1_ok); otherwise the DMA client retries.
+// Read ports are registered (data holds until the port's next read) and
+// return the value before a same-cycle write. Ports are flat vectors, port p
+// in bits [p*WIDTH +: WIDTH] (Yosys 0.23 has no unpacked-array ports).
 module sys_sram #(
   parameter int ROWS = 1024,
   parameter int BANKS = 2,
@@ -19,49 +25,58 @@ module sys_sram #(
   input  logic [1:0]             we,
   input  logic [2*AW-1:0]        waddr,
   input  logic [2*W-1:0]         wdata,
-  input  logic [2*LANES-1:0]     wmask
+  input  logic [LANES-1:0]       wmask0,  // lane mask of port 0 (port 1 writes whole rows)
+  output logic                   w1_ok    // port 1's write (if any) happens this cycle
 );
-  localparam int BW = $clog2(BANKS);
+  localparam int BW = BANKS > 1 ? $clog2(BANKS) : 1;
   localparam int BROWS = ROWS / BANKS;
-  localparam int IW = $clog2(BROWS);
+  localparam int IW = BROWS > 1 ? $clog2(BROWS) : 1;
 
   logic [AW-1:0] ra [NREAD];
   logic [AW-1:0] wa [2];
   logic [W-1:0] wd [2];
-  logic [LANES-1:0] wm [2];
   for (genvar p = 0; p < NREAD; p++) begin : g_rport
     assign ra[p] = raddr[p*AW +: AW];
   end
   for (genvar p = 0; p < 2; p++) begin : g_wport
     assign wa[p] = waddr[p*AW +: AW];
     assign wd[p] = wdata[p*W +: W];
-    assign wm[p] = wmask[p*LANES +: LANES];
   end
 
-  // The bank is the top BW address bits (bank 0 when there is one bank).
-  function automatic logic [BW > 0 ? BW-1 : 0:0] bank_of(input logic [AW-1:0] a);
+  // Bank: low address bits; row within the bank: the remaining bits.
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic [BW-1:0] bank_of(input logic [AW-1:0] a);
+    bank_of = BANKS > 1 ? BW'(a) : '0;
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+  function automatic logic [IW-1:0] index_of(input logic [AW-1:0] a);
     /* verilator lint_off UNUSEDSIGNAL */
     logic [AW-1:0] shifted;
     /* verilator lint_on UNUSEDSIGNAL */
-    shifted = a >> IW;
-    bank_of = shifted[BW > 0 ? BW-1 : 0:0];
+    shifted = BANKS > 1 ? a >> BW : a;
+    index_of = shifted[IW-1:0];
   endfunction
 
+  assign w1_ok = !(we[0] && bank_of(wa[0]) == bank_of(wa[1]));
+
   logic [W-1:0] bank_rdata [BANKS][NREAD];
-  logic [BW > 0 ? BW-1 : 0:0] rbank [NREAD];
+  logic [BW-1:0] rbank [NREAD];
 
   for (genvar b = 0; b < BANKS; b++) begin : g_bank
-    logic [W-1:0] mem [BROWS];
-    always_ff @(posedge clk) begin
-      for (int p = 0; p < NREAD; p++)
-        if (re[p] && bank_of(ra[p]) == b) bank_rdata[b][p] <= mem[ra[p][IW-1:0]];
-      for (int p = 0; p < 2; p++)
-        if (we[p] && bank_of(wa[p]) == b) begin
-          if (&wm[p]) mem[wa[p][IW-1:0]] <= wd[p];
-          else
-            for (int l = 0; l < LANES; l++)
-              if (wm[p][l]) mem[wa[p][IW-1:0]][l*LANE_BITS +: LANE_BITS] <= wd[p][l*LANE_BITS +: LANE_BITS];
-        end
+    // The bank's single write port: compute first, else DMA.
+    wire bw_p0 = we[0] && bank_of(wa[0]) == BW'(b);
+    wire bw_p1 = we[1] && bank_of(wa[1]) == BW'(b);
+    wire bwe = bw_p0 || bw_p1;
+    wire [IW-1:0] bwa = bw_p0 ? index_of(wa[0]) : index_of(wa[1]);
+    wire [W-1:0] bwd = bw_p0 ? wd[0] : wd[1];
+    wire [LANES-1:0] bwm = bw_p0 ? wmask0 : '1;
+    for (genvar p = 0; p < NREAD; p++) begin : g_copy
+      logic [W-1:0] mem [BROWS];
+      always_ff @(posedge clk) begin
+        if (re[p] && bank_of(ra[p]) == BW'(b)) bank_rdata[b][p] <= mem[index_of(ra[p])];
+        for (int l = 0; l < LANES; l++)
+          if (bwe && bwm[l]) mem[bwa][l*LANE_BITS +: LANE_BITS] <= bwd[l*LANE_BITS +: LANE_BITS];
+      end
     end
   end
 
@@ -72,10 +87,4 @@ module sys_sram #(
   for (genvar p = 0; p < NREAD; p++) begin : g_rdata
     assign rdata[p*W +: W] = bank_rdata[rbank[p]][p];
   end
-
-`ifndef SYNTHESIS
-  always_ff @(posedge clk)
-    assert (!(we[0] && we[1] && wa[0] == wa[1]))
-      else $error("sys_sram: compute and DMA write row %0d in the same cycle", wa[0]);
-`endif
 endmodule

@@ -30,6 +30,7 @@ module sys_top #(
   output logic [8:0]             rd_req_bytes,
   output logic [16:0]            rd_req_tag,
   input  logic                   rd_resp_valid,
+  output logic                   rd_resp_ready,  // 0: the SRAM write port is taken, hold the response
   input  logic [16:0]            rd_resp_tag,
   input  logic [BUS_BYTES*8-1:0] rd_resp_data,
   output logic                   wr_valid,
@@ -96,20 +97,20 @@ module sys_top #(
   logic [ACC_AW-1:0] acc_waddr [2];
   logic [W*8-1:0] sp_wdata [2];
   logic [COLS*32-1:0] acc_wdata [2];
-  logic [W-1:0] sp_wmask [2];
-  logic [COLS-1:0] acc_wmask [2];
+  logic sp_w1_ok, acc_w1_ok;
+  logic [COLS-1:0] cp_acc_wmask;  // lanes of the compute unit's accumulator write
   // Read ports: 0 and 1 compute (A, B), 2 store. Write ports: 0 compute, 1 DMA.
   logic [3*W*8-1:0] sp_rdata_flat;
   logic [3*COLS*32-1:0] acc_rdata_flat;
   sys_sram #(.ROWS(SP_ROWS), .BANKS(SP_BANKS), .LANES(W), .LANE_BITS(8), .NREAD(3)) scratchpad (
     .clk(clk), .re({sp_re[2], sp_re[1], sp_re[0]}), .raddr({sp_raddr[2], sp_raddr[1], sp_raddr[0]}),
     .rdata(sp_rdata_flat), .we({sp_we[1], sp_we[0]}), .waddr({sp_waddr[1], sp_waddr[0]}),
-    .wdata({sp_wdata[1], sp_wdata[0]}), .wmask({sp_wmask[1], sp_wmask[0]})
+    .wdata({sp_wdata[1], sp_wdata[0]}), .wmask0('1), .w1_ok(sp_w1_ok)
   );
   sys_sram #(.ROWS(ACC_ROWS), .BANKS(ACC_BANKS), .LANES(COLS), .LANE_BITS(32), .NREAD(3)) accumulator (
     .clk(clk), .re({acc_re[2], acc_re[1], acc_re[0]}), .raddr({acc_raddr[2], acc_raddr[1], acc_raddr[0]}),
     .rdata(acc_rdata_flat), .we({acc_we[1], acc_we[0]}), .waddr({acc_waddr[1], acc_waddr[0]}),
-    .wdata({acc_wdata[1], acc_wdata[0]}), .wmask({acc_wmask[1], acc_wmask[0]})
+    .wdata({acc_wdata[1], acc_wdata[0]}), .wmask0(cp_acc_wmask), .w1_ok(acc_w1_ok)
   );
   for (genvar p = 0; p < 3; p++) begin : g_rdata
     assign sp_rdata[p] = sp_rdata_flat[p*W*8 +: W*8];
@@ -123,25 +124,26 @@ module sys_top #(
   logic [15:0] ld_row, st_raddr, cp_sp_waddr, cp_acc_waddr;
   /* verilator lint_on UNUSEDSIGNAL */
   logic [BUS_BYTES*8-1:0] ld_wdata;
-  logic ld_busy, ld_blocked, ld_stall_dram;
+  logic ld_busy, ld_blocked, ld_stall_dram, ld_sram_ready;
   logic [31:0] ld_head;
   sys_load #(.BUS_BYTES(BUS_BYTES)) load (
     .clk(clk), .rst(rst), .q_empty(queue_empty[0]), .q_data(queue_head[0]), .q_pop(queue_pop[0]),
     .tok_avail(c2l != 0), .tok_pop(ld_tok_pop), .tok_push(ld_tok_push),
     .rd_req_valid(rd_req_valid), .rd_req_ready(rd_req_ready), .rd_req_addr(rd_req_addr),
     .rd_req_bytes(rd_req_bytes), .rd_req_tag(rd_req_tag), .rd_resp_valid(rd_resp_valid),
-    .rd_resp_tag(rd_resp_tag), .rd_resp_data(rd_resp_data),
+    .rd_resp_ready(rd_resp_ready), .rd_resp_tag(rd_resp_tag), .rd_resp_data(rd_resp_data),
     .sram_we(ld_we), .sram_mem(ld_mem), .sram_row(ld_row), .sram_wdata(ld_wdata),
+    .sram_ready(ld_sram_ready),
     .busy(ld_busy), .blocked(ld_blocked), .stall_dram(ld_stall_dram), .head_index(ld_head)
   );
+  // The DMA write (request) happens only when compute does not write the same bank.
   assign sp_we[1] = ld_we && !ld_mem;
   assign sp_waddr[1] = SP_AW'(ld_row);
   assign sp_wdata[1] = ld_wdata[W*8-1:0];
-  assign sp_wmask[1] = '1;
   assign acc_we[1] = ld_we && ld_mem;
   assign acc_waddr[1] = ACC_AW'(ld_row);
   assign acc_wdata[1] = ld_wdata[COLS*32-1:0];
-  assign acc_wmask[1] = '1;
+  assign ld_sram_ready = ld_mem ? acc_w1_ok : sp_w1_ok;
 
   // ---------------------------------------------------------------- compute
   logic [1:0] cp_sp_re, cp_acc_re;
@@ -158,7 +160,7 @@ module sys_top #(
     .sp_rd_en(cp_sp_re), .sp_rd_addr(cp_sp_raddr), .sp_rd_data(sp_rdata_flat[2*W*8-1:0]),
     .sp_we(cp_sp_we), .sp_waddr(cp_sp_waddr), .sp_wdata(sp_wdata[0]),
     .acc_rd_en(cp_acc_re), .acc_rd_addr(cp_acc_raddr), .acc_rd_data(acc_rdata_flat[2*COLS*32-1:0]),
-    .acc_we(cp_acc_we), .acc_waddr(cp_acc_waddr), .acc_wdata(acc_wdata[0]), .acc_wmask(acc_wmask[0]),
+    .acc_we(cp_acc_we), .acc_waddr(cp_acc_waddr), .acc_wdata(acc_wdata[0]), .acc_wmask(cp_acc_wmask),
     .busy(cp_busy), .blocked(cp_blocked), .stall_hazard(cp_stall_hazard),
     .head_index(cp_head), .mac_inc(mac_inc)
   );
@@ -170,7 +172,6 @@ module sys_top #(
   end
   assign sp_we[0] = cp_sp_we;
   assign sp_waddr[0] = SP_AW'(cp_sp_waddr);
-  assign sp_wmask[0] = '1;
   assign acc_we[0] = cp_acc_we;
   assign acc_waddr[0] = ACC_AW'(cp_acc_waddr);
 
@@ -259,9 +260,9 @@ module sys_top #(
       count[9] <= count[9] + 64'(st_stall_dram);
       count[10] <= count[10] + 64'(mac_inc);
       count[11] <= count[11] + count2(sp_re[0], sp_re[1]) + 64'(sp_re[2]);
-      count[12] <= count[12] + count2(sp_we[0], sp_we[1]);
+      count[12] <= count[12] + count2(sp_we[0], sp_we[1] && sp_w1_ok);
       count[13] <= count[13] + count2(acc_re[0], acc_re[1]) + 64'(acc_re[2]);
-      count[14] <= count[14] + count2(acc_we[0], acc_we[1]);
+      count[14] <= count[14] + count2(acc_we[0], acc_we[1] && acc_w1_ok);
       count[15] <= count[15] + (rd_req_valid && rd_req_ready ? 64'(rd_req_bytes) : 64'd0);
       count[16] <= count[16] + (wr_valid && wr_ready ? 64'(wr_bytes) : 64'd0);
     end

@@ -1,6 +1,7 @@
 #include "golden/Golden.h"
 
 #include "golden/Arith.h"
+#include "golden/Timing.h"
 
 #include <cstring>
 #include <deque>
@@ -29,6 +30,7 @@ Status GoldenModel::run(const Program& program, RunResult* out) {
   std::deque<uint64_t> queue[3];
   uint64_t next = 0;
   bool dispatchFault = false;
+  TimingModel timing(cfg_);
 
   auto prevOf = [](int u) { return u - 1; };
   auto nextOf = [](int u) { return u + 1; };
@@ -47,6 +49,7 @@ Status GoldenModel::run(const Program& program, RunResult* out) {
       int u = static_cast<int>(unitOf(static_cast<Opcode>(program[next].w[0] & 15)));
       if (queue[u].size() >= cfg_.queueDepth) break;
       queue[u].push_back(next++);
+      timing.dispatch(u);
       progressed = true;
     }
     for (int u = 0; u < 3; ++u) {
@@ -57,6 +60,7 @@ Status GoldenModel::run(const Program& program, RunResult* out) {
       if (in.popNext && !tokens[nextOf(u)][u]) continue;
       if (in.popPrev) --tokens[prevOf(u)][u];
       if (in.popNext) --tokens[nextOf(u)][u];
+      timing.execute(in, u);
       execute(in);
       if (in.pushPrev) ++tokens[u][prevOf(u)];
       if (in.pushNext) ++tokens[u][nextOf(u)];
@@ -79,6 +83,7 @@ Status GoldenModel::run(const Program& program, RunResult* out) {
     }
     break;
   }
+  counters_[kCycles] = timing.cycles();
   out->counters = counters_;
   return out->ok() ? Status::success() : Status::failure(out->message);
 }

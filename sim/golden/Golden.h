@@ -2,8 +2,9 @@
 // instruction queues with the same in-order dispatch, finite queue depth and
 // dependency-token rules as the RTL, so legal programs produce identical
 // memory images and event counters, and illegal ones the same error code and
-// instruction index. Timing counters (cycles, busy, stall) are not modelled
-// and stay zero.
+// instruction index. `cycles` is an ESTIMATE from an instruction-level timing
+// model of the RTL (golden/Timing.h; its error against the RTL is in
+// docs/accelerator-bench.md); the busy and stall counters stay zero.
 #pragma once
 
 #include "Accelerator.h"

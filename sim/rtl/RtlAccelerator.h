@@ -81,7 +81,7 @@ class RtlAccelerator : public Accelerator {
       }
       m.clk = 0;
       m.eval();
-      bool active = respond;
+      bool active = false;
       if (m.cmd_valid && m.cmd_ready) ++next, active = true;
       if (m.rd_req_valid && m.rd_req_ready) {
         Response r;
@@ -93,7 +93,8 @@ class RtlAccelerator : public Accelerator {
         responses.push_back(std::move(r));
         active = true;
       }
-      if (respond) responses.pop_front();
+      // The RTL may hold a response while its SRAM write port is taken.
+      if (respond && m.rd_resp_ready) responses.pop_front(), active = true;
       if (m.wr_valid && m.wr_ready) {
         std::memcpy(dram_.raw(m.wr_addr), wideBytes(m.wr_data), m.wr_bytes);
         credit -= m.wr_bytes;

@@ -6,9 +6,11 @@
 // SYSTOLIC_DIFFTEST_ILLEGAL_CASES (corrupted programs).
 #include "RandomPrograms.h"
 #include "golden/Golden.h"
+#include "isa/Assembler.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <random>
 
@@ -115,6 +117,60 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
 TEST_P(DiffTest, IllegalPrograms) {
   runIllegal(GetParam(), envOr("SYSTOLIC_DIFFTEST_SEED", 99) + GetParam(),
              envOr("SYSTOLIC_DIFFTEST_ILLEGAL_CASES", 300));
+}
+
+// The golden model's cycle estimate (golden/Timing.cpp) against the RTL's
+// cycle counter: single-unit programs that exercise each timing rule, then
+// random layers (mean and worst relative error).
+TEST_P(DiffTest, GoldenCycleEstimateTracksRtl) {
+  const unsigned size = GetParam();
+  HwConfig cfg = configFor(size);
+  auto golden = make("golden", cfg), rtl = make("rtl", cfg);
+  ASSERT_TRUE(golden && rtl);
+  const std::string k = std::to_string(size), rows = std::to_string(size), acc = std::to_string(4 * size);
+  const std::vector<std::string> programs = {
+      "vector op=add mem=sp a=0 b=0 dst=0 rows=10\n",
+      "load mem=sp row=0 dram=0 bytes=" + rows + " x=10 y=10 xstride=16 ystride=160 push_next\n"
+      "vector op=add mem=sp a=0 b=0 dst=0 rows=1 pop_prev\n",
+      "load mem=sp row=0 dram=0 bytes=" + rows + " x=10 y=10 xstride=16 ystride=160 pad_left=2 pad_right=3 pad_top=1 pad_bottom=2\n",
+      "load mem=acc row=0 dram=0 bytes=" + acc + " x=10 y=1 xstride=256\n",
+      "store mem=acc row=0 dram=0 bytes=" + acc + " x=10 y=1 xstride=256\n"
+      "store mem=sp row=0 dram=0 bytes=" + rows + " x=10 y=2 xstride=16 ystride=160\n",
+      "matmul df=ws a=0 b=0 c=0 m=5 k=" + k + " n=" + k + "\nmatmul df=ws a=0 b=0 c=0 m=5 k=" + k + " n=" + k +
+          "\nmatmul df=ws a=0 b=0 c=0 m=40 k=" + k + " n=" + k + " push_next\n"
+          "store mem=acc row=0 dram=0 bytes=" + acc + " x=10 y=1 xstride=256 pop_prev\n",
+      "matmul df=ws a=0 b=0 c=0 m=40 k=" + k + " n=" + k + "\noutput act=none src=0 dst=100 param=50 rows=40\n"
+      "matmul df=os a=0 b=0 c=0 m=" + k + " k=30 n=" + k + "\nmatmul df=os a=0 b=0 c=0 m=" + k + " k=30 n=" + k +
+          " acc=1\nmatmul df=ws a=0 b=0 c=0 m=40 k=" + k + " n=" + k + "\nlutload row=0\n",
+  };
+  for (const std::string& text : programs) {
+    Program p;
+    ASSERT_TRUE(assemble(text, &p).ok()) << text;
+    RunResult g, r;
+    ASSERT_TRUE(golden->run(p, &g).ok());
+    ASSERT_TRUE(rtl->run(p, &r).ok());
+    EXPECT_NEAR(double(g.counters[kCycles]), double(r.counters[kCycles]), 2.0) << text;
+  }
+  std::mt19937_64 rng(77 + size);
+  double sum = 0, worst = 0;
+  int n = 0;
+  for (int i = 0; i < 60; ++i) {
+    RandomCase c = randomCase(cfg, rng);
+    if (c.program.empty()) continue;
+    for (auto& [addr, bytes] : c.dramInit) {
+      golden->writeDram(addr, bytes.data(), bytes.size());
+      rtl->writeDram(addr, bytes.data(), bytes.size());
+    }
+    RunResult g, r;
+    ASSERT_TRUE(golden->run(c.program, &g).ok()) << c.description;
+    ASSERT_TRUE(rtl->run(c.program, &r).ok()) << c.description;
+    double err = std::fabs(double(g.counters[kCycles]) - double(r.counters[kCycles])) / double(r.counters[kCycles]);
+    EXPECT_LT(err, 0.15) << c.description << ": golden " << g.counters[kCycles] << " rtl " << r.counters[kCycles];
+    sum += err, worst = std::max(worst, err), ++n;
+  }
+  std::printf("golden cycle estimate at %ux%u: mean |error| %.3f%%, worst %.3f%% over %d programs\n", size, size,
+              100 * sum / n, 100 * worst, n);
+  EXPECT_LT(sum / n, 0.01);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, DiffTest, ::testing::Values(4u, 8u, 16u),
