@@ -5,7 +5,10 @@
 //  * conv2d: tensor.pad (int8 zeros, as the DMA pads), then
 //    linalg.conv_2d_nhwc_hwcf sign-extending the int8 operands into a
 //    zero-filled int32 accumulator. The input zero point is not subtracted:
-//    its correction is folded into the bias (see SystolicOps.td).
+//    its correction is folded into the bias (see SystolicOps.td). Strides of
+//    dimensions with one output element become 1, and a single input channel
+//    with a column stride > 1 is padded with a zero channel (both exact),
+//    because the CPU backend's convolution tiling fails on those shapes.
 //  * matmul: linalg.matmul i8 x i8 -> i32.
 //  * scaled_add: lhs_weight * lhs + rhs_weight * rhs in int32 inside the
 //    output path's generic (no intermediate tensor).
@@ -46,24 +49,52 @@ struct Conv2DLowering : OpConversionPattern<accel::Conv2DOp> {
     auto inputType = cast<RankedTensorType>(input.getType());
     auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
     auto resultType = cast<RankedTensorType>(op.getType());
-    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
-                      pads = op.getPads();
+    SmallVector<int64_t> strides(op.getStrides());
+    ArrayRef<int64_t> dilations = op.getDilations(), pads = op.getPads();
     MLIRContext *ctx = rewriter.getContext();
+    Value weight = adaptor.getWeight();
+
+    // Two exact rewrites that keep the convolution away from shapes the CPU
+    // backend's convolution tiling (lowering/cpu, tiles rewritten as matmuls
+    // on rank-reduced strided slices) fails on: a stride along a dimension
+    // with a single output element is irrelevant, so it becomes 1; and one
+    // input channel with a column stride > 1 gets a second, zero channel
+    // (in both input and weight), which adds only zero products.
+    for (int i = 0; i < 2; ++i)
+      if (resultType.getDimSize(1 + i) == 1)
+        strides[i] = 1;
+    int64_t extraChannels =
+        inputType.getDimSize(3) == 1 && strides[1] > 1 ? 1 : 0;
+    Value zero8;
+    auto zero = [&] {
+      if (!zero8)
+        zero8 = intConstant(rewriter, loc, rewriter.getI8Type(), 0);
+      return zero8;
+    };
+    if (extraChannels) {
+      SmallVector<int64_t> shape(weightType.getShape());
+      shape[2] += extraChannels;
+      SmallVector<int64_t> none(4, 0), channel{0, 0, extraChannels, 0};
+      weight = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(shape, weightType.getElementType()),
+          weight, getAsIndexOpFoldResult(ctx, none),
+          getAsIndexOpFoldResult(ctx, channel), zero());
+    }
 
     // Zero padding, then only the rows/columns the windows read (the padded
     // extent may exceed the last window when the stride does not divide it).
     SmallVector<int64_t> low{0, pads[0], pads[1], 0};
-    SmallVector<int64_t> high{0, pads[2], pads[3], 0};
+    SmallVector<int64_t> high{0, pads[2], pads[3], extraChannels};
     SmallVector<int64_t> padded(inputType.getShape());
     for (int i = 0; i < 4; ++i)
       padded[i] += low[i] + high[i];
-    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-      Value zero = intConstant(rewriter, loc, rewriter.getI8Type(), 0);
+    if (llvm::any_of(low, [](int64_t p) { return p != 0; }) ||
+        llvm::any_of(high, [](int64_t p) { return p != 0; })) {
       input = tensor::PadOp::create(
           rewriter, loc,
           RankedTensorType::get(padded, inputType.getElementType()), input,
           getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
-          zero);
+          zero());
     }
     SmallVector<int64_t> used(padded);
     for (int i = 0; i < 2; ++i)
@@ -81,7 +112,7 @@ struct Conv2DLowering : OpConversionPattern<accel::Conv2DOp> {
     Value init = zeroAccumulators(rewriter, loc, resultType.getShape());
     Value acc = linalg::Conv2DNhwcHwcfOp::create(
                     rewriter, loc, TypeRange{init.getType()},
-                    ValueRange{input, adaptor.getWeight()}, ValueRange{init},
+                    ValueRange{input, weight}, ValueRange{init},
                     rewriter.getI64TensorAttr(strides),
                     rewriter.getI64TensorAttr(dilations))
                     .getResult(0);

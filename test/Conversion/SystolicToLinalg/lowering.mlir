@@ -112,6 +112,49 @@ func.func @conv_dilated(%x: tensor<2x6x6x4xi8>, %w: tensor<2x2x4x4xi8>,
 
 // -----
 
+// One input channel with a column stride > 1: a zero channel is added to the
+// input (with the padding) and to the weight, which the CPU backend's
+// convolution tiling needs; the sums do not change.
+// CHECK-LABEL: func.func @conv_one_channel
+// CHECK-SAME: (%[[X:.*]]: tensor<1x7x7x1xi8>, %[[W:.*]]: tensor<3x3x1x4xi8>,
+// CHECK: %[[WP:.*]] = tensor.pad %[[W]] low[0, 0, 0, 0] high[0, 0, 1, 0]
+// CHECK: } : tensor<3x3x1x4xi8> to tensor<3x3x2x4xi8>
+// CHECK: %[[XP:.*]] = tensor.pad %[[X]] low[0, 1, 1, 0] high[0, 1, 1, 1]
+// CHECK: } : tensor<1x7x7x1xi8> to tensor<1x9x9x2xi8>
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+// CHECK-SAME: ins(%[[XP]], %[[WP]] : tensor<1x9x9x2xi8>, tensor<3x3x2x4xi8>)
+// CPU-LABEL: llvm.func @conv_one_channel(
+func.func @conv_one_channel(%x: tensor<1x7x7x1xi8>, %w: tensor<3x3x1x4xi8>,
+                            %p: tensor<3x4xi32>) -> tensor<1x4x4x4xi8> {
+  %c = systolic.conv2d %x, %w, %p {strides = array<i64: 2, 2>,
+      pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+      input_zero_point = 0 : i64, output_zero_point = 0 : i64,
+      activation = #systolic.activation<none>}
+      : (tensor<1x7x7x1xi8>, tensor<3x3x1x4xi8>, tensor<3x4xi32>) -> tensor<1x4x4x4xi8>
+  return %c : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// A stride along a dimension with one output element does not matter and
+// becomes 1 (the CPU backend's convolution tiling fails on the strided form).
+// CHECK-LABEL: func.func @conv_single_column
+// CHECK-NOT: tensor.pad
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[3, 1]> : tensor<2xi64>}
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<1x9x1x2xi8>, tensor<3x1x2x4xi8>)
+// CPU-LABEL: llvm.func @conv_single_column(
+func.func @conv_single_column(%x: tensor<1x11x1x2xi8>, %w: tensor<3x1x2x4xi8>,
+                              %p: tensor<3x4xi32>) -> tensor<1x3x1x4xi8> {
+  %c = systolic.conv2d %x, %w, %p {strides = array<i64: 3, 2>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+      input_zero_point = 0 : i64, output_zero_point = 0 : i64,
+      activation = #systolic.activation<none>}
+      : (tensor<1x11x1x2xi8>, tensor<3x1x2x4xi8>, tensor<3x4xi32>) -> tensor<1x3x1x4xi8>
+  return %c : tensor<1x3x1x4xi8>
+}
+
+// -----
+
 // CHECK-DAG: #[[ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[CH3:.*]] = affine_map<(d0, d1, d2) -> (d2)>
 // CHECK-LABEL: func.func @scaled_add

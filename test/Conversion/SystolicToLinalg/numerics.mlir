@@ -137,6 +137,21 @@ func.func @main() {
   %c1e = tensor.expand_shape %c1r [[0, 1]] output_shape [1, 4] : tensor<4xi8> into tensor<1x4xi8>
   call @print4(%c1e) : (tensor<1x4xi8>) -> ()
 
+  // The same with one input channel (channel 0 only): the lowering adds a
+  // zero channel for the CPU backend, which must not change the sums:
+  //   (0,0): 1;  (0,1): 2 + 3;  (1,0): 4 + 7;  (1,1): 5 + 6 + 8 + 9
+  // CHECK: [1,   5,   11,   28]
+  %x1c = arith.constant dense<[[[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]]]> : tensor<1x3x3x1xi8>
+  %w1c = arith.constant dense<1> : tensor<2x2x1x1xi8>
+  %c1c = systolic.conv2d %x1c, %w1c, %pc {strides = array<i64: 2, 2>,
+      pads = array<i64: 1, 1, 0, 0>, dilations = array<i64: 1, 1>,
+      input_zero_point = 0 : i64, output_zero_point = 0 : i64,
+      activation = #systolic.activation<none>}
+      : (tensor<1x3x3x1xi8>, tensor<2x2x1x1xi8>, tensor<3x1xi32>) -> tensor<1x2x2x1xi8>
+  %c1cr = tensor.collapse_shape %c1c [[0, 1, 2, 3]] : tensor<1x2x2x1xi8> into tensor<4xi8>
+  %c1ce = tensor.expand_shape %c1cr [[0, 1]] output_shape [1, 4] : tensor<4xi8> into tensor<1x4xi8>
+  call @print4(%c1ce) : (tensor<1x4xi8>) -> ()
+
   // Dilation 2: input 5x5 = 0..24, 2x2 kernel of ones dilated to 3x3:
   //   out[i][j] = in[i][j] + in[i][j+2] + in[i+2][j] + in[i+2][j+2] = 20i + 4j + 24
   // then shift 1 (/2 exactly) and ReLU6 with clamp_max 30 (zero point 0):
