@@ -138,11 +138,52 @@ void populateFoldAliasPatterns(RewritePatternSet &patterns) {
       patterns.getContext());
 }
 
+/// buffer-results-to-out-params copies a result computed in a local buffer
+/// into its out-parameter when it cannot see that the returned value is that
+/// buffer (e.g. when it is threaded through scf.for iter_args): computes it
+/// in the out-parameter directly instead. Applies to a copy, in the entry
+/// block, from an allocation of the entry block to an argument of the same
+/// type that nothing else uses, every other use of the allocation (but its
+/// deallocation) coming before the copy.
+void forwardResultCopies(func::FuncOp func) {
+  Block &entry = func.front();
+  for (memref::CopyOp copy :
+       llvm::make_early_inc_range(entry.getOps<memref::CopyOp>())) {
+    auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+    auto arg = dyn_cast<BlockArgument>(copy.getTarget());
+    if (!alloc || alloc->getBlock() != &entry || !arg ||
+        arg.getOwner() != &entry || alloc.getType() != arg.getType() ||
+        !arg.hasOneUse())
+      continue;
+    SmallVector<Operation *> deallocs;
+    bool before = llvm::all_of(alloc->getUsers(), [&](Operation *user) {
+      if (user == copy)
+        return true;
+      if (isa<memref::DeallocOp>(user) && user->getBlock() == &entry &&
+          copy->isBeforeInBlock(user)) {
+        deallocs.push_back(user);
+        return true;
+      }
+      Operation *ancestor = entry.findAncestorOpInBlock(*user);
+      return ancestor && ancestor->isBeforeInBlock(copy);
+    });
+    if (!before)
+      continue;
+    copy.erase();
+    for (Operation *dealloc : deallocs)
+      dealloc->erase();
+    alloc.getResult().replaceAllUsesWith(arg);
+    alloc.erase();
+  }
+}
+
 struct CPULowerVectorsPass
     : systolic::cpu::impl::CPULowerVectorsBase<CPULowerVectorsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
+
+    forwardResultCopies(func);
 
     // Hoisting matches a transfer_read/transfer_write pair by its memref and
     // index values, so first make them the same SSA values: transfers on the

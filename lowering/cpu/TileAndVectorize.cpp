@@ -488,8 +488,13 @@ private:
   /// every tile is static), then tiles and vectorizes each part.
   LogicalResult run(linalg::LinalgOp op, TilePlan plan) {
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    // A packed contraction handles the remainder of its m loop itself,
+    // sharing the packed B.
+    std::optional<Packing> packing = packingFor(op, plan);
     for (auto [loop, size] : llvm::enumerate(plan.sizes)) {
       if (size == 0 || bounds[loop] <= size || bounds[loop] % size == 0)
+        continue;
+      if (packing && int64_t(loop) == packing->gemm.m)
         continue;
       rewriter.setInsertionPoint(op);
       auto [main, rest] = linalg::splitOp(
@@ -508,24 +513,8 @@ private:
   }
 
   LogicalResult tileAndVectorize(linalg::LinalgOp op, const TilePlan &plan) {
-    if (plan.kind == TileKind::Contraction)
-      if (std::optional<GemmLoops> gemm = matchGemm(op)) {
-        SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-        // Size 0: the loop is not tiled (a split-off remainder).
-        auto tileOf = [&](int64_t loop) {
-          return plan.sizes[loop] ? plan.sizes[loop] : bounds[loop];
-        };
-        RegisterTile tile{tileOf(gemm->m), tileOf(gemm->n)};
-        unsigned bits =
-            getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
-                .getIntOrFloatBitWidth();
-        if (shouldPackContraction(target, bounds[gemm->m], bounds[gemm->n],
-                                  bounds[gemm->k], tile, bits))
-          return packAndTile(op, *gemm, tile,
-                             chooseCacheBlocks(target, bounds[gemm->m],
-                                               bounds[gemm->n],
-                                               bounds[gemm->k], tile, bits));
-      }
+    if (std::optional<Packing> packing = packingFor(op, plan))
+      return packAndTile(op, packing->gemm, packing->tile);
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     scf::SCFTilingOptions options;
     options.setTileSizes(asTileSizes(op->getContext(), plan.sizes, bounds));
@@ -563,8 +552,52 @@ private:
     return success();
   }
 
+  /// A contraction to pack: its loops and register tile.
+  struct Packing {
+    GemmLoops gemm;
+    RegisterTile tile;
+  };
+
+  std::optional<Packing> packingFor(linalg::LinalgOp op, const TilePlan &plan) {
+    if (plan.kind != TileKind::Contraction)
+      return std::nullopt;
+    std::optional<GemmLoops> gemm = matchGemm(op);
+    if (!gemm)
+      return std::nullopt;
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    // Size 0: the loop is not tiled (a split-off remainder).
+    auto tileOf = [&](int64_t loop) {
+      return plan.sizes[loop] ? plan.sizes[loop] : bounds[loop];
+    };
+    RegisterTile tile{tileOf(gemm->m), tileOf(gemm->n)};
+    if (!shouldPackContraction(target, bounds[gemm->m], bounds[gemm->n],
+                               bounds[gemm->k], tile, elementBits(op)))
+      return std::nullopt;
+    return Packing{*gemm, tile};
+  }
+
+  static unsigned elementBits(linalg::LinalgOp op) {
+    return getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
+        .getIntOrFloatBitWidth();
+  }
+
+  /// Splits `op` along `loop` at `at`; runs `main` and `rest` on the parts.
+  template <typename Main, typename Rest>
+  LogicalResult splitAndRun(linalg::LinalgOp op, int64_t loop, int64_t at,
+                            Main main, Rest rest) {
+    rewriter.setInsertionPoint(op);
+    auto [first, second] = linalg::splitOp(
+        rewriter, cast<TilingInterface>(op.getOperation()), loop,
+        rewriter.getIndexAttr(at));
+    if (!first || !second)
+      return op.emitOpError("could not split loop ") << loop << " at " << at;
+    if (failed(main(cast<linalg::LinalgOp>(first.getOperation()))))
+      return failure();
+    return rest(cast<linalg::LinalgOp>(second.getOperation()));
+  }
+
   /// BLIS-style cache blocking with packed operands, for a contraction whose
-  /// register tile divides M and N:
+  /// register tile divides N (M may have a remainder):
   ///
   ///   for n-block, k-block:             B block -> Bp[N/nr][K][nr]
   ///     for m-block:                    A block -> Ap[M/mr][K][mr]
@@ -573,31 +606,26 @@ private:
   ///
   /// Each packed panel is read contiguously by the register tiles; a k-block
   /// of Bp's panel stays in L1, Ap's m-block in L2 (chooseCacheBlocks).
-  /// Blocks that do not divide their loop are split off first.
+  /// n- and k-blocks that do not divide their loop are split off first; the
+  /// rows left over by the register tile and the m-blocks are handled inside
+  /// the (n, k) block, on the same packed B.
   LogicalResult packAndTile(linalg::LinalgOp op, const GemmLoops &gemm,
-                            RegisterTile tile, CacheBlocks blocks) {
+                            RegisterTile tile) {
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-    int64_t blockOf[3];
-    blockOf[gemm.m] = blocks.m;
-    blockOf[gemm.n] = blocks.n;
-    blockOf[gemm.k] = blocks.k;
-    for (int64_t loop : {gemm.m, gemm.n, gemm.k}) {
-      if (bounds[loop] % blockOf[loop] == 0)
+    int64_t m = bounds[gemm.m];
+    CacheBlocks blocks =
+        chooseCacheBlocks(target, m - m % tile.m, bounds[gemm.n],
+                          bounds[gemm.k], tile, elementBits(op));
+    for (auto [loop, block] : {std::pair{gemm.n, blocks.n}, {gemm.k, blocks.k}}) {
+      if (bounds[loop] % block == 0)
         continue;
-      rewriter.setInsertionPoint(op);
-      auto [main, rest] = linalg::splitOp(
-          rewriter, cast<TilingInterface>(op.getOperation()), loop,
-          rewriter.getIndexAttr(bounds[loop] / blockOf[loop] * blockOf[loop]));
-      if (!main || !rest)
-        return op.emitOpError("could not split loop ")
-               << loop << " at a multiple of its cache block "
-               << blockOf[loop];
-      if (failed(packAndTile(cast<linalg::LinalgOp>(main.getOperation()),
-                             gemm, tile, blocks)))
-        return failure();
       // The remainder is planned afresh (it may not be worth packing).
-      auto restOp = cast<linalg::LinalgOp>(rest.getOperation());
-      return run(restOp, planFor(restOp, target));
+      return splitAndRun(
+          op, loop, bounds[loop] / block * block,
+          [&](linalg::LinalgOp main) { return packAndTile(main, gemm, tile); },
+          [&](linalg::LinalgOp rest) {
+            return run(rest, planFor(rest, target));
+          });
     }
     Location loc = op.getLoc();
     MLIRContext *ctx = op->getContext();
@@ -632,39 +660,72 @@ private:
     linalg::GenericOp g1 = replaceWithContraction(
         rewriter, *nk, inputs1, c1, maps1, 4, {{0}, {1, 2}});
 
+    auto packBOp = cast<linalg::LinalgOp>(packB.getOperation());
+    if (failed(run(packBOp, planElementwise(packBOp, target))))
+      return failure();
+    return packRows(cast<linalg::LinalgOp>(g1.getOperation()), gemm.a, tile,
+                    blocks.m);
+  }
+
+  /// The rows of a contraction on packed B (loops m, n1, n0, k): m-blocks
+  /// of `mBlock` rows, A packed per m-block, `tile` register tiles. Rows
+  /// the register tile or the m-blocks leave over are split off and get
+  /// their own (smaller) tile or block.
+  LogicalResult packRows(linalg::LinalgOp g1, unsigned a, RegisterTile tile,
+                         int64_t mBlock) {
+    int64_t m = g1.getStaticLoopRanges()[0];
+    if (int64_t left = m % tile.m)
+      return splitAndRun(
+          g1, 0, m - left,
+          [&](linalg::LinalgOp main) {
+            return packRows(main, a, tile, mBlock);
+          },
+          [&](linalg::LinalgOp rest) {
+            return packRows(rest, a, {left, tile.n}, left);
+          });
+    if (int64_t left = m % mBlock)
+      return splitAndRun(
+          g1, 0, m - left,
+          [&](linalg::LinalgOp main) {
+            return packRows(main, a, tile, mBlock);
+          },
+          [&](linalg::LinalgOp rest) {
+            return packRows(rest, a, tile, left);
+          });
+    Location loc = g1.getLoc();
+    MLIRContext *ctx = g1->getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+
     // m blocks.
-    int64_t m = bounds[gemm.m];
-    FailureOr<linalg::LinalgOp> mBlock =
-        tileLoops(rewriter, cast<linalg::LinalgOp>(g1.getOperation()),
-                  {blocks.m < m ? blocks.m : 0, 0, 0, 0}, {0, 1, 2, 3});
-    if (failed(mBlock))
-      return op.emitOpError("could not be tiled into cache blocks");
+    FailureOr<linalg::LinalgOp> rows = tileLoops(
+        rewriter, g1, {mBlock < m ? mBlock : 0, 0, 0, 0}, {0, 1, 2, 3});
+    if (failed(rows))
+      return g1.emitOpError("could not be tiled into cache blocks");
 
     // Pack A; loops (m1, m0, n1, n0, k) over Ap, Bp and C as
     // [M/mr][mr][N/nr][nr].
-    rewriter.setInsertionPoint(*mBlock);
-    SmallVector<AffineMap> maps2 = mBlock->getIndexingMapsArray();
+    rewriter.setInsertionPoint(*rows);
+    SmallVector<AffineMap> maps2 = rows->getIndexingMapsArray();
     linalg::GenericOp packA =
-        packOperand(rewriter, loc, mBlock->getDpsInputs()[gemm.a],
-                    maps2[gemm.a], /*outerLoop=*/0, tile.m);
+        packOperand(rewriter, loc, rows->getDpsInputs()[a], maps2[a],
+                    /*outerLoop=*/0, tile.m);
+    unsigned b = 1 - a;
     SmallVector<Value> inputs2(2);
-    inputs2[gemm.a] = packA.getResult(0);
-    maps2[gemm.a] = AffineMap::get(5, 0, {d(0), d(4), d(1)}, ctx);
-    inputs2[gemm.b] = mBlock->getDpsInputs()[gemm.b];
-    maps2[gemm.b] = AffineMap::get(5, 0, {d(2), d(4), d(3)}, ctx);
+    inputs2[a] = packA.getResult(0);
+    maps2[a] = AffineMap::get(5, 0, {d(0), d(4), d(1)}, ctx);
+    inputs2[b] = rows->getDpsInputs()[b];
+    maps2[b] = AffineMap::get(5, 0, {d(2), d(4), d(3)}, ctx);
     maps2[2] = AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx);
-    Value c2 = expandDim(rewriter, loc, mBlock->getDpsInits()[0], 0, tile.m);
+    Value c2 = expandDim(rewriter, loc, rows->getDpsInits()[0], 0, tile.m);
     linalg::GenericOp g2 = replaceWithContraction(
-        rewriter, *mBlock, inputs2, c2, maps2, 5, {{0, 1}, {2}, {3}});
+        rewriter, *rows, inputs2, c2, maps2, 5, {{0, 1}, {2}, {3}});
 
-    // The packing copies are vectorized like any elementwise op; the
+    // The packing copy is vectorized like any elementwise op; the
     // contraction is tiled into mr x nr register tiles, loops n1, m1, k,
     // each tile an outer product.
-    for (linalg::GenericOp pack : {packB, packA}) {
-      auto packOp = cast<linalg::LinalgOp>(pack.getOperation());
-      if (failed(run(packOp, planElementwise(packOp, target))))
-        return failure();
-    }
+    auto packAOp = cast<linalg::LinalgOp>(packA.getOperation());
+    if (failed(run(packAOp, planElementwise(packAOp, target))))
+      return failure();
     TilePlan plan;
     plan.kind = TileKind::Convolution;
     plan.sizes = {1, tile.m, 1, tile.n, 1};
