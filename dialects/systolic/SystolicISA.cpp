@@ -18,11 +18,13 @@
 //     * races: two instructions of different units that touch the same
 //       scratchpad/accumulator rows or DRAM bytes, at least one writing, must
 //       be ordered by a chain of tokens (docs/isa.md "Dependency tokens and
-//       hazards"). This is what the hardware requires of memory accesses: the
-//       SRAM banks give every port to every bank, so there are no bank
-//       conflicts, but the compute and DMA write ports must not write one row
-//       in the same cycle (an RTL assertion), which only an unordered
-//       cross-unit WAW can cause.
+//       hazards"); without one the result is undefined.
+//  Bank conflicts are not an error: the SRAM banks (low-bit interleaved,
+//  one read-port copy per reader, one write port per bank) can only collide
+//  on a compute write and a DMA write to the same bank in the same cycle, and
+//  the RTL arbitrates (compute wins, the DMA write is retried the next
+//  cycle), so a conflict costs a cycle, never a wrong result; whether it
+//  happens depends on timing, not on the program text.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/systolic/SystolicISA.h"
@@ -141,8 +143,8 @@ LogicalResult systolic::accel::encodeInstruction(Operation *op, Word &word,
   std::optional<Opcode> opcode = opcodeOf(op);
   if (!opcode) {
     if (error)
-      *error = "'" + op->getName().getStringRef().str() +
-               "' is not an instruction";
+      *error =
+          "'" + op->getName().getStringRef().str() + "' is not an instruction";
     return failure();
   }
   ::systolic::Status status = ::systolic::encode(instrOf(op, *opcode), &word);
@@ -234,9 +236,12 @@ HwConfig ProgramOp::getHwConfig() {
 LogicalResult ProgramOp::verify() {
   // HwConfig holds 32-bit sizes; reject what would wrap before validating.
   std::pair<StringRef, int64_t> sizes[] = {
-      {"rows", int64_t(getRows())},           {"cols", int64_t(getCols())},
-      {"sp_rows", int64_t(getSpRows())},      {"sp_banks", int64_t(getSpBanks())},
-      {"acc_rows", int64_t(getAccRows())},    {"acc_banks", int64_t(getAccBanks())},
+      {"rows", int64_t(getRows())},
+      {"cols", int64_t(getCols())},
+      {"sp_rows", int64_t(getSpRows())},
+      {"sp_banks", int64_t(getSpBanks())},
+      {"acc_rows", int64_t(getAccRows())},
+      {"acc_banks", int64_t(getAccBanks())},
       {"queue_depth", int64_t(getQueueDepth())}};
   for (auto [name, value] : sizes)
     if (value < 0 || value > int64_t(UINT32_MAX))
@@ -338,8 +343,8 @@ SmallVector<Access> accessesOf(const Instr &in, const HwConfig &cfg) {
   auto sram = [](int64_t mem) { return mem ? Accumulator : Scratchpad; };
   auto add = [&](int space, int64_t begin, int64_t count, bool write,
                  const char *operand) {
-    out.push_back({space, uint64_t(begin), uint64_t(begin + count), write,
-                   operand});
+    out.push_back(
+        {space, uint64_t(begin), uint64_t(begin + count), write, operand});
   };
   switch (in.op) {
   case Opcode::Load:
@@ -357,8 +362,7 @@ SmallVector<Access> accessesOf(const Instr &in, const HwConfig &cfg) {
         continue;
       }
       for (int64_t x = 0; x < in.xSize; ++x)
-        add(Dram, line + uint64_t(x) * in.xStride, in.elemBytes, !load,
-            "DRAM");
+        add(Dram, line + uint64_t(x) * in.xStride, in.elemBytes, !load, "DRAM");
     }
     break;
   }
@@ -461,12 +465,12 @@ LogicalResult ProgramOp::verifyRegions() {
     for (auto [counter, flag] : countersOf(d, /*pops=*/true)) {
       uint64_t k = pops[counter]++;
       if (k >= pushers[counter].size()) {
-        InFlightDiagnostic diag =
-            d.op->emitOpError()
-            << describe(i, d.in.op) << ": " << flag << " takes "
-            << kCounters[counter].name << " token " << k + 1 << ", but only "
-            << pushers[counter].size()
-            << " is pushed before it in program order";
+        InFlightDiagnostic diag = d.op->emitOpError()
+                                  << describe(i, d.in.op) << ": " << flag
+                                  << " takes " << kCounters[counter].name
+                                  << " token " << k + 1 << ", but only "
+                                  << pushers[counter].size()
+                                  << " is pushed before it in program order";
         if (totalPushes[counter] > k)
           diag << " (the program pushes it later); every token must be "
                   "pushed before the instruction that pops it, so that "
@@ -506,8 +510,8 @@ LogicalResult ProgramOp::verifyRegions() {
       for (int u = 0; u < kUnits; ++u) {
         if (u == d.unit)
           continue; // a unit orders its own accesses
-        uint32_t conflict = writes[access.space][u].query(access.begin,
-                                                          access.end);
+        uint32_t conflict =
+            writes[access.space][u].query(access.begin, access.end);
         const char *theirs = "writes";
         if (access.write) {
           uint32_t read =
@@ -524,12 +528,13 @@ LogicalResult ProgramOp::verifyRegions() {
         uint64_t other = unitInstrs[u][conflict - 1];
         InFlightDiagnostic diag =
             d.op->emitOpError()
-            << describe(i, d.in.op) << " " << (access.write ? "writes" : "reads")
-            << " " << spaceUnits(access.space) << " [" << access.begin << ", "
+            << describe(i, d.in.op) << " "
+            << (access.write ? "writes" : "reads") << " "
+            << spaceUnits(access.space) << " [" << access.begin << ", "
             << access.end << ") (" << access.operand << ") that "
             << describe(other, program[other].in.op) << " " << theirs
-            << ", and no chain of dependency tokens orders #" << other
-            << " (" << unitLabel(u) << " unit) before #" << i << " ("
+            << ", and no chain of dependency tokens orders #" << other << " ("
+            << unitLabel(u) << " unit) before #" << i << " ("
             << unitLabel(d.unit) << " unit): a race";
         diag.attachNote(program[other].op->getLoc())
             << "the other access: " << describe(other, program[other].in.op);

@@ -1,4 +1,5 @@
-//===- SystolicISA.h - Instruction-level ops of the systolic dialect -*- C++ -*-===//
+//===- SystolicISA.h - Instruction-level ops of the systolic dialect -*- C++
+//-*-===//
 //
 // `systolic.program` and one op per instruction of docs/isa.md. The encoding,
 // field widths and per-instruction legality come from sim/isa (Isa.h), which

@@ -76,8 +76,9 @@ struct Conv2DLowering : OpConversionPattern<accel::Conv2DOp> {
       shape[2] += extraChannels;
       SmallVector<int64_t> none(4, 0), channel{0, 0, extraChannels, 0};
       weight = tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get(shape, weightType.getElementType()),
-          weight, getAsIndexOpFoldResult(ctx, none),
+          rewriter, loc,
+          RankedTensorType::get(shape, weightType.getElementType()), weight,
+          getAsIndexOpFoldResult(ctx, none),
           getAsIndexOpFoldResult(ctx, channel), zero());
     }
 
@@ -110,12 +111,12 @@ struct Conv2DLowering : OpConversionPattern<accel::Conv2DOp> {
     }
 
     Value init = zeroAccumulators(rewriter, loc, resultType.getShape());
-    Value acc = linalg::Conv2DNhwcHwcfOp::create(
-                    rewriter, loc, TypeRange{init.getType()},
-                    ValueRange{input, weight}, ValueRange{init},
-                    rewriter.getI64TensorAttr(strides),
-                    rewriter.getI64TensorAttr(dilations))
-                    .getResult(0);
+    Value acc =
+        linalg::Conv2DNhwcHwcfOp::create(
+            rewriter, loc, TypeRange{init.getType()}, ValueRange{input, weight},
+            ValueRange{init}, rewriter.getI64TensorAttr(strides),
+            rewriter.getI64TensorAttr(dilations))
+            .getResult(0);
     OutputPath path = OutputPath::of(op);
     path.params = adaptor.getParams();
     path.lut = adaptor.getLut();
@@ -134,11 +135,11 @@ struct MatMulLowering : OpConversionPattern<accel::MatMulOp> {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Value init = zeroAccumulators(rewriter, loc, resultType.getShape());
-    Value acc = linalg::MatmulOp::create(
-                    rewriter, loc, TypeRange{init.getType()},
-                    ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                    ValueRange{init})
-                    .getResult(0);
+    Value acc =
+        linalg::MatmulOp::create(rewriter, loc, TypeRange{init.getType()},
+                                 ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                                 ValueRange{init})
+            .getResult(0);
     OutputPath path = OutputPath::of(op);
     path.params = adaptor.getParams();
     path.lut = adaptor.getLut();

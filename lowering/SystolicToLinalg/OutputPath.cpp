@@ -24,8 +24,7 @@ using namespace systolic::systolic_to_linalg;
 
 Value systolic_to_linalg::intConstant(OpBuilder &b, Location loc, Type type,
                                       int64_t value) {
-  return arith::ConstantOp::create(b, loc, type,
-                                   b.getIntegerAttr(type, value));
+  return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, value));
 }
 
 Value systolic_to_linalg::saturateToI8(OpBuilder &b, Location loc, Value v) {
@@ -68,8 +67,7 @@ Value scalarOutputPath(OpBuilder &b, Location loc, Value acc, Value bias,
   Value noShift =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, s, zero);
   Value sMinusOne = arith::SubIOp::create(b, loc, s, one);
-  Value firstShift =
-      arith::SelectOp::create(b, loc, noShift, zero, sMinusOne);
+  Value firstShift = arith::SelectOp::create(b, loc, noShift, zero, sMinusOne);
   Value halved = arith::ShRSIOp::create(b, loc, product, firstShift);
   Value plusHalf = arith::AddIOp::create(b, loc, halved, one);
   Value rounded = arith::ShRSIOp::create(b, loc, plusHalf, one);
@@ -130,11 +128,10 @@ Value systolic_to_linalg::buildOutputPath(OpBuilder &b, Location loc,
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
       iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value acc =
-            accumulator(nested, nestedLoc, args.take_front(numInputs));
-        Value v = scalarOutputPath(nested, nestedLoc, acc, args[numInputs],
-                                   args[numInputs + 1], args[numInputs + 2],
-                                   path);
+        Value acc = accumulator(nested, nestedLoc, args.take_front(numInputs));
+        Value v =
+            scalarOutputPath(nested, nestedLoc, acc, args[numInputs],
+                             args[numInputs + 1], args[numInputs + 2], path);
         linalg::YieldOp::create(nested, nestedLoc, v);
       });
   return generic.getResult(0);

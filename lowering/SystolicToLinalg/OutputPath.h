@@ -57,8 +57,7 @@ mlir::Value buildOutputPath(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value intConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                         int64_t value);
 /// Clamps the integer `v` to [-128, 127] and truncates it to i8.
-mlir::Value saturateToI8(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Value v);
+mlir::Value saturateToI8(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
 
 } // namespace systolic::systolic_to_linalg
 

@@ -2,8 +2,8 @@
 //
 // Both are elementwise linalg.generic ops on the input's shape:
 //   quantize:   r = round_half_to_even(x / f32(scale))   (f32 division)
-//               r = NaN ? 0 : clamp(r, -256, 256)          (so fptosi is defined)
-//               q = saturate_int8(int32(r) + zero_point)
+//               r = NaN ? 0 : clamp(r, -256, 256)          (so fptosi is
+//               defined) q = saturate_int8(int32(r) + zero_point)
 //   dequantize: f32(int32(q) - zero_point) * f32(scale)
 // The f32 arithmetic matches ONNX QuantizeLinear/DequantizeLinear with a
 // float scale (and NumPy on float32 arrays), so results are reproducible
@@ -38,9 +38,8 @@ Value elementwise(OpBuilder &b, Location loc, Value input,
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, ValueRange{input},
-             ValueRange{init}, ArrayRef<AffineMap>{identity, identity},
-             iterators,
+             b, loc, TypeRange{resultType}, ValueRange{input}, ValueRange{init},
+             ArrayRef<AffineMap>{identity, identity}, iterators,
              [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
                linalg::YieldOp::create(nested, nestedLoc,
                                        fn(nested, nestedLoc, args[0]));
@@ -49,8 +48,8 @@ Value elementwise(OpBuilder &b, Location loc, Value input,
 }
 
 Value f32Constant(OpBuilder &b, Location loc, double value) {
-  return arith::ConstantOp::create(b, loc, b.getF32Type(),
-                                   b.getF32FloatAttr(static_cast<float>(value)));
+  return arith::ConstantOp::create(
+      b, loc, b.getF32Type(), b.getF32FloatAttr(static_cast<float>(value)));
 }
 
 struct QuantizeLowering : OpConversionPattern<accel::QuantizeOp> {
@@ -113,7 +112,6 @@ struct DequantizeLowering : OpConversionPattern<accel::DequantizeOp> {
 };
 } // namespace
 
-void systolic_to_linalg::populateQuantizePatterns(
-    RewritePatternSet &patterns) {
+void systolic_to_linalg::populateQuantizePatterns(RewritePatternSet &patterns) {
   patterns.add<QuantizeLowering, DequantizeLowering>(patterns.getContext());
 }

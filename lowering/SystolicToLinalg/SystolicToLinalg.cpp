@@ -26,8 +26,7 @@ void systolic::populateSystolicToLinalgPatterns(RewritePatternSet &patterns) {
 
 namespace {
 struct ConvertSystolicToLinalgPass
-    : systolic::impl::ConvertSystolicToLinalgBase<
-          ConvertSystolicToLinalgPass> {
+    : systolic::impl::ConvertSystolicToLinalgBase<ConvertSystolicToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);

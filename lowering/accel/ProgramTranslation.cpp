@@ -73,9 +73,9 @@ bool systolic::accel::parseProgram(StringRef data, ProgramFormat format,
                                    std::string &error) {
   ::systolic::Status status =
       format == ProgramFormat::Binary
-          ? ::systolic::fromBytes(std::vector<uint8_t>(data.bytes_begin(),
-                                                       data.bytes_end()),
-                                  &program)
+          ? ::systolic::fromBytes(
+                std::vector<uint8_t>(data.bytes_begin(), data.bytes_end()),
+                &program)
           : ::systolic::assemble(data.str(), &program);
   error = status.error;
   return status.ok();

@@ -1,6 +1,6 @@
 //===- systolic-translate.cpp - Accelerator programs to and from MLIR -----===//
 //
-//   systolic-translate --import-systolic-asm  prog.s   [--systolic-config=16x16]
+//   systolic-translate --import-systolic-asm  prog.s [--systolic-config=16x16]
 //   systolic-translate --import-systolic-bin  prog.bin [--systolic-config=...]
 //   systolic-translate --export-systolic-asm  prog.mlir
 //   systolic-translate --export-systolic-bin  prog.mlir -o prog.bin
@@ -51,15 +51,17 @@ std::vector<unsigned> instructionLines(StringRef text) {
   SmallVector<StringRef> all;
   text.split(all, '\n');
   for (auto [index, line] : llvm::enumerate(all)) {
-    StringRef code = line.take_until([](char c) { return c == '#' || c == ';'; });
+    StringRef code =
+        line.take_until([](char c) { return c == '#' || c == ';'; });
     if (!code.trim(" \t\r").empty())
       lines.push_back(index + 1);
   }
   return lines;
 }
 
-OwningOpRef<Operation *> importFrom(const std::shared_ptr<llvm::SourceMgr> &sources,
-                                    MLIRContext *context, ProgramFormat format) {
+OwningOpRef<Operation *>
+importFrom(const std::shared_ptr<llvm::SourceMgr> &sources,
+           MLIRContext *context, ProgramFormat format) {
   const llvm::MemoryBuffer *buffer =
       sources->getMemoryBuffer(sources->getMainFileID());
   StringRef data = buffer->getBuffer();
@@ -127,8 +129,8 @@ int main(int argc, char **argv) {
       registerDialects);
   TranslateRegistration assemble(
       "assemble-systolic", "assembler text -> binary program (sim/isa only)",
-      [](const std::shared_ptr<llvm::SourceMgr> &sources,
-         llvm::raw_ostream &os, MLIRContext *ctx) -> LogicalResult {
+      [](const std::shared_ptr<llvm::SourceMgr> &sources, llvm::raw_ostream &os,
+         MLIRContext *ctx) -> LogicalResult {
         const llvm::MemoryBuffer *buffer =
             sources->getMemoryBuffer(sources->getMainFileID());
         ::systolic::Program program;
@@ -144,8 +146,8 @@ int main(int argc, char **argv) {
       "test-systolic-roundtrip",
       "binary program -> systolic.program (not verified) -> binary; prints "
       "whether the words are identical",
-      [](const std::shared_ptr<llvm::SourceMgr> &sources,
-         llvm::raw_ostream &os, MLIRContext *ctx) -> LogicalResult {
+      [](const std::shared_ptr<llvm::SourceMgr> &sources, llvm::raw_ostream &os,
+         MLIRContext *ctx) -> LogicalResult {
         const llvm::MemoryBuffer *buffer =
             sources->getMemoryBuffer(sources->getMainFileID());
         Location loc = UnknownLoc::get(ctx);
