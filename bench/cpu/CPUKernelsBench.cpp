@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <dlfcn.h>
 #include <functional>
 #include <random>
@@ -40,6 +41,13 @@ static llvm::cl::opt<double>
     minSeconds("min-seconds",
                llvm::cl::desc("Minimum timed seconds per measurement"),
                llvm::cl::init(0.5));
+static llvm::cl::opt<bool> threadClock(
+    "thread-clock",
+    llvm::cl::desc("Time the 1-thread rows by the calling thread's CPU time "
+                   "instead of wall-clock time: steadier on a loaded machine "
+                   "(time the thread is descheduled does not count); the "
+                   "2-thread rows stay wall-clock"),
+    llvm::cl::init(false));
 static llvm::cl::opt<std::string>
     targetCpu("target-cpu", llvm::cl::desc("Target CPU (default: host)"));
 static llvm::cl::opt<std::string>
@@ -74,22 +82,43 @@ float maxAbsDiff(const Buffer &a, const Buffer &b) {
   return m;
 }
 
-/// Best (minimum) time of repeated runs, after one warm-up, over at least
-/// --min-seconds: the machine is shared, the minimum is the least noisy.
-double bestSeconds(const std::function<void()> &run) {
+/// CPU time of the calling thread (for --thread-clock).
+double threadSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/// Best (minimum) time of each of `runs`, after one warm-up each, run in
+/// turn (a, b, a, b, ...) for at least --min-seconds in all: on a shared
+/// machine each implementation sees the same phases of the other load, and
+/// the minimum is the least disturbed run.
+std::vector<double> bestSeconds(const std::vector<std::function<void()>> &runs,
+                                unsigned threads) {
   using clock = std::chrono::steady_clock;
-  run();
-  double best = 1e30, total = 0;
-  int runs = 0;
-  while (total < minSeconds || runs < 3) {
-    auto start = clock::now();
+  bool cpuTime = threadClock && threads == 1;
+  for (const auto &run : runs)
     run();
-    double s = std::chrono::duration<double>(clock::now() - start).count();
-    best = std::min(best, s);
-    total += s;
-    ++runs;
+  std::vector<double> best(runs.size(), 1e30);
+  double total = 0;
+  int rounds = 0;
+  while (total < minSeconds || rounds < 3) {
+    for (size_t i = 0; i < runs.size(); ++i) {
+      auto start = clock::now();
+      double startCpu = threadSeconds();
+      runs[i]();
+      double wall =
+          std::chrono::duration<double>(clock::now() - start).count();
+      total += wall;
+      best[i] = std::min(best[i], cpuTime ? threadSeconds() - startCpu : wall);
+    }
+    ++rounds;
   }
   return best;
+}
+
+double bestSeconds(const std::function<void()> &run, unsigned threads) {
+  return bestSeconds(std::vector<std::function<void()>>{run}, threads)[0];
 }
 
 /// A compiled and loaded kernel.
@@ -289,21 +318,22 @@ int main(int argc, char **argv) {
       continue;
     }
 
-    double tBlas = bestSeconds(gemmBlas);
-    double tGen = bestSeconds(gemmGen);
+    std::vector<double> t = bestSeconds({gemmBlas, gemmGen}, threads);
+    double tBlas = t[0], tGen = t[1];
     // The naive loop is single-threaded: shown in the 1-thread rows only.
     if (threads == 1)
       printRow({"gemm 1024^3", threads, "naive loop (-O3 native)",
-                bestSeconds(gemmNaive), kGemmFlop, tBlas});
+                bestSeconds(gemmNaive, threads), kGemmFlop, tBlas});
     printRow({"gemm 1024^3", threads, "OpenBLAS sgemm", tBlas, kGemmFlop,
               tBlas});
     printRow({"gemm 1024^3", threads, "systolic (generated)", tGen, kGemmFlop,
               tBlas});
-    tBlas = bestSeconds(convBlas);
-    tGen = bestSeconds(convGen);
+    t = bestSeconds({convBlas, convGen}, threads);
+    tBlas = t[0];
+    tGen = t[1];
     if (threads == 1)
       printRow({"conv3x3 64->64 56x56 NCHW", threads, "naive loop (-O3 native)",
-                bestSeconds(convNaive), kConvFlop, tBlas});
+                bestSeconds(convNaive, threads), kConvFlop, tBlas});
     printRow({"conv3x3 64->64 56x56 NCHW", threads, "im2col + OpenBLAS", tBlas,
               kConvFlop, tBlas});
     printRow({"conv3x3 64->64 56x56 NCHW", threads, "systolic (generated)",

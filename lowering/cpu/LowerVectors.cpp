@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -177,6 +178,99 @@ void forwardResultCopies(func::FuncOp func) {
   }
 }
 
+/// A register tile's accumulator is read before its reduction loop (hoisted
+/// there), carried in registers, and written back after it. Its rows are a
+/// row stride of C apart (often a multiple of 4 KiB: one L1 set), so that
+/// read waits on cache misses before the first FMA can issue. As BLAS
+/// kernels do, the reduction starts from zero instead and C is added after
+/// the loop; C's lines are prefetched into L2 (not L1, where the panels
+/// streaming through the reduction would evict them) before it, so the
+/// reduction hides their latency. Applies to a loop whose iter_arg, read by
+/// a vector.transfer_read just before the loop, is used only as the
+/// accumulator of one additive vector.contract yielded in its place, in a
+/// loop that writes no memory.
+void accumulateFromZero(func::FuncOp func) {
+  constexpr int64_t kLineBytes = 64;
+  SmallVector<std::pair<scf::ForOp, unsigned>> candidates;
+  func.walk([&](scf::ForOp loop) {
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+      auto read = loop.getInitArgs()[i].getDefiningOp<vector::TransferReadOp>();
+      if (!read || read->getBlock() != loop->getBlock() || !read->hasOneUse() ||
+          !isa<MemRefType>(read.getShapedType()) || read.getMask() ||
+          !arg.hasOneUse() || !loop.getResult(i).hasOneUse())
+        continue;
+      auto contract = dyn_cast<vector::ContractionOp>(*arg.getUsers().begin());
+      if (!contract || contract.getAcc() != arg ||
+          contract.getKind() != vector::CombiningKind::ADD ||
+          !contract->hasOneUse() ||
+          yield.getOperand(i) != contract.getResult())
+        continue;
+      // C is read after the loop instead: nothing in it may write memory.
+      bool writes = loop.getBody()
+                        ->walk([](Operation *op) {
+                          auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+                          if ((!effects &&
+                               !op->hasTrait<OpTrait::HasRecursiveMemoryEffects>()) ||
+                              (effects &&
+                               effects.hasEffect<MemoryEffects::Write>()))
+                            return WalkResult::interrupt();
+                          return WalkResult::advance();
+                        })
+                        .wasInterrupted();
+      if (!writes)
+        candidates.push_back({loop, unsigned(i)});
+    }
+  });
+  for (auto [loop, i] : candidates) {
+    auto read = loop.getInitArgs()[i].getDefiningOp<vector::TransferReadOp>();
+    VectorType type = read.getVectorType();
+    Type element = type.getElementType();
+    if (!element.isIntOrFloat())
+      continue;
+    Location loc = read.getLoc();
+    OpBuilder builder(loop);
+    // Prefetch C's lines: each row of the tile along the last two indices.
+    if (type.getRank() == 2 && read.getPermutationMap().isMinorIdentity()) {
+      int64_t elementBytes =
+          std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
+      int64_t perLine = std::max<int64_t>(1, kLineBytes / elementBytes);
+      SmallVector<Value> indices(read.getIndices());
+      size_t rowDim = indices.size() - 2, colDim = indices.size() - 1;
+      auto offset = [&](Value index, int64_t by) -> Value {
+        if (by == 0)
+          return index;
+        return arith::AddIOp::create(
+            builder, loc, index,
+            arith::ConstantIndexOp::create(builder, loc, by));
+      };
+      for (int64_t r = 0; r < type.getDimSize(0); ++r)
+        for (int64_t c = 0; c < type.getDimSize(1); c += perLine) {
+          SmallVector<Value> at = indices;
+          at[rowDim] = offset(at[rowDim], r);
+          at[colDim] = offset(at[colDim], c);
+          memref::PrefetchOp::create(builder, loc, read.getBase(), at,
+                                     /*isWrite=*/false, /*localityHint=*/2,
+                                     /*isDataCache=*/true);
+        }
+    }
+    Value zero = arith::ConstantOp::create(
+        builder, loc, type, builder.getZeroAttr(type));
+    loop.getInitArgsMutable()[i].set(zero);
+    // C is read after the loop and added to the loop's sum.
+    read->moveAfter(loop);
+    builder.setInsertionPointAfter(read);
+    Value sum = isa<FloatType>(element)
+                    ? arith::AddFOp::create(builder, loc, read.getResult(),
+                                            loop.getResult(i))
+                          .getResult()
+                    : arith::AddIOp::create(builder, loc, read.getResult(),
+                                            loop.getResult(i))
+                          .getResult();
+    loop.getResult(i).replaceAllUsesExcept(sum, sum.getDefiningOp());
+  }
+}
+
 struct CPULowerVectorsPass
     : systolic::cpu::impl::CPULowerVectorsBase<CPULowerVectorsPass> {
   void runOnOperation() override {
@@ -206,6 +300,7 @@ struct CPULowerVectorsPass
     eliminateCommonSubExpressions(rewriter, dominance, func);
     func.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
     linalg::hoistRedundantVectorTransfers(func);
+    accumulateFromZero(func);
 
     // Contractions become one broadcast + FMA per row of the accumulator;
     // everything else is lowered towards rank-1 vectors, which is what the
@@ -239,6 +334,16 @@ struct CPULowerVectorsPass
               patterns, vector::VectorTransposeLowering::EltWise);
           vector::populateVectorBroadcastLoweringPatterns(patterns);
           vector::populateVectorShapeCastLoweringPatterns(patterns);
+        })) ||
+        // A vector read only for its elements (the broadcast operand of an
+        // outer product: a packed A panel's column) becomes scalar loads,
+        // which LLVM folds into broadcasts from memory; extracted from a
+        // vector load, some would be shuffled out of registers instead, on
+        // the ports the FMAs need.
+        failed(applyStage("reads of single elements",
+                          [](RewritePatternSet &patterns) {
+          vector::populateScalarVectorTransferLoweringPatterns(
+              patterns, /*benefit=*/1, /*allowMultipleUses=*/true);
         })))
       return signalPassFailure();
   }

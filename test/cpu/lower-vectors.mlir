@@ -8,17 +8,25 @@
 // per-iteration subview inside the k loop. The subview folds into the
 // transfers, the read/write pair is hoisted out of the k loop (the tile
 // stays in registers, carried by the loop) and the contraction becomes one
-// broadcast + FMA per accumulator row.
+// broadcast + FMA per accumulator row (A's elements loaded as scalars, which
+// LLVM turns into broadcasts from memory). The sum starts from zero, C's
+// rows are prefetched (into L2) before the loop and C is read and added
+// after it, so no FMA waits on C.
 // CHECK-LABEL: func.func @register_tile
 // CHECK-SAME: (%[[A:[a-z0-9]+]]: memref<8x16xf32>, %[[B:[a-z0-9]+]]: memref<16x16xf32>, %[[C:[a-z0-9]+]]: memref<8x16xf32>)
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4x16xf32>
 // CHECK: scf.for %[[I:[a-z0-9]+]] =
-// CHECK:   %[[INIT:.*]] = vector.transfer_read %[[C]][%[[I]], %{{.*}}]{{.*}} : memref<8x16xf32>, vector<4x16xf32>
-// CHECK:   %[[SUM:.*]] = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (vector<4x16xf32>)
+// CHECK:   memref.prefetch %[[C]][%[[I]], %{{.*}}], read, locality<2>, data
+// CHECK-COUNT-3: memref.prefetch %[[C]]
+// CHECK:   %[[SUM:.*]] = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<4x16xf32>)
 // CHECK-NOT: memref.subview
+// CHECK:     memref.load %[[A]]
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
 // CHECK-NOT: vector.contract
 // CHECK:     scf.yield %{{.*}} : vector<4x16xf32>
-// CHECK:   vector.transfer_write %[[SUM]], %[[C]][%[[I]], %{{.*}}]{{.*}} : vector<4x16xf32>, memref<8x16xf32>
+// CHECK:   %[[OLD:.*]] = vector.transfer_read %[[C]][%[[I]], %{{.*}}]{{.*}} : memref<8x16xf32>, vector<4x16xf32>
+// CHECK:   %[[NEW:.*]] = arith.addf %[[OLD]], %[[SUM]] : vector<4x16xf32>
+// CHECK:   vector.transfer_write %[[NEW]], %[[C]][%[[I]], %{{.*}}]{{.*}} : vector<4x16xf32>, memref<8x16xf32>
 func.func @register_tile(%a: memref<8x16xf32>, %b: memref<16x16xf32>,
                          %c: memref<8x16xf32>) {
   %c0 = arith.constant 0 : index
@@ -65,12 +73,13 @@ func.func @strided_copy(%src: memref<4x4xf32>, %dst: memref<8x8xf32>) {
 // normalisation reads its row maximum and sum like this) or on a vector of
 // higher rank than the expand_shape's source (LSTM gates): the greedy driver
 // never converged and the pass failed with no message. Now the broadcast
-// folds (its dimension is contiguous in its group), the LSTM read (two vector
+// folds (its dimension is contiguous in its group; the read of its single
+// element becomes a scalar load), the LSTM read (two vector
 // dimensions in one group) stays a read of the expand_shape, and a 1-D read
 // folds into a linearized index.
 // CHECK-LABEL: func.func @expand_shape_reads
 // CHECK-SAME: (%[[ROW:[a-z0-9]+]]: memref<1xf32>, %[[FLAT:[a-z0-9]+]]: memref<96xf32>
-// CHECK-DAG: vector.transfer_read %[[ROW]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<1xf32>, vector<1xf32>
+// CHECK-DAG: memref.load %[[ROW]][%{{.*}}] : memref<1xf32>
 // CHECK-DAG: %[[E2:.*]] = memref.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [2, 48]
 // CHECK-DAG: vector.transfer_read %[[E2]]{{.*}} : memref<2x48xf32>, vector<1x32xf32>
 // CHECK-DAG: vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<96xf32>, vector<16xf32>
@@ -96,15 +105,16 @@ func.func @expand_shape_reads(%row: memref<1xf32>, %flat: memref<96xf32>, %i: in
 // The accumulator of a packed contraction's register tile: C viewed as
 // [m1][m0][n1][n0] (expand_shape), the tile read and written along m0 and n0
 // (map (d1, d3)). The expand_shape folds away (each vector dimension is the
-// innermost of its group), so the transfers are plain 2-D ones on C and the
-// read/write pair is hoisted out of the k loop.
+// innermost of its group), so the transfers are plain 2-D ones on C, hoisted
+// out of the k loop (which then sums from zero; C is added after it).
 // CHECK-LABEL: func.func @packed_accumulator
 // CHECK-SAME: %[[C:[a-z0-9]+]]: memref<12x32xf32>
 // CHECK-NOT: memref.expand_shape
-// CHECK: %[[INIT:.*]] = vector.transfer_read %[[C]][%{{.*}}, %{{.*}}]{{.*}} : memref<12x32xf32>, vector<6x16xf32>
-// CHECK: %[[SUM:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<6x16xf32>)
+// CHECK: %[[SUM:.*]] = scf.for {{.*}} -> (vector<6x16xf32>)
 // CHECK-COUNT-6: vector.fma
-// CHECK: vector.transfer_write %[[SUM]], %[[C]][%{{.*}}, %{{.*}}]{{.*}} : vector<6x16xf32>, memref<12x32xf32>
+// CHECK: %[[OLD:.*]] = vector.transfer_read %[[C]][%{{.*}}, %{{.*}}]{{.*}} : memref<12x32xf32>, vector<6x16xf32>
+// CHECK: %[[NEW:.*]] = arith.addf %[[OLD]], %[[SUM]]
+// CHECK: vector.transfer_write %[[NEW]], %[[C]][%{{.*}}, %{{.*}}]{{.*}} : vector<6x16xf32>, memref<12x32xf32>
 func.func @packed_accumulator(%a: memref<2x8x6xf32>, %b: memref<2x8x16xf32>,
                               %c: memref<12x32xf32>, %i: index, %j: index) {
   %c0 = arith.constant 0 : index
