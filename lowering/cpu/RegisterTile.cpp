@@ -63,12 +63,20 @@ RegisterTile systolic::cpu::chooseRegisterTile(const VectorTarget &target,
 }
 
 namespace {
-/// The largest block of whole `unit`s no bigger than `maxBlock` (at least
-/// one unit), evened out so that ceil(dim / block) blocks cover `dim` with
-/// as little left over as possible.
+/// A block of whole `unit`s no bigger than `maxBlock` (at least one unit):
+/// the largest one of at least half that size that divides `dim` (no
+/// remainder block to split off), else one evened out so that
+/// ceil(dim / block) blocks cover `dim` with as little left over as
+/// possible.
 int64_t balancedBlock(int64_t dim, int64_t unit, int64_t maxBlock) {
   int64_t units = ceilDiv(dim, unit);
   int64_t maxUnits = std::max<int64_t>(1, maxBlock / unit);
+  if (maxUnits >= units)
+    return dim;
+  if (dim % unit == 0)
+    for (int64_t u = maxUnits; 2 * u >= maxUnits; --u)
+      if (units % u == 0)
+        return u * unit;
   int64_t blocks = ceilDiv(units, maxUnits);
   return std::min(dim, ceilDiv(units, blocks) * unit);
 }

@@ -68,6 +68,57 @@ def test_model_matches_onnxruntime(name, compiled, models, tmp_path):
             np.testing.assert_allclose(got, ref, rtol=RTOL, atol=ATOL, err_msg=out_name)
 
 
+# --- Large matrix products: cache-blocked, packed code vs NumPy --------------
+
+# (M, K, N, op, threads): remainders of the register tile in M and N, k-blocks
+# (K > 256), several m-blocks (M = 600), a transposed B (Gemm transB=1),
+# two threads. All are big enough for the CPU backend to pack A and B.
+MATMULS = [
+    (100, 300, 130, "MatMul", 1),
+    (70, 1000, 40, "MatMul", 1),
+    (600, 256, 64, "MatMul", 1),
+    (64, 520, 96, "GemmTransB", 1),
+    (130, 384, 160, "MatMul", 2),
+    (97, 300, 64, "GemmTransB", 2),
+]
+
+
+def matmul_model(path, m, k, n, op, rng):
+    from onnx import TensorProto, helper, numpy_helper
+    a = helper.make_tensor_value_info("a", TensorProto.FLOAT, [m, k])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])
+    if op == "MatMul":
+        b = rng.uniform(-1, 1, (k, n)).astype(np.float32)
+        node = helper.make_node("MatMul", ["a", "b"], ["y"])
+    else:
+        b = rng.uniform(-1, 1, (n, k)).astype(np.float32)
+        node = helper.make_node("Gemm", ["a", "b"], ["y"], transB=1)
+    graph = helper.make_graph([node], "matmul", [a], [y],
+                              [numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    path.write_bytes(model.SerializeToString())
+    return b if op == "MatMul" else b.T
+
+
+@pytest.mark.parametrize("m,k,n,op,threads", MATMULS)
+def test_large_matmul_matches_numpy(m, k, n, op, threads, tmp_path):
+    rng = np.random.default_rng(m * 7 + k * 3 + n)
+    onnx_path = tmp_path / "matmul.onnx"
+    b = matmul_model(onnx_path, m, k, n, op, rng)
+    sysm = tmp_path / "matmul.sysm"
+    systolic.compile_model(onnx_path, "--target=cpu", f"--num-threads={threads}",
+                           "-o", sysm)
+    a = rng.uniform(-1, 1, (m, k)).astype(np.float32)
+    np.save(tmp_path / "a.npy", a)
+    proc = run_module(sysm, [tmp_path / "a.npy"], [tmp_path / "y.npy"])
+    assert proc.returncode == 0, proc.stderr
+    expected = a.astype(np.float64) @ b.astype(np.float64)
+    # Sums of K products of values in [-1, 1], rounded in f32.
+    np.testing.assert_allclose(np.load(tmp_path / "y.npy"), expected,
+                               rtol=1e-4, atol=1e-5 * k)
+
+
 # --- Bad inputs: one precise message, exit code 1 ----------------------------
 
 # manhattan_nn: queries f32 [8, 16], database f32 [128, 16].
