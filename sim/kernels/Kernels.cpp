@@ -176,18 +176,21 @@ void loadLut(Emitter& e, const HwConfig& cfg, int64_t spRow, uint64_t lutAddr) {
 }
 
 // Per-channel output parameters (bias, multiplier, shift rows of `channels`
-// int32 each at paramAddr) for channel tiles of `tile` columns: tile t goes to
-// accumulator rows 3t..3t+2.
-void loadParams(Emitter& e, int64_t channels, int64_t tile, uint64_t paramAddr) {
-  for (int64_t t = 0; t * tile < channels; ++t) {
-    Emitter one;
-    dmaGrid(one, false, 1, 3 * t, paramAddr + 4 * t * tile, 3, 1, 4 * channels, 0,
-            4 * std::min(tile, channels - t * tile));
-    for (Instr in : one.instrs) {
-      in.popNext = in.pushNext = false;
-      e.add(in);
+// int32 each at paramAddr) for `groups` groups of channels/groups channels in
+// tiles of `tile` columns: tile t of group g goes to accumulator rows 3i..3i+2,
+// i = g * tilesPerGroup + t.
+void loadParams(Emitter& e, int64_t channels, int64_t groups, int64_t tile, uint64_t paramAddr) {
+  const int64_t per = channels / groups, tiles = ceilDiv(per, tile);
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t t = 0; t < tiles; ++t) {
+      Emitter one;
+      dmaGrid(one, false, 1, 3 * (g * tiles + t), paramAddr + 4 * (g * per + t * tile), 3, 1,
+              4 * channels, 0, 4 * std::min(tile, per - t * tile));
+      for (Instr in : one.instrs) {
+        in.popNext = in.pushNext = false;
+        e.add(in);
+      }
     }
-  }
 }
 
 // Instructions [0, prologueEnd) are LOADs of parameters, tables and weights
@@ -298,6 +301,8 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
       return Status::failure("convolution input and kernel sizes must be positive");
     if (cv.sh() < 1 || cv.sw() < 1 || cv.dilationH < 1 || cv.dilationW < 1)
       return Status::failure("convolution strides and dilations must be positive");
+    if (cv.groups < 1 || cv.inChannels % cv.groups || L.n % cv.groups)
+      return Status::failure("convolution groups must divide the input and output channels");
     if (cv.pt() < 0 || cv.pb() < 0 || cv.pl() < 0 || cv.pr() < 0)
       return Status::failure("convolution padding must not be negative");
     if (cv.outHeight() < 1 || cv.outWidth() < 1 ||
@@ -305,12 +310,15 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
         cv.width + cv.pl() + cv.pr() < cv.dilationW * (cv.kernelW - 1) + 1)
       return Status::failure("convolution has an empty output");
     M = cv.outHeight() * cv.outWidth();
-    K = cv.kernelH * cv.kernelW * cv.inChannels;
+    K = cv.kernelH * cv.kernelW * (cv.inChannels / cv.groups);
   }
   if (M < 1 || K < 1 || N < 1) return Status::failure("GEMM dimensions must be positive");
-  const int64_t NT = ceilDiv(N, C);
+  // Groups (convolutions only): G independent layers of Ng output channels
+  // over Cg input channels each; NT channel tiles per group.
+  const int64_t G = conv ? cv.groups : 1, Ng = N / G, Cg = conv ? cv.inChannels / G : 0;
+  const int64_t NT = ceilDiv(Ng, C);
   const int64_t lutRows = L.act == Activation::Lut ? cfg.lutRows() : 0;
-  const int64_t paramRows = L.int32Out ? 0 : 3 * NT;
+  const int64_t paramRows = L.int32Out ? 0 : 3 * G * NT;
 
   // Tile sizes. WS: TM rows per block and NG n-tiles per group share the
   // accumulator; OS: TM = R rows, TK streamed steps. Convolution blocks are
@@ -345,7 +353,7 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
     return Status::failure("layer tiles do not fit on-chip memory");
 
   Emitter e;
-  if (!L.int32Out) loadParams(e, N, C, L.paramAddr);
+  if (!L.int32Out) loadParams(e, N, G, C, L.paramAddr);
   if (lutRows) loadLut(e, cfg, spLut, L.lutAddr);
   const size_t prologueEnd = e.instrs.size();
   bool lutPending = lutRows > 0;
@@ -371,17 +379,17 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
       Instr mm;
       mm.aRow = mm.bRow = spZero;
       mm.cRow = accBlock + i * TM;
-      mm.m = tm, mm.k = 1, mm.n = std::min(C, N - (nt0 + i) * C);
+      mm.m = tm, mm.k = 1, mm.n = std::min(C, Ng - (nt0 + i) * C);
       e.matmul(mm);
     }
   };
-  // Writes block results [m0, m0+tm) x n-tiles [nt0, nt0+ng) to DRAM.
-  auto emitOutputs = [&](int64_t m0, int64_t tm, int64_t nt0, int64_t ng, int64_t accRow0) {
+  // Writes block results [m0, m0+tm) x n-tiles [nt0, nt0+ng) of group grp to DRAM.
+  auto emitOutputs = [&](int64_t grp, int64_t m0, int64_t tm, int64_t nt0, int64_t ng, int64_t accRow0) {
     if (L.int32Out) {
       e.handAccumulatorsToStore();
       e.beginStoreGroup();
       for (int64_t i = 0; i < ng; ++i) {
-        int64_t n0 = (nt0 + i) * C, tn = std::min(C, N - n0);
+        int64_t n0 = grp * Ng + (nt0 + i) * C, tn = std::min(C, Ng - (nt0 + i) * C);
         storeRows(e, 1, accRow0 + i * TM, L.outAddr + 4 * (m0 * N + n0), tm, 4 * N, 4 * tn);
       }
       e.endStoreGroup();
@@ -396,14 +404,14 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
       lutPending = false;
     }
     for (int64_t i = 0; i < ng; ++i) {
-      int64_t n0 = (nt0 + i) * C, tn = std::min(C, N - n0);
+      int64_t n0 = grp * Ng + (nt0 + i) * C, tn = std::min(C, Ng - (nt0 + i) * C);
       int64_t accRow = accRow0 + i * TM;
       Instr o;
       o.op = Opcode::Output;
       o.act = int64_t(L.act);
       o.srcRow = accRow;
       o.dstRow = spOut[outputSlot % 2];
-      o.paramRow = accParams + 3 * (nt0 + i);
+      o.paramRow = accParams + 3 * (grp * NT + nt0 + i);
       o.rows = tm;
       o.zeroPoint = L.zeroPoint;
       o.clampMax = L.clampMax;
@@ -417,118 +425,120 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
 
   if (ws) {
     const int64_t taps = conv ? cv.kernelH * cv.kernelW : 1;
-    const int64_t depth = conv ? cv.inChannels : K;
-    for (int64_t m0 = 0; m0 < M; m0 += TM) {
-      const int64_t tm = std::min(TM, M - m0);
-      // Convolution taps of this block; one that writes every row goes first
-      // so that no block needs its accumulators cleared.
-      std::vector<TapPlan> plans(taps);
-      std::vector<int64_t> order;
-      if (conv) {
-        int64_t first = -1;
-        for (int64_t t = 0; t < taps; ++t) {
-          plans[t] = planTap(cv, m0, tm, t / cv.kernelW, t % cv.kernelW);
-          if (first < 0 && plans[t].writesAll) first = t;
+    const int64_t depth = conv ? Cg : K;
+    for (int64_t grp = 0; grp < G; ++grp) {
+      for (int64_t m0 = 0; m0 < M; m0 += TM) {
+        const int64_t tm = std::min(TM, M - m0);
+        // Convolution taps of this block; one that writes every row goes first
+        // so that no block needs its accumulators cleared.
+        std::vector<TapPlan> plans(taps);
+        std::vector<int64_t> order;
+        if (conv) {
+          int64_t first = -1;
+          for (int64_t t = 0; t < taps; ++t) {
+            plans[t] = planTap(cv, m0, tm, t / cv.kernelW, t % cv.kernelW);
+            if (first < 0 && plans[t].writesAll) first = t;
+          }
+          if (first >= 0) order.push_back(first);
+          for (int64_t t = 0; t < taps; ++t)
+            if (t != first && !plans[t].skip) order.push_back(t);
+        } else {
+          order.push_back(0);
         }
-        if (first >= 0) order.push_back(first);
-        for (int64_t t = 0; t < taps; ++t)
-          if (t != first && !plans[t].skip) order.push_back(t);
-      } else {
-        order.push_back(0);
-      }
-      for (int64_t nt0 = 0; nt0 < NT; nt0 += NG) {
-        const int64_t ng = std::min(NG, NT - nt0);
-        bool started = false;
-        for (int64_t tap : order) {
-          const TapPlan& plan = plans[tap];
-          const int64_t kh = conv ? tap / cv.kernelW : 0, kw = conv ? tap % cv.kernelW : 0;
-          for (int64_t c0 = 0; c0 < depth; c0 += R) {
-            const int64_t tk = std::min(R, depth - c0);
-            const int64_t kRow = tap * depth + c0;  // first row of B
-            const int64_t slot = group % 2;
-            // A rows and the accumulator rows they produce: {a offset, pixel offset, count}.
-            struct Run { int64_t a, pix, len; };
-            std::vector<Run> runs;
-            e.beginLoadGroup();
-            if (!conv) {
-              loadRows(e, 0, spSlot[slot], L.aAddr + m0 * K + c0, tm, K, tk);
-              runs.push_back({0, 0, tm});
-            } else {
-              const int64_t ls = cv.sh() * cv.width * cv.inChannels, cs = cv.sw() * cv.inChannels;
-              auto addrOf = [&](int64_t oh, int64_t ow) {
-                return L.aAddr + uint64_t((cv.inRow(oh, kh) * cv.width + cv.inCol(ow, kw)) *
-                                              cv.inChannels + c0);
-              };
-              bool padded = plan.padded;
-              if (padded)
-                padded = loadPaddedGrid(e, spSlot[slot], addrOf(plan.oh, plan.ow), plan.lines,
-                                             plan.cols, ls, cs, tk, plan.pt, plan.pb, plan.pl,
-                                             plan.pr);
-              if (padded) {
+        for (int64_t nt0 = 0; nt0 < NT; nt0 += NG) {
+          const int64_t ng = std::min(NG, NT - nt0);
+          bool started = false;
+          for (int64_t tap : order) {
+            const TapPlan& plan = plans[tap];
+            const int64_t kh = conv ? tap / cv.kernelW : 0, kw = conv ? tap % cv.kernelW : 0;
+            for (int64_t c0 = 0; c0 < depth; c0 += R) {
+              const int64_t tk = std::min(R, depth - c0);
+              const int64_t kRow = tap * depth + c0;  // first row of B
+              const int64_t slot = group % 2;
+              // A rows and the accumulator rows they produce: {a offset, pixel offset, count}.
+              struct Run { int64_t a, pix, len; };
+              std::vector<Run> runs;
+              e.beginLoadGroup();
+              if (!conv) {
+                loadRows(e, 0, spSlot[slot], L.aAddr + m0 * K + c0, tm, K, tk);
                 runs.push_back({0, 0, tm});
               } else {
-                // Only the valid pixels, packed: lines with the same column
-                // range form one 2-D transfer.
-                int64_t a = 0;
-                for (size_t s = 0; s < plan.segs.size();) {
-                  size_t t = s + 1;
-                  while (t < plan.segs.size() && plan.segs[t].ca == plan.segs[s].ca &&
-                         plan.segs[t].cb == plan.segs[s].cb && plan.segs[t].oh == plan.segs[t - 1].oh + 1)
-                    ++t;
-                  const int64_t cols = plan.segs[s].cb - plan.segs[s].ca;
-                  dmaGrid(e, false, 0, spSlot[slot] + a, addrOf(plan.segs[s].oh, plan.segs[s].ca),
-                          int64_t(t - s), cols, ls, cs, tk);
-                  for (size_t q = s; q < t; ++q) {
-                    const int64_t pix = plan.segs[q].oh * wo + plan.segs[q].ca - m0;
-                    if (!runs.empty() && runs.back().pix + runs.back().len == pix)
-                      runs.back().len += cols;
-                    else
-                      runs.push_back({a, pix, cols});
-                    a += cols;
+                const int64_t ls = cv.sh() * cv.width * cv.inChannels, cs = cv.sw() * cv.inChannels;
+                auto addrOf = [&](int64_t oh, int64_t ow) {
+                  return L.aAddr + uint64_t((cv.inRow(oh, kh) * cv.width + cv.inCol(ow, kw)) *
+                                                cv.inChannels + grp * Cg + c0);
+                };
+                bool padded = plan.padded;
+                if (padded)
+                  padded = loadPaddedGrid(e, spSlot[slot], addrOf(plan.oh, plan.ow), plan.lines,
+                                               plan.cols, ls, cs, tk, plan.pt, plan.pb, plan.pl,
+                                               plan.pr);
+                if (padded) {
+                  runs.push_back({0, 0, tm});
+                } else {
+                  // Only the valid pixels, packed: lines with the same column
+                  // range form one 2-D transfer.
+                  int64_t a = 0;
+                  for (size_t s = 0; s < plan.segs.size();) {
+                    size_t t = s + 1;
+                    while (t < plan.segs.size() && plan.segs[t].ca == plan.segs[s].ca &&
+                           plan.segs[t].cb == plan.segs[s].cb && plan.segs[t].oh == plan.segs[t - 1].oh + 1)
+                      ++t;
+                    const int64_t cols = plan.segs[s].cb - plan.segs[s].ca;
+                    dmaGrid(e, false, 0, spSlot[slot] + a, addrOf(plan.segs[s].oh, plan.segs[s].ca),
+                            int64_t(t - s), cols, ls, cs, tk);
+                    for (size_t q = s; q < t; ++q) {
+                      const int64_t pix = plan.segs[q].oh * wo + plan.segs[q].ca - m0;
+                      if (!runs.empty() && runs.back().pix + runs.back().len == pix)
+                        runs.back().len += cols;
+                      else
+                        runs.push_back({a, pix, cols});
+                      a += cols;
+                    }
+                    s = t;
                   }
-                  s = t;
                 }
               }
-            }
-            for (int64_t i = 0; i < ng; ++i) {
-              int64_t n0 = (nt0 + i) * C;
-              loadRows(e, 0, spSlot[slot] + TM + i * R, L.bAddr + kRow * N + n0, tk, N,
-                       std::min(C, N - n0));
-            }
-            e.endLoadGroup();
-            e.beginComputeGroup();
-            bool accumulate = started;
-            if (!started && !(runs.size() == 1 && runs[0].len == tm)) {
-              ensureZeroTile();
-              zeroAccumulators(tm, nt0, ng);
-              accumulate = true;
-            }
-            for (int64_t i = 0; i < ng; ++i) {
-              for (const Run& run : runs) {
-                for (int64_t r = 0; r < run.len; r += 4095) {
-                  Instr mm;
-                  mm.dataflow = 0;
-                  mm.accumulate = accumulate;
-                  mm.aRow = spSlot[slot] + run.a + r;
-                  mm.bRow = spSlot[slot] + TM + i * R;
-                  mm.cRow = accBlock + i * TM + run.pix + r;
-                  mm.m = std::min<int64_t>(4095, run.len - r), mm.k = tk;
-                  mm.n = std::min(C, N - (nt0 + i) * C);
-                  e.matmul(mm);
+              for (int64_t i = 0; i < ng; ++i) {
+                int64_t n0 = (nt0 + i) * C;
+                loadRows(e, 0, spSlot[slot] + TM + i * R, L.bAddr + (grp * K + kRow) * Ng + n0, tk,
+                         Ng, std::min(C, Ng - n0));
+              }
+              e.endLoadGroup();
+              e.beginComputeGroup();
+              bool accumulate = started;
+              if (!started && !(runs.size() == 1 && runs[0].len == tm)) {
+                ensureZeroTile();
+                zeroAccumulators(tm, nt0, ng);
+                accumulate = true;
+              }
+              for (int64_t i = 0; i < ng; ++i) {
+                for (const Run& run : runs) {
+                  for (int64_t r = 0; r < run.len; r += 4095) {
+                    Instr mm;
+                    mm.dataflow = 0;
+                    mm.accumulate = accumulate;
+                    mm.aRow = spSlot[slot] + run.a + r;
+                    mm.bRow = spSlot[slot] + TM + i * R;
+                    mm.cRow = accBlock + i * TM + run.pix + r;
+                    mm.m = std::min<int64_t>(4095, run.len - r), mm.k = tk;
+                    mm.n = std::min(C, Ng - (nt0 + i) * C);
+                    e.matmul(mm);
+                  }
                 }
               }
+              e.endComputeGroup();
+              started = true;
+              ++group;
             }
-            e.endComputeGroup();
-            started = true;
-            ++group;
           }
+          if (!started) {
+            // Every tap of this block reads padding: the result is zero.
+            ensureZeroTile();
+            zeroAccumulators(tm, nt0, ng);
+          }
+          emitOutputs(grp, m0, tm, nt0, ng, accBlock);
         }
-        if (!started) {
-          // Every tap of this block reads padding: the result is zero.
-          ensureZeroTile();
-          zeroAccumulators(tm, nt0, ng);
-        }
-        emitOutputs(m0, tm, nt0, ng, accBlock);
       }
     }
   } else {
@@ -556,7 +566,7 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
           e.endComputeGroup();
           ++group;
         }
-        emitOutputs(m0, tm, nt, 1, accBlock);
+        emitOutputs(0, m0, tm, nt, 1, accBlock);
       }
     }
   }
@@ -604,7 +614,7 @@ Status buildScaledAdd(const HwConfig& cfg, const ScaledAddLayer& L, Program* out
   const int64_t accBlock = paramRows;
 
   Emitter e;
-  loadParams(e, CH, T, L.paramAddr);
+  loadParams(e, CH, 1, T, L.paramAddr);
   {
     Emitter w;
     dmaGrid(w, false, 0, spWa, L.weightAddr, 2 * T, 1, T, 0, T);

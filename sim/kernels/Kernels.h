@@ -15,9 +15,12 @@ namespace systolic {
 // height = kernelH = 1. `stride` and `pad` are the symmetric settings; the
 // per-axis fields override them when set (strideH/W > 0, pad* >= 0), which
 // covers ONNX's strides [sH, sW], pads [top, left, bottom, right] and
-// dilations [dH, dW] (auto_pad resolved by the caller).
+// dilations [dH, dW] (auto_pad resolved by the caller). `groups` splits the
+// input channels and the GemmLayer's n output channels into that many
+// independent convolutions (groups == inChannels: depthwise).
 struct ConvShape {
-  int64_t height = 0, width = 0, inChannels = 0;
+  int64_t height = 0, width = 0, inChannels = 0;  // inChannels: all groups
+  int64_t groups = 1;
   int64_t kernelH = 1, kernelW = 1, stride = 1, pad = 0;
   int64_t strideH = 0, strideW = 0;                                  // 0: `stride`
   int64_t padTop = -1, padBottom = -1, padLeft = -1, padRight = -1;  // -1: `pad`
@@ -39,9 +42,11 @@ struct ConvShape {
 
 // out[M][N] = act(requant(A[M][K] x B[K][N])). DRAM layouts (row-major):
 //  A: M x K int8, or for convolutions the NHWC input (M = outH*outW pixels,
-//     K = kernelH*kernelW*inChannels, ordered (kh, kw, cin)); for the
+//     K = kernelH*kernelW*inChannels/groups, ordered (kh, kw, cin)); for the
 //     output-stationary dataflow A is stored transposed (K x M).
-//  B: K x N int8.  params: bias[N], multiplier[N], shift[N] as int32.
+//  B: K x N int8; for grouped convolutions `groups` matrices of K x N/groups
+//     one after the other (group g's output channels are g*N/groups ...).
+//  params: bias[N], multiplier[N], shift[N] as int32.
 //  lut: 256 int8 (used when act == Lut).  out: M x N int8, or int32 when
 //  int32Out (raw accumulators, no output path).
 struct GemmLayer {

@@ -14,7 +14,7 @@ LayerData makeLayerData(const GemmLayer& shape, uint64_t base, std::mt19937_64& 
   GemmLayer& L = d.layer;
   if (L.isConv) {
     L.m = L.conv.outHeight() * L.conv.outWidth();
-    L.k = L.conv.kernelH * L.conv.kernelW * L.conv.inChannels;
+    L.k = L.conv.kernelH * L.conv.kernelW * (L.conv.inChannels / L.conv.groups);
   }
   const int64_t aSize = L.isConv ? L.conv.height * L.conv.width * L.conv.inChannels : L.m * L.k;
   std::uniform_int_distribution<int> byte(-128, 127);
@@ -57,11 +57,13 @@ Status writeLayerData(Accelerator& accel, const LayerData& d) {
 std::vector<uint8_t> referenceOutput(const LayerData& d) {
   const GemmLayer& L = d.layer;
   const ConvShape& cv = L.conv;
-  // A[m][k] for any layout.
-  auto aAt = [&](int64_t m, int64_t k) -> int32_t {
+  // A[m][k] of group g for any layout.
+  const int64_t groups = L.isConv ? cv.groups : 1, cg = L.isConv ? cv.inChannels / groups : 0;
+  const int64_t ng = L.n / groups;
+  auto aAt = [&](int64_t m, int64_t k, int64_t g) -> int32_t {
     if (L.isConv) {
       int64_t oh = m / cv.outWidth(), ow = m % cv.outWidth();
-      int64_t tap = k / cv.inChannels, cin = k % cv.inChannels;
+      int64_t tap = k / cg, cin = g * cg + k % cg;
       int64_t ih = oh * cv.sh() + (tap / cv.kernelW) * cv.dilationH - cv.pt();
       int64_t iw = ow * cv.sw() + (tap % cv.kernelW) * cv.dilationW - cv.pl();
       if (ih < 0 || iw < 0 || ih >= cv.height || iw >= cv.width) return 0;
@@ -73,7 +75,9 @@ std::vector<uint8_t> referenceOutput(const LayerData& d) {
   for (int64_t m = 0; m < L.m; ++m) {
     for (int64_t n = 0; n < L.n; ++n) {
       uint32_t acc = 0;
-      for (int64_t k = 0; k < L.k; ++k) acc += uint32_t(aAt(m, k) * int32_t(d.b[k * L.n + n]));
+      const int64_t g = n / ng;  // group g's weights: K x ng at g * K * ng
+      for (int64_t k = 0; k < L.k; ++k)
+        acc += uint32_t(aAt(m, k, g) * int32_t(d.b[(g * L.k + k) * ng + n - g * ng]));
       if (L.int32Out) {
         std::memcpy(&out[4 * (m * L.n + n)], &acc, 4);
       } else {

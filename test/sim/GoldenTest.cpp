@@ -161,6 +161,13 @@ std::vector<std::pair<std::string, GemmLayer>> onnxConvCases(unsigned size) {
   c = ConvShape{};
   c.height = 7, c.width = 7, c.inChannels = R, c.kernelH = 3, c.kernelW = 3, c.pad = 1;
   add("partial-line tiles", c, R, 10);
+  c = ConvShape{};
+  c.height = 8, c.width = 9, c.inChannels = 2 * R + 2, c.groups = 2 * R + 2, c.kernelH = 3, c.kernelW = 3;
+  c.pad = 1, c.strideW = 2;
+  add("depthwise", c, 2 * R + 2, 0, Activation::Relu6);
+  c = ConvShape{};
+  c.height = 6, c.width = 5, c.inChannels = 3 * R, c.groups = 3, c.kernelH = 3, c.kernelW = 1, c.padTop = 2;
+  add("grouped, channel multiplier 2", c, 6 * R, 7);
   return cases;
 }
 
@@ -182,6 +189,8 @@ TEST(Golden, ConvolutionBuilderRejectsBadShapes) {
   EXPECT_NE(buildGemm(smallConfig(4), L, &p).error.find("dilations must be positive"), std::string::npos);
   L.conv.dilationH = 3;  // extent 7 > 4
   EXPECT_NE(buildGemm(smallConfig(4), L, &p).error.find("empty output"), std::string::npos);
+  L.conv.dilationH = 1, L.conv.groups = 3;
+  EXPECT_NE(buildGemm(smallConfig(4), L, &p).error.find("groups must divide"), std::string::npos);
 }
 
 void expectScaledAddMatchesReference(const HwConfig& cfg, const ScaledAddLayer& shape, uint64_t seed) {

@@ -54,7 +54,13 @@ RandomCase layerCase(const HwConfig& cfg, std::mt19937_64& rng) {
       cv.inChannels = pick(rng, 1, R + 1);
     }
     L.n = pick(rng, 1, 2 * C + 3);
-    desc << "conv " << cv.height << "x" << cv.width << "x" << cv.inChannels << " k"
+    if (variant == 6) {  // grouped or depthwise
+      cv.groups = pick(rng, 0, 1) ? cv.inChannels : pick(rng, 1, 4);
+      cv.inChannels = cv.inChannels / cv.groups * cv.groups;
+      if (cv.inChannels == 0) cv.inChannels = cv.groups;
+      L.n = cv.groups * pick(rng, 1, 3);
+    }
+    desc << "conv " << cv.height << "x" << cv.width << "x" << cv.inChannels << " g" << cv.groups << " k"
          << cv.kernelH << "x" << cv.kernelW << " s" << cv.sh() << "," << cv.sw() << " p"
          << cv.pt() << "," << cv.pb() << "," << cv.pl() << "," << cv.pr() << " d"
          << cv.dilationH << "," << cv.dilationW << " -> " << L.n;
