@@ -46,7 +46,10 @@ private:
 class Session {
 public:
   /// Prepares every executable of the plan on the device serving it: each
-  /// dispatch runs on the first device whose kind() equals its `device`.
+  /// dispatch runs on the first device whose kind() equals its `device`; a
+  /// dispatch with a reference entry point (accel dispatches have their CPU
+  /// compilation) runs that on the first device whose kind() equals the
+  /// reference executable's target when no device serves its own `device`.
   static Expected<std::unique_ptr<Session>>
   create(std::shared_ptr<const Module> module,
          std::vector<std::shared_ptr<Device>> devices);
@@ -63,6 +66,12 @@ public:
   TensorView output(size_t index) const;
   /// Wall-clock nanoseconds of each dispatch in the last run, in plan order.
   const std::vector<uint64_t> &dispatchNanoseconds() const { return timings_; }
+  /// Device counters of each dispatch in the last run, in plan order
+  /// (`valid` only for dispatches on a device with counters: accel).
+  const std::vector<DeviceCounters> &dispatchCounters() const { return counters_; }
+  /// Whether dispatch `index` runs its reference entry point (e.g. an accel
+  /// dispatch on the cpu device).
+  bool dispatchUsesReference(size_t index) const { return usesReference_[index]; }
   /// How intermediates share memory (see MemoryPlan.h).
   const ArenaPlan &intermediateArena() const { return arena_; }
   /// The device running dispatch `index`.
@@ -80,8 +89,11 @@ private:
   std::vector<std::vector<void *>> bindings_; // per dispatch
   std::vector<LoadedExecutable *> dispatchExecutables_;
   std::vector<Device *> dispatchDevices_;
+  std::vector<uint32_t> dispatchEntryPoints_;
+  std::vector<bool> usesReference_;
   std::vector<bool> inputSet_;
   std::vector<uint64_t> timings_;
+  std::vector<DeviceCounters> counters_;
 };
 
 } // namespace systolic::runtime

@@ -46,44 +46,66 @@ Session::create(std::shared_ptr<const Module> module,
 
   // Executables, prepared once per (executable, device) pair the plan uses.
   std::map<std::pair<uint32_t, Device *>, LoadedExecutable *> prepared;
+  auto deviceOfKind = [&](const std::string &kind) -> Device * {
+    for (const std::shared_ptr<Device> &candidate : s->devices_)
+      if (candidate->kind() == kind)
+        return candidate.get();
+    return nullptr;
+  };
   for (size_t d = 0; d < a.dispatches().size(); ++d) {
     const artifact::DispatchSpec &p = a.dispatches()[d];
-    Device *device = nullptr;
-    for (const std::shared_ptr<Device> &candidate : s->devices_)
-      if (candidate->kind() == p.device) {
-        device = candidate.get();
-        break;
-      }
+    std::string where = "dispatch " + std::to_string(d) + " '" + p.name + "'";
+    uint32_t executable = p.executable, entryPoint = p.entryPoint;
+    Device *device = deviceOfKind(p.device);
+    bool reference = false;
+    if (!device && p.referenceExecutable) {
+      executable = *p.referenceExecutable;
+      entryPoint = p.referenceEntryPoint;
+      device = deviceOfKind(a.executables()[executable].target);
+      reference = device != nullptr;
+    }
     if (!device) {
       std::string have;
       for (const std::shared_ptr<Device> &candidate : s->devices_)
         have += (have.empty() ? "" : ", ") + candidate->name();
+      std::string alternative =
+          p.referenceExecutable
+              ? " or '" + a.executables()[*p.referenceExecutable].target +
+                    "' (its reference)"
+              : "";
       return Status(StatusCode::NotFound,
-                    "dispatch " + std::to_string(d) + " '" + p.name +
-                        "' runs on device '" + p.device +
-                        "', but the session has " +
+                    where + " runs on device '" + p.device + "'" + alternative +
+                        ", but the session has " +
                         (have.empty() ? "no devices" : "only: " + have));
     }
-    LoadedExecutable *&exe = prepared[{p.executable, device}];
+    LoadedExecutable *&exe = prepared[{executable, device}];
     if (!exe) {
       Expected<std::unique_ptr<LoadedExecutable>> code =
-          device->load(a.executables()[p.executable]);
+          device->load(a.executables()[executable]);
       if (!code)
         return code.status().withContext(
-            "executable " + std::to_string(p.executable) + " on device '" +
+            "executable " + std::to_string(executable) + " on device '" +
             device->name() + "'");
       s->executables_.push_back(code.take());
       exe = s->executables_.back().get();
     }
     std::vector<void *> bindings;
-    for (uint32_t b : p.bindings)
+    std::vector<uint64_t> sizes;
+    for (uint32_t b : p.bindings) {
       bindings.push_back(s->bufferPointers_[b]);
+      sizes.push_back(a.buffers()[b].size);
+    }
+    if (Status check = exe->checkBindings(entryPoint, sizes); !check)
+      return check.withContext(where + " on device '" + device->name() + "'");
     s->bindings_.push_back(std::move(bindings));
     s->dispatchExecutables_.push_back(exe);
     s->dispatchDevices_.push_back(device);
+    s->dispatchEntryPoints_.push_back(entryPoint);
+    s->usesReference_.push_back(reference);
   }
   s->inputSet_.assign(a.inputs().size(), false);
   s->timings_.assign(a.dispatches().size(), 0);
+  s->counters_.assign(a.dispatches().size(), DeviceCounters());
   return s;
 }
 
@@ -116,8 +138,8 @@ Status Session::run() {
   using Clock = std::chrono::steady_clock;
   for (size_t d = 0; d < plan.size(); ++d) {
     Clock::time_point start = Clock::now();
-    Status status =
-        dispatchExecutables_[d]->invoke(plan[d].entryPoint, bindings_[d].data());
+    Status status = dispatchExecutables_[d]->invokeWithCounters(
+        dispatchEntryPoints_[d], bindings_[d].data(), &counters_[d]);
     timings_[d] = std::chrono::duration_cast<std::chrono::nanoseconds>(
                       Clock::now() - start)
                       .count();

@@ -14,6 +14,14 @@
 #include <utility>
 
 namespace systolic {
+// The inline namespace keeps these names distinct at link time from the
+// simulator's own `systolic::Status` (sim/isa/Isa.h): both libraries are linked
+// into the compiler and the runtime, and two classes with one mangled name
+// would silently share inline members. Source code still says
+// systolic::Status; a file must not include both headers (the runtime's accel
+// device and the accel code generator talk to the simulator through bridges
+// that include only one side).
+inline namespace rt {
 
 /// Failure classes; the C API exposes the same numbering.
 enum class StatusCode : int {
@@ -71,6 +79,7 @@ private:
   Status status_;
 };
 
+} // namespace rt
 } // namespace systolic
 
 #endif // SYSTOLIC_RUNTIME_STATUS_H

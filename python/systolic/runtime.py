@@ -5,6 +5,9 @@
     session = runtime.Session(module)            # devices=("cpu",)
     (y,) = session.run(x)                        # NumPy arrays in, copies out
     session.dispatch_times_ns()                  # [(name, device, ns), ...]
+    session.dispatch_counters()                  # [{"cycles": ..., "macs": ...}, ...]
+
+    runtime.Session(module, devices=("accel-golden", "cpu"))  # the accelerator
 
 Errors raise RuntimeError subclasses carrying the runtime's message and code.
 """
@@ -44,6 +47,24 @@ class _TensorInfo(ctypes.Structure):
 class _DispatchInfo(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("device", ctypes.c_char_p),
                 ("flops", ctypes.c_uint64), ("bytes", ctypes.c_uint64)]
+
+
+_U64_COUNTERS = ["cycles", "ideal_cycles", "estimated_cycles", "macs"]
+_UNIT_COUNTERS = ["load_busy", "load_stall_token", "load_stall_dram", "compute_busy",
+                  "compute_stall_token", "compute_stall_hazard", "store_busy",
+                  "store_stall_token", "store_stall_dram", "sp_reads", "sp_writes",
+                  "acc_reads", "acc_writes", "dram_read_bytes", "dram_write_bytes"]
+
+
+class _DispatchCounters(ctypes.Structure):
+    _fields_ = ([("struct_size", ctypes.c_uint32), ("valid", ctypes.c_int32),
+                 ("cycle_accurate", ctypes.c_int32), ("uses_reference", ctypes.c_int32),
+                 ("device", ctypes.c_char_p), ("layer", ctypes.c_char_p),
+                 ("dataflow", ctypes.c_char_p), ("rows", ctypes.c_uint32),
+                 ("cols", ctypes.c_uint32), ("programs", ctypes.c_uint32)]
+                + [(name, ctypes.c_uint64) for name in _U64_COUNTERS]
+                + [("utilization", ctypes.c_double)]
+                + [(name, ctypes.c_uint64) for name in _UNIT_COUNTERS])
 
 
 def _library_path() -> Path:
@@ -87,6 +108,9 @@ def _load() -> ctypes.CDLL:
         "systolic_session_run": (P, [P]),
         "systolic_session_output": (P, [P, S, ctypes.POINTER(P), ctypes.POINTER(S)]),
         "systolic_session_dispatch_time_ns": (P, [P, S, ctypes.POINTER(U64)]),
+        "systolic_session_dispatch_counters": (P, [P, S, ctypes.POINTER(_DispatchCounters)]),
+        "systolic_instance_device_count": (S, [P]),
+        "systolic_instance_device_name": (ctypes.c_char_p, [P, S]),
     }
     for name, (restype, argtypes) in sigs.items():
         fn = getattr(lib, name)
@@ -210,3 +234,36 @@ class Session:
                                                                ctypes.byref(ns)))
             out.append((name, device, ns.value))
         return out
+
+    def dispatch_counters(self) -> list[dict]:
+        """Per dispatch of the last run: the device that ran it and its hardware
+        counters (`valid` is False for devices without counters; `cycle_accurate`
+        is False on accel-golden, whose `cycles` is the golden model's estimate
+        and whose busy/stall fields are 0)."""
+        out = []
+        for i, (name, _, _) in enumerate(self.module.dispatches):
+            c = _DispatchCounters()
+            c.struct_size = ctypes.sizeof(_DispatchCounters)
+            _check(self._lib.systolic_session_dispatch_counters(self._handle, i,
+                                                                ctypes.byref(c)))
+            entry = {"name": name, "device": c.device.decode(), "valid": bool(c.valid),
+                     "cycle_accurate": bool(c.cycle_accurate), "uses_reference": bool(c.uses_reference),
+                     "layer": c.layer.decode(), "dataflow": c.dataflow.decode(),
+                     "rows": c.rows, "cols": c.cols, "programs": c.programs,
+                     "utilization": c.utilization}
+            for field in _U64_COUNTERS + _UNIT_COUNTERS:
+                entry[field] = getattr(c, field)
+            out.append(entry)
+        return out
+
+
+def available_devices() -> list[str]:
+    """The device names this runtime build offers (e.g. cpu, accel, accel-golden)."""
+    lib = _load()
+    instance = ctypes.c_void_p()
+    _check(lib.systolic_instance_create(ctypes.byref(instance)))
+    try:
+        return [lib.systolic_instance_device_name(instance, i).decode()
+                for i in range(lib.systolic_instance_device_count(instance))]
+    finally:
+        lib.systolic_instance_free(instance)

@@ -125,6 +125,9 @@ static Status invalid(const std::string &message) {
   return Status(StatusCode::DataLoss, "invalid artifact: " + message);
 }
 
+// Dispatch.reference_executable's default: no reference.
+constexpr uint32_t kNoReference = 0xffffffffu;
+
 // FlatBuffers offsets are 32-bit signed.
 constexpr size_t kMaxFileSize = FLATBUFFERS_MAX_BUFFER_SIZE - 1;
 
@@ -350,6 +353,10 @@ Artifact::parse(std::unique_ptr<Storage> storage) {
     spec.numOperands = dispatch->num_operands();
     spec.flops = dispatch->flops();
     spec.bytes = dispatch->bytes();
+    if (dispatch->reference_executable() != kNoReference) {
+      spec.referenceExecutable = dispatch->reference_executable();
+      spec.referenceEntryPoint = dispatch->reference_entry_point();
+    }
     artifact->dispatches_.push_back(std::move(spec));
   }
   artifact->storage_ = data;
@@ -491,6 +498,21 @@ Status Artifact::verifySemantics() const {
                      std::to_string(p.entryPoint) + " of executable " +
                      std::to_string(p.executable) + ", which has " +
                      std::to_string(e.entryPoints.size()));
+    if (p.referenceExecutable) {
+      uint32_t ref = *p.referenceExecutable;
+      if (ref >= executables_.size())
+        return invalid(where + " refers to reference executable " +
+                       std::to_string(ref) + ", but the artifact has " +
+                       std::to_string(executables_.size()));
+      if (ref == p.executable)
+        return invalid(where + " names its own executable " +
+                       std::to_string(ref) + " as its reference");
+      if (p.referenceEntryPoint >= executables_[ref].entryPoints.size())
+        return invalid(where + " refers to reference entry point " +
+                       std::to_string(p.referenceEntryPoint) +
+                       " of executable " + std::to_string(ref) + ", which has " +
+                       std::to_string(executables_[ref].entryPoints.size()));
+    }
     if (p.numOperands > p.bindings.size())
       return invalid(where + " declares " + std::to_string(p.numOperands) +
                      " operands but has only " +

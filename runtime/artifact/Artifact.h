@@ -25,7 +25,7 @@ namespace systolic::artifact {
 
 /// The format version this library writes and the newest major it reads.
 constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 0;
+constexpr uint16_t kFormatMinor = 1;
 /// Alignment of every buffer and of constant data inside the file.
 constexpr uint32_t kBufferAlignment = 64;
 /// Largest buffer the reader accepts (1 TiB): keeps size arithmetic far from
@@ -83,12 +83,17 @@ struct DispatchSpec {
   std::string name; ///< Layer / ONNX node name, for reports.
   uint32_t executable = 0;
   uint32_t entryPoint = 0;
-  std::string device; ///< "cpu" now; "opencl", "accel" later.
+  std::string device; ///< "cpu", "accel" (later "opencl").
   /// Buffer indices: operands (read) first, then results (written).
   std::vector<uint32_t> bindings;
   uint32_t numOperands = 0;
   uint64_t flops = 0;
   uint64_t bytes = 0;
+  /// Format 1.1: an entry point of another executable computing the same
+  /// results bit for bit (accel dispatches: their CPU reference), run when
+  /// the session has no device of kind `device`.
+  std::optional<uint32_t> referenceExecutable;
+  uint32_t referenceEntryPoint = 0;
 };
 
 /// A loaded, verified artifact. Immutable; share it freely between threads.

@@ -16,6 +16,7 @@ struct PendingDispatch {
   std::vector<uint32_t> bindings;
   uint32_t numOperands;
   uint64_t flops, bytes;
+  std::optional<DispatchReference> reference;
 };
 } // namespace
 
@@ -109,12 +110,13 @@ void ArtifactBuilder::addDispatch(std::string name, uint32_t executable,
                                   uint32_t entryPoint, std::string device,
                                   std::vector<uint32_t> operands,
                                   std::vector<uint32_t> results, uint64_t flops,
-                                  uint64_t bytes) {
+                                  uint64_t bytes,
+                                  std::optional<DispatchReference> reference) {
   auto numOperands = static_cast<uint32_t>(operands.size());
   operands.insert(operands.end(), results.begin(), results.end());
   impl_->dispatches.push_back({std::move(name), std::move(device), executable,
                                entryPoint, std::move(operands), numOperands,
-                               flops, bytes});
+                               flops, bytes, reference});
 }
 
 Expected<std::vector<uint8_t>> ArtifactBuilder::finish() {
@@ -152,7 +154,9 @@ Expected<std::vector<uint8_t>> ArtifactBuilder::finish() {
     dispatches.push_back(fb::CreateDispatch(
         fbb, fbb.CreateString(d.name), d.executable, d.entryPoint,
         fbb.CreateString(d.device), fbb.CreateVector(d.bindings),
-        d.numOperands, d.flops, d.bytes));
+        d.numOperands, d.flops, d.bytes,
+        d.reference ? d.reference->executable : 0xffffffffu,
+        d.reference ? d.reference->entryPoint : 0));
   auto dispatchVector = fbb.CreateVector(dispatches);
   auto constants = fbb.CreateVector(m.constants);
   auto executables = fbb.CreateVector(m.executables);

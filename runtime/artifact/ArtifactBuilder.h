@@ -22,8 +22,15 @@
 #include "runtime/artifact/Artifact.h"
 
 #include <memory>
+#include <optional>
 
 namespace systolic::artifact {
+
+/// An entry point of another executable (see DispatchSpec).
+struct DispatchReference {
+  uint32_t executable = 0;
+  uint32_t entryPoint = 0;
+};
 
 class ArtifactBuilder {
 public:
@@ -51,10 +58,14 @@ public:
                          std::vector<std::string> entryPoints);
   /// Appends a dispatch to the plan: entry point `entryPoint` of executable
   /// `executable`, run on `device`, bound to buffers operands then results.
+  /// `reference` (format 1.1) names an entry point of another executable that
+  /// computes the same results bit for bit (accel dispatches: the CPU
+  /// reference), run when a session has no device of kind `device`.
   void addDispatch(std::string name, uint32_t executable, uint32_t entryPoint,
                    std::string device, std::vector<uint32_t> operands,
                    std::vector<uint32_t> results, uint64_t flops,
-                   uint64_t bytes);
+                   uint64_t bytes,
+                   std::optional<DispatchReference> reference = std::nullopt);
 
   /// Serializes and verifies the artifact. The builder is spent afterwards.
   Expected<std::vector<uint8_t>> finish();

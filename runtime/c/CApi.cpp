@@ -205,4 +205,54 @@ systolic_status *systolic_session_dispatch_time_ns(const systolic_session *sessi
   return nullptr;
 }
 
+systolic_status *systolic_session_dispatch_counters(const systolic_session *session,
+                                                   size_t index,
+                                                   systolic_dispatch_counters *out) {
+  if (!session || !out)
+    return invalid("systolic_session_dispatch_counters: a required argument is NULL");
+  if (out->struct_size < sizeof(systolic_dispatch_counters))
+    return invalid("systolic_session_dispatch_counters: struct_size is " +
+                   std::to_string(out->struct_size) + ", expected at least " +
+                   std::to_string(sizeof(systolic_dispatch_counters)) +
+                   " (set it to sizeof(systolic_dispatch_counters))");
+  const Session &s = *session->session;
+  const std::vector<DeviceCounters> &all = s.dispatchCounters();
+  if (index >= all.size())
+    return invalid(indexError("dispatch", index, all.size()));
+  const DeviceCounters &c = all[index];
+  uint32_t size = out->struct_size;
+  *out = systolic_dispatch_counters();
+  out->struct_size = size;
+  out->valid = c.valid;
+  out->cycle_accurate = c.cycleAccurate;
+  out->uses_reference = s.dispatchUsesReference(index);
+  out->device = s.dispatchDevice(index).name().c_str();
+  out->layer = c.layer.c_str();
+  out->dataflow = c.dataflow.c_str();
+  out->rows = c.rows;
+  out->cols = c.cols;
+  out->programs = c.programs;
+  out->cycles = c.cycles;
+  out->ideal_cycles = c.idealCycles;
+  out->estimated_cycles = c.estimatedCycles;
+  out->macs = c.macs;
+  out->utilization = c.utilization();
+  out->load_busy = c.loadBusy;
+  out->load_stall_token = c.loadStallToken;
+  out->load_stall_dram = c.loadStallDram;
+  out->compute_busy = c.computeBusy;
+  out->compute_stall_token = c.computeStallToken;
+  out->compute_stall_hazard = c.computeStallHazard;
+  out->store_busy = c.storeBusy;
+  out->store_stall_token = c.storeStallToken;
+  out->store_stall_dram = c.storeStallDram;
+  out->sp_reads = c.spReads;
+  out->sp_writes = c.spWrites;
+  out->acc_reads = c.accReads;
+  out->acc_writes = c.accWrites;
+  out->dram_read_bytes = c.dramReadBytes;
+  out->dram_write_bytes = c.dramWriteBytes;
+  return nullptr;
+}
+
 } // extern "C"

@@ -79,6 +79,33 @@ typedef struct systolic_dispatch_info {
   uint64_t bytes;
 } systolic_dispatch_info;
 
+/* What a device with hardware counters (the accel devices) measured while
+ * running one dispatch in the last run. The caller sets `struct_size` to
+ * sizeof(systolic_dispatch_counters) so that fields can be appended later.
+ * Strings stay valid as long as the session lives. */
+typedef struct systolic_dispatch_counters {
+  uint32_t struct_size;
+  int32_t valid;            /* 0: the device has no counters (cpu) */
+  int32_t cycle_accurate;   /* 1: cycles from the RTL; 0 (accel-golden): the golden
+                               model's cycle estimate, busy/stall fields 0 */
+  int32_t uses_reference;   /* 1: an accel dispatch ran its CPU reference */
+  const char *device;       /* name of the device that ran it */
+  const char *layer;        /* "conv2d", "matmul", "scaled_add" (accel) */
+  const char *dataflow;     /* "ws" or "os" (accel) */
+  uint32_t rows, cols;      /* the array */
+  uint32_t programs;        /* programs run */
+  uint64_t cycles;
+  uint64_t ideal_cycles;    /* SCALE-Sim stall-free weight-stationary cycles */
+  uint64_t estimated_cycles;/* the compiler's cost-model estimate */
+  uint64_t macs;
+  double utilization;       /* macs / (cycles * rows * cols); 0 when not timed */
+  uint64_t load_busy, load_stall_token, load_stall_dram;
+  uint64_t compute_busy, compute_stall_token, compute_stall_hazard;
+  uint64_t store_busy, store_stall_token, store_stall_dram;
+  uint64_t sp_reads, sp_writes, acc_reads, acc_writes; /* SRAM row accesses */
+  uint64_t dram_read_bytes, dram_write_bytes;
+} systolic_dispatch_counters;
+
 SYSTOLIC_API uint32_t systolic_api_version(void);
 
 /* SYSTOLIC_OK and "" for NULL (success). */
@@ -86,7 +113,8 @@ SYSTOLIC_API systolic_status_code systolic_status_get_code(const systolic_status
 SYSTOLIC_API const char *systolic_status_message(const systolic_status *status);
 SYSTOLIC_API void systolic_status_free(systolic_status *status);
 
-/* An instance holds the device registry (built-in devices: "cpu"). */
+/* An instance holds the device registry (built-in devices: "cpu", and
+ * "accel" / "accel-golden" when the simulator is built). */
 SYSTOLIC_API systolic_status *systolic_instance_create(systolic_instance **out);
 SYSTOLIC_API void systolic_instance_free(systolic_instance *instance);
 SYSTOLIC_API size_t systolic_instance_device_count(const systolic_instance *instance);
@@ -130,6 +158,9 @@ SYSTOLIC_API systolic_status *systolic_session_output(const systolic_session *se
 /* Nanoseconds dispatch `index` took in the last run. */
 SYSTOLIC_API systolic_status *systolic_session_dispatch_time_ns(const systolic_session *session,
                                                                 size_t index, uint64_t *out);
+/* Device counters of dispatch `index` in the last run (set out->struct_size). */
+SYSTOLIC_API systolic_status *systolic_session_dispatch_counters(
+    const systolic_session *session, size_t index, systolic_dispatch_counters *out);
 
 #ifdef __cplusplus
 }

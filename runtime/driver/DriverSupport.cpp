@@ -117,6 +117,45 @@ Status bindRandomInputs(Session &session, uint64_t seed) {
   return Status::ok();
 }
 
+bool hasDispatchesOn(const Module &module, const std::string &kind) {
+  for (const artifact::DispatchSpec &d : module.artifact().dispatches())
+    if (d.device == kind)
+      return true;
+  return false;
+}
+
+std::vector<std::string> resolveDeviceNames(const Module &module,
+                                            const std::vector<std::string> &given) {
+  std::vector<std::string> names = given;
+  if (names.empty()) {
+    if (hasDispatchesOn(module, "accel") && DeviceRegistry::hasAccelDevices())
+      names.push_back("accel-golden");
+    names.push_back("cpu");
+    return names;
+  }
+  bool hasCpu = false;
+  for (const std::string &name : names)
+    hasCpu |= name == "cpu";
+  if (!hasCpu)
+    names.push_back("cpu");
+  return names;
+}
+
+std::string describeCounters(const DeviceCounters &c) {
+  char buf[512];
+  std::snprintf(buf, sizeof(buf),
+                "%s %s: %s%llu cycles (ideal %llu, x%.2f), %llu MACs, %.1f%% "
+                "utilization, DRAM %llu B read %llu B written",
+                c.layer.c_str(), c.dataflow.c_str(), c.cycleAccurate ? "" : "~",
+                static_cast<unsigned long long>(c.cycles),
+                static_cast<unsigned long long>(c.idealCycles),
+                c.idealCycles ? double(c.cycles) / double(c.idealCycles) : 0.0,
+                static_cast<unsigned long long>(c.macs), 100 * c.utilization(),
+                static_cast<unsigned long long>(c.dramReadBytes),
+                static_cast<unsigned long long>(c.dramWriteBytes));
+  return buf;
+}
+
 Expected<std::vector<std::shared_ptr<Device>>>
 createDevices(const DeviceRegistry &registry, const std::vector<std::string> &names) {
   std::vector<std::shared_ptr<Device>> devices;

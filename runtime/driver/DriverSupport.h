@@ -25,6 +25,22 @@ Status bindInputFiles(Session &session, const std::vector<std::string> &paths);
 /// floats in [-1, 1), integers in [0, 8), random booleans.
 Status bindRandomInputs(Session &session, uint64_t seed);
 
+/// The devices a driver runs on. With `--device` names given: those, with
+/// "cpu" appended when missing (CPU dispatches always need it; an accel
+/// dispatch runs its CPU reference when no accel device is listed). Without:
+/// "accel-golden", "cpu" for artifacts with accel dispatches when this build
+/// has the accel devices, otherwise "cpu".
+std::vector<std::string> resolveDeviceNames(const Module &module,
+                                            const std::vector<std::string> &given);
+
+/// Whether the plan has dispatches of device kind `kind`.
+bool hasDispatchesOn(const Module &module, const std::string &kind);
+
+/// One line describing an accel dispatch's counters, e.g. "conv2d ws: 12345
+/// cycles (ideal 10000, x1.23), 4608 MACs, 85.1% utilization, ..." (cycles
+/// marked ~ when they are the golden model's estimate).
+std::string describeCounters(const DeviceCounters &counters);
+
 /// Creates the named devices from the registry, in order.
 Expected<std::vector<std::shared_ptr<Device>>>
 createDevices(const DeviceRegistry &registry, const std::vector<std::string> &names);

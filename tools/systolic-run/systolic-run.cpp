@@ -1,7 +1,7 @@
 //===- systolic-run.cpp - Runs a compiled model on NumPy inputs -----------===//
 //
 //   systolic-run --module=model.sysm --input=@x.npy [--input=y=@y.npy ...]
-//                [--output=@out.npy ...] [--device=cpu]
+//                [--output=@out.npy ...] [--device=cpu|accel|accel-golden]
 //
 // Inputs and outputs follow the model's signature order unless named. Outputs
 // not written to a file are printed as a summary. Any bad input (wrong shape
@@ -36,11 +36,18 @@ static cl::list<std::string>
     outputArgs("output", cl::desc("Write an output: @file.npy (signature order) or name=@file.npy"),
                cl::value_desc("[name=]@file.npy"), cl::cat(category));
 static cl::list<std::string>
-    deviceNames("device", cl::desc("Devices to run on, in order of preference (default: cpu)"),
+    deviceNames("device",
+                cl::desc("Devices to run on, in order of preference; cpu is "
+                         "always added for CPU dispatches (default: "
+                         "accel-golden,cpu for artifacts with accel dispatches, "
+                         "else cpu; --device=cpu runs accel dispatches' CPU "
+                         "reference)"),
                 cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category));
-static cl::opt<bool> printTimings("print-timings",
-                                  cl::desc("Print each dispatch's time after the run"),
-                                  cl::cat(category));
+static cl::opt<bool> printTimings(
+    "print-timings",
+    cl::desc("Print each dispatch's time (and an accel dispatch's counters) "
+             "after the run"),
+    cl::cat(category));
 
 static Status runModel() {
   Expected<std::shared_ptr<const Module>> module = Module::load(modulePath);
@@ -56,9 +63,8 @@ static Status runModel() {
   if (!outputs)
     return outputs.status();
 
-  std::vector<std::string> names(deviceNames.begin(), deviceNames.end());
-  if (names.empty())
-    names.push_back("cpu");
+  std::vector<std::string> names = driver::resolveDeviceNames(
+      m, std::vector<std::string>(deviceNames.begin(), deviceNames.end()));
   Expected<std::vector<std::shared_ptr<Device>>> devices =
       driver::createDevices(DeviceRegistry::withBuiltinDevices(), names);
   if (!devices)
@@ -84,11 +90,17 @@ static Status runModel() {
   }
   if (printTimings) {
     const auto &plan = m.artifact().dispatches();
-    for (size_t d = 0; d < plan.size(); ++d)
+    for (size_t d = 0; d < plan.size(); ++d) {
       outs() << "dispatch " << d << " '" << plan[d].name << "' on "
-             << (*session)->dispatchDevice(d).name() << ": "
-             << format("%.3f", (*session)->dispatchNanoseconds()[d] / 1e3)
-             << " us\n";
+             << (*session)->dispatchDevice(d).name()
+             << ((*session)->dispatchUsesReference(d) ? " (CPU reference)" : "")
+             << ": " << format("%.3f", (*session)->dispatchNanoseconds()[d] / 1e3)
+             << " us";
+      const DeviceCounters &c = (*session)->dispatchCounters()[d];
+      if (c.valid)
+        outs() << "; " << driver::describeCounters(c);
+      outs() << "\n";
+    }
   }
   return Status::ok();
 }

@@ -301,6 +301,42 @@ TEST(ArtifactBuilderTest, BadIndicesAndNames) {
   }
 }
 
+TEST(ArtifactBuilderTest, DispatchReferences) {
+  // Format 1.1: an accel dispatch names its CPU reference entry point.
+  auto build = [](uint32_t referenceExecutable, uint32_t referenceEntry) {
+    ArtifactBuilder b;
+    uint32_t x = b.addInput("x", ElementType::I8, {4});
+    uint32_t y = b.addOutput("y", ElementType::I8, {4});
+    uint32_t cpu = b.addExecutable("cpu", "elf-shared-object", kCode, 3, {"f", "g"});
+    uint32_t accel = b.addExecutable("accel", "systolic-accel-v1", kCode, 3, {"g"});
+    (void)cpu;
+    b.addDispatch("layer", accel, 0, "accel", {x}, {y}, 8, 8,
+                  DispatchReference{referenceExecutable, referenceEntry});
+    return b.finish();
+  };
+  Expected<std::vector<uint8_t>> good = build(0, 1);
+  ASSERT_TRUE(good) << good.status().message();
+  auto loaded = Artifact::fromBytes(good->data(), good->size());
+  ASSERT_TRUE(loaded) << loaded.status().message();
+  EXPECT_EQ((*loaded)->formatMinor(), 1u);
+  const DispatchSpec &d = (*loaded)->dispatches()[0];
+  ASSERT_TRUE(d.referenceExecutable.has_value());
+  EXPECT_EQ(*d.referenceExecutable, 0u);
+  EXPECT_EQ(d.referenceEntryPoint, 1u);
+  expectError(build(5, 0).status(), StatusCode::InvalidArgument,
+              "dispatch 0 'layer' refers to reference executable 5, but the artifact has 2");
+  expectError(build(1, 0).status(), StatusCode::InvalidArgument,
+              "dispatch 0 'layer' names its own executable 1 as its reference");
+  expectError(build(0, 2).status(), StatusCode::InvalidArgument,
+              "dispatch 0 'layer' refers to reference entry point 2 of executable 0, "
+              "which has 2");
+  // Dispatches without one (and 1.0 files, which lack the field) have none.
+  auto mlp = testmodels::buildTestModel("mlp");
+  auto plain = Artifact::fromBytes(mlp->data(), mlp->size());
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE((*plain)->dispatches()[0].referenceExecutable.has_value());
+}
+
 TEST(ArtifactBuilderTest, FinishTwice) {
   ArtifactBuilder b;
   EXPECT_TRUE(b.finish());

@@ -40,9 +40,15 @@ protected:
 
 TEST_F(CApiTest, RunsAndReports) {
   EXPECT_EQ(systolic_api_version(), SYSTOLIC_API_VERSION);
-  ASSERT_EQ(systolic_instance_device_count(instance), 1u);
-  EXPECT_STREQ(systolic_instance_device_name(instance, 0), "cpu");
-  EXPECT_EQ(systolic_instance_device_name(instance, 1), nullptr);
+  // "cpu", and "accel", "accel-golden" when the simulator is built.
+  size_t count = systolic_instance_device_count(instance);
+  ASSERT_TRUE(count == 1u || count == 3u) << count;
+  EXPECT_STREQ(systolic_instance_device_name(instance, count - 1), "cpu");
+  if (count == 3) {
+    EXPECT_STREQ(systolic_instance_device_name(instance, 0), "accel");
+    EXPECT_STREQ(systolic_instance_device_name(instance, 1), "accel-golden");
+  }
+  EXPECT_EQ(systolic_instance_device_name(instance, count), nullptr);
 
   systolic_tensor_info info;
   ASSERT_EQ(consume(systolic_module_input_info(module, 1, &info)), "");
@@ -93,7 +99,9 @@ TEST_F(CApiTest, ErrorsAreStatusObjects) {
   const char *devices[] = {"npu"};
   systolic_session *session = nullptr;
   EXPECT_EQ(consume(systolic_session_create(instance, module, devices, 1, &session)),
-            "2: unknown device 'npu'; available: cpu");
+            systolic_instance_device_count(instance) == 3
+                ? "2: unknown device 'npu'; available: accel, accel-golden, cpu"
+                : "2: unknown device 'npu'; available: cpu");
   devices[0] = "cpu";
   ASSERT_EQ(consume(systolic_session_create(instance, module, devices, 1, &session)), "");
   float x[6] = {};
@@ -104,6 +112,21 @@ TEST_F(CApiTest, ErrorsAreStatusObjects) {
                                                shape, 2, x, 24)),
             "1: systolic_session_set_input: unknown element type 42");
   EXPECT_EQ(consume(systolic_session_run(session)), "5: input 0 'x' has not been set");
+  // Device counters: none on the cpu device; the struct size is checked.
+  systolic_dispatch_counters counters = {};
+  counters.struct_size = sizeof(counters);
+  ASSERT_EQ(consume(systolic_session_dispatch_counters(session, 0, &counters)), "");
+  EXPECT_EQ(counters.valid, 0);
+  EXPECT_EQ(counters.uses_reference, 0);
+  EXPECT_STREQ(counters.device, "cpu");
+  EXPECT_EQ(counters.cycles, 0u);
+  EXPECT_EQ(consume(systolic_session_dispatch_counters(session, 7, &counters)),
+            "1: dispatch index 7 is out of range (count 1)");
+  counters.struct_size = 8;
+  EXPECT_EQ(consume(systolic_session_dispatch_counters(session, 0, &counters)),
+            "1: systolic_session_dispatch_counters: struct_size is 8, expected at least " +
+                std::to_string(sizeof(counters)) +
+                " (set it to sizeof(systolic_dispatch_counters))");
   systolic_session_free(session);
 }
 
