@@ -3,6 +3,7 @@
 
 #include "lowering/NNToLinalg/Passes.h"
 #include "lowering/Pipelines.h"
+#include "lowering/accel/AccelCodegen.h"
 #include "lowering/cpu/CPUCompiler.h"
 #include "lowering/dispatch/ExecutionPlan.h"
 #include "lowering/dispatch/Passes.h"
@@ -111,8 +112,12 @@ FailureOr<OwningOpRef<ModuleOp>> buildDispatchModule(ModuleOp module) {
   return dispatches;
 }
 
+/// The artifact: the CPU executable holds every dispatch function; with target
+/// "accel" an accel executable holds the accel dispatches, which keep their
+/// CPU entry point as a bit-exact reference (run by `--device=cpu`).
 FailureOr<std::vector<uint8_t>>
 buildArtifact(const ExecutionPlan &plan, const cpu::CPUExecutable &executable,
+              const accel::AccelExecutableDesc *accelExecutable,
               const CompileOptions &options, func::FuncOp entry) {
   fb::ArtifactBuilder builder;
   builder.setProducer(options.producer);
@@ -153,11 +158,23 @@ buildArtifact(const ExecutionPlan &plan, const cpu::CPUExecutable &executable,
   uint32_t executableIndex = builder.addExecutable(
       "cpu", "elf-shared-object", executable.sharedObject.data(),
       executable.sharedObject.size(), executable.entryPoints);
+  uint32_t accelIndex = 0;
+  std::vector<std::string> accelEntryPoints;
+  if (accelExecutable && !accelExecutable->entryPoints.empty()) {
+    std::vector<uint8_t> bytes =
+        artifact::accel::serializeAccelExecutable(*accelExecutable);
+    for (const artifact::accel::AccelEntryPoint &e : accelExecutable->entryPoints)
+      accelEntryPoints.push_back(e.name);
+    accelIndex = builder.addExecutable(
+        artifact::accel::kAccelTarget, artifact::accel::kAccelFormat,
+        bytes.data(), bytes.size(), accelEntryPoints);
+  }
   for (const PlanDispatch &dispatch : plan.dispatches) {
     auto entryPoint = llvm::find(executable.entryPoints, dispatch.symbol);
     if (entryPoint == executable.entryPoints.end())
       return entry.emitError() << "the CPU executable has no entry point for "
                                << "dispatch @" << dispatch.symbol;
+    uint32_t cpuEntryPoint = entryPoint - executable.entryPoints.begin();
     std::vector<uint32_t> operands, results;
     uint64_t bytes = 0;
     for (auto [position, binding] : llvm::enumerate(dispatch.bindings)) {
@@ -165,8 +182,18 @@ buildArtifact(const ExecutionPlan &plan, const cpu::CPUExecutable &executable,
           .push_back(bufferIndex[binding]);
       bytes += plan.buffers[binding].byteSize;
     }
-    builder.addDispatch(dispatch.name, executableIndex,
-                        entryPoint - executable.entryPoints.begin(), "cpu",
+    auto accelEntry = llvm::find(accelEntryPoints, dispatch.symbol);
+    if (dispatch.device == "accel" && accelEntry != accelEntryPoints.end()) {
+      const artifact::accel::AccelEntryPoint &e =
+          accelExecutable->entryPoints[accelEntry - accelEntryPoints.begin()];
+      builder.addDispatch(dispatch.name, accelIndex,
+                          accelEntry - accelEntryPoints.begin(), "accel",
+                          std::move(operands), std::move(results),
+                          2 * e.macs, bytes,
+                          fb::DispatchReference{executableIndex, cpuEntryPoint});
+      continue;
+    }
+    builder.addDispatch(dispatch.name, executableIndex, cpuEntryPoint, "cpu",
                         std::move(operands), std::move(results), dispatch.flops,
                         bytes);
   }
@@ -181,9 +208,13 @@ buildArtifact(const ExecutionPlan &plan, const cpu::CPUExecutable &executable,
 LogicalResult systolic::compileModel(ModuleOp module, EmitKind emit,
                                      const CompileOptions &options,
                                      raw_ostream &os) {
-  if (options.target != "cpu")
+  if (options.target != "cpu" && options.target != "accel")
     return module.emitError() << "unknown target '" << options.target
-                              << "' (available: cpu)";
+                              << "' (available: cpu, accel)";
+  bool accelReport = emit == EmitKind::Accel || emit == EmitKind::AccelAsm;
+  if (accelReport && options.target != "accel")
+    return module.emitError() << "--emit=accel and --emit=accel-asm need "
+                                 "--target=accel";
   // Code generation needs upstream's interface models (tiling, bufferization)
   // and LLVM translations registered on the context the importer created.
   DialectRegistry registry;
@@ -207,6 +238,21 @@ LogicalResult systolic::compileModel(ModuleOp module, EmitKind emit,
   if (emit == EmitKind::Plan) {
     printExecutionPlan(*plan, os);
     return success();
+  }
+
+  // Target accel: the accel dispatches' programs, built before the CPU code
+  // so that a layer that cannot be tiled fails fast.
+  std::optional<accel::AccelExecutableDesc> accelExecutable;
+  if (options.target == "accel") {
+    FailureOr<accel::AccelExecutableDesc> built =
+        accel::buildAccelExecutable(module, options.accel);
+    if (failed(built))
+      return failure();
+    if (accelReport) {
+      accel::printAccelExecutable(*built, os, emit == EmitKind::AccelAsm);
+      return success();
+    }
+    accelExecutable = std::move(*built);
   }
 
   FailureOr<OwningOpRef<ModuleOp>> dispatches = buildDispatchModule(module);
@@ -235,7 +281,9 @@ LogicalResult systolic::compileModel(ModuleOp module, EmitKind emit,
     if (!executable)
       return reportError(entry, executable.takeError());
     FailureOr<std::vector<uint8_t>> file =
-        buildArtifact(*plan, *executable, options, entry);
+        buildArtifact(*plan, *executable,
+                      accelExecutable ? &*accelExecutable : nullptr, options,
+                      entry);
     if (failed(file))
       return failure();
     os.write(reinterpret_cast<const char *>(file->data()), file->size());
@@ -243,6 +291,8 @@ LogicalResult systolic::compileModel(ModuleOp module, EmitKind emit,
   }
   case EmitKind::NN:
   case EmitKind::Plan:
+  case EmitKind::Accel:
+  case EmitKind::AccelAsm:
     break;
   }
   llvm_unreachable("every emit kind is handled above");

@@ -8,6 +8,7 @@
 #define SYSTOLIC_LOWERING_DRIVER_MODELCOMPILER_H
 
 #include "lowering/cpu/CPUTarget.h"
+#include "runtime/artifact/AccelExecutable.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -25,12 +26,18 @@ enum class EmitKind {
   LLVM,     ///< the CPU executable as optimized LLVM IR
   Asm,      ///< the CPU executable as assembly
   Artifact, ///< the compiled model (.sysm)
+  Accel,    ///< the accel executable as a report (layout, dataflow, cycles)
+  AccelAsm, ///< the report and every accelerator program disassembled
 };
 
 struct CompileOptions {
-  /// The target the dispatches are compiled for ("cpu").
+  /// The target the dispatches are compiled for: "cpu", or "accel" (layer
+  /// dispatches on the accelerator, everything else and the accel
+  /// dispatches' bit-exact references on the CPU).
   std::string target = "cpu";
   cpu::CPUCodegenOptions cpu;
+  /// The accelerator configuration for target "accel" (default 16x16).
+  artifact::accel::HwDescription accel;
   /// Producer string recorded in the artifact.
   std::string producer = "systolic-compile";
 };

@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/nn/NNDialect.h"
+#include "dialects/systolic/SystolicDialect.h"
+#include "lowering/accel/AccelCodegen.h"
 #include "lowering/driver/ModelCompiler.h"
 #include "lowering/onnx/OnnxImporter.h"
 #include "tools/common/ToolSupport.h"
@@ -56,11 +58,26 @@ static cl::opt<systolic::EmitKind> emit(
                    "the CPU code as optimized LLVM IR"),
         clEnumValN(systolic::EmitKind::Asm, "asm", "the CPU code as assembly"),
         clEnumValN(systolic::EmitKind::Artifact, "sysm",
-                   "the compiled model artifact (.sysm), needs -o")),
+                   "the compiled model artifact (.sysm), needs -o"),
+        clEnumValN(systolic::EmitKind::Accel, "accel",
+                   "target accel: the accelerator executable as a report "
+                   "(DRAM layout, dataflow, MACs, cycle figures)"),
+        clEnumValN(systolic::EmitKind::AccelAsm, "accel-asm",
+                   "target accel: the report and every accelerator program "
+                   "disassembled")),
     cl::cat(category));
-static cl::opt<std::string> target("target",
-                                   cl::desc("Where the model runs: cpu"),
-                                   cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string> target(
+    "target",
+    cl::desc("Where the model runs: cpu, or accel (the Systolic accelerator "
+             "runs the quantized layers, the CPU the rest)"),
+    cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string> accelConfig(
+    "accel-config",
+    cl::desc("Accelerator configuration for --target=accel: RxC (default "
+             "16x16) then optional ,key=value overrides: sp-rows, sp-banks, "
+             "acc-rows, acc-banks, queue-depth, dram-bytes, dram-bw (bytes per "
+             "cycle), dram-latency, dataflows (ws|os|ws+os)"),
+    cl::value_desc("RxC[,key=value...]"), cl::init("16x16"), cl::cat(category));
 static cl::opt<std::string> mcpu(
     "mcpu", cl::desc("CPU to generate code for (default: this machine's)"),
     cl::value_desc("name"), cl::cat(category));
@@ -73,7 +90,8 @@ static cl::opt<unsigned> threads(
 
 static int compile() {
   mlir::MLIRContext context;
-  context.loadDialect<systolic::nn::NNDialect, mlir::func::FuncDialect>();
+  context.loadDialect<systolic::nn::NNDialect, systolic::accel::SystolicDialect,
+                      mlir::func::FuncDialect>();
 
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -123,6 +141,17 @@ static int compile() {
 
   systolic::CompileOptions options;
   options.target = target;
+  if (accelConfig.getNumOccurrences() && target != "accel") {
+    llvm::errs() << "systolic-compile: error: --accel-config needs --target=accel\n";
+    return 1;
+  }
+  llvm::Expected<systolic::artifact::accel::HwDescription> hw =
+      systolic::accel::parseAccelConfig(accelConfig);
+  if (!hw) {
+    llvm::errs() << "systolic-compile: error: " << toString(hw.takeError()) << "\n";
+    return 1;
+  }
+  options.accel = *hw;
   options.cpu.target.cpu = mcpu;
   options.cpu.target.features = mattr;
   options.cpu.threads = threads;
@@ -159,7 +188,7 @@ int main(int argc, char **argv) {
   if (!importOnly && emit == systolic::EmitKind::Artifact && outputFile == "-") {
     llvm::errs() << "systolic-compile: error: the artifact is a binary file; "
                     "name it with -o model.sysm (or choose a text form with "
-                    "--emit=nn|plan|linalg|llvm|asm)\n";
+                    "--emit=nn|plan|linalg|llvm|asm|accel|accel-asm)\n";
     return 1;
   }
   if (threads == 0) {

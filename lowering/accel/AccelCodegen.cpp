@@ -1,0 +1,739 @@
+//===- AccelCodegen.cpp - Accel dispatches -> accelerator programs --------===//
+//
+// Per accel dispatch: find the layer op, resolve each operand to a binding
+// (function argument) or a constant image (inlined arith.constant), choose
+// the dataflow, then lay out DRAM for the whole executable and build the
+// programs with the kernel library at their final addresses.
+//
+// Includes the simulator's headers (sim/kernels, sim/isa), never the
+// runtime's: see AccelCodegen.h.
+//
+//===----------------------------------------------------------------------===//
+#include "lowering/accel/AccelCodegen.h"
+
+#include "dialects/systolic/SystolicOps.h"
+#include "lowering/dispatch/Passes.h"
+
+#include "golden/Golden.h"
+#include "isa/Assembler.h"
+#include "kernels/Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+#include <optional>
+
+using namespace mlir;
+namespace sim = ::systolic; // the simulator's names: HwConfig, Program, ...
+
+namespace systolic::accel {
+
+using artifact::accel::AccelBinding;
+using artifact::accel::AccelConstant;
+using artifact::accel::AccelDataflow;
+using artifact::accel::AccelEntryPoint;
+
+//===----------------------------------------------------------------------===//
+// --accel-config
+//===----------------------------------------------------------------------===//
+
+static sim::HwConfig toHwConfig(const HwDescription &d) {
+  sim::HwConfig cfg;
+  cfg.rows = d.rows;
+  cfg.cols = d.cols;
+  cfg.spRows = d.spRows;
+  cfg.spBanks = d.spBanks;
+  cfg.accRows = d.accRows;
+  cfg.accBanks = d.accBanks;
+  cfg.queueDepth = d.queueDepth;
+  cfg.dramBytes = d.dramBytes;
+  cfg.dramBytesPerCycle = d.dramBytesPerCycle;
+  cfg.dramLatency = d.dramLatency;
+  cfg.supportsWeightStationary = d.supportsWeightStationary;
+  cfg.supportsOutputStationary = d.supportsOutputStationary;
+  return cfg;
+}
+
+llvm::Expected<HwDescription> parseAccelConfig(StringRef spec) {
+  auto fail = [&](const Twine &why) {
+    return llvm::createStringError("invalid --accel-config '" + spec + "': " + why);
+  };
+  HwDescription hw;
+  SmallVector<StringRef> parts;
+  spec.split(parts, ',');
+  auto [rowsText, colsText] = parts.front().trim().split('x');
+  if (colsText.empty())
+    colsText = rowsText;
+  if (rowsText.getAsInteger(10, hw.rows) || colsText.getAsInteger(10, hw.cols))
+    return fail("it must start with the array size, e.g. 16x16 or 8");
+  for (StringRef part : llvm::drop_begin(parts)) {
+    auto [key, value] = part.trim().split('=');
+    key = key.trim();
+    value = value.trim();
+    auto number = [&](auto &field) -> llvm::Error {
+      uint64_t v;
+      StringRef digits = value;
+      uint64_t scale = 1;
+      if (key == "dram-bytes" && !digits.empty()) {
+        char suffix = digits.back();
+        if (suffix == 'K' || suffix == 'k')
+          scale = 1ull << 10;
+        else if (suffix == 'M' || suffix == 'm')
+          scale = 1ull << 20;
+        else if (suffix == 'G' || suffix == 'g')
+          scale = 1ull << 30;
+        if (scale != 1)
+          digits = digits.drop_back();
+      }
+      if (digits.getAsInteger(10, v))
+        return fail("'" + key + "' needs an integer, got '" + value + "'");
+      field = static_cast<std::remove_reference_t<decltype(field)>>(v * scale);
+      return llvm::Error::success();
+    };
+    llvm::Error error = llvm::Error::success();
+    if (key == "sp-rows")
+      error = number(hw.spRows);
+    else if (key == "sp-banks")
+      error = number(hw.spBanks);
+    else if (key == "acc-rows")
+      error = number(hw.accRows);
+    else if (key == "acc-banks")
+      error = number(hw.accBanks);
+    else if (key == "queue-depth")
+      error = number(hw.queueDepth);
+    else if (key == "dram-bytes")
+      error = number(hw.dramBytes);
+    else if (key == "dram-latency")
+      error = number(hw.dramLatency);
+    else if (key == "dram-bw") {
+      double bw;
+      if (value.getAsDouble(bw))
+        return fail("'dram-bw' needs bytes per cycle, got '" + value + "'");
+      hw.dramBytesPerCycle = bw;
+    } else if (key == "dataflows") {
+      hw.supportsWeightStationary = value == "ws" || value == "ws+os" || value == "os+ws";
+      hw.supportsOutputStationary = value == "os" || value == "ws+os" || value == "os+ws";
+      if (!hw.supportsWeightStationary && !hw.supportsOutputStationary)
+        return fail("'dataflows' must be ws, os or ws+os, got '" + value + "'");
+    } else {
+      return fail("unknown key '" + key +
+                  "' (known: sp-rows, sp-banks, acc-rows, acc-banks, "
+                  "queue-depth, dram-bytes, dram-bw, dram-latency, dataflows)");
+    }
+    if (error)
+      return std::move(error);
+  }
+  if (sim::Status s = toHwConfig(hw).validate(); !s.ok())
+    return fail(s.error);
+  return hw;
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch analysis
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+constexpr uint64_t kAlignment = 64;
+uint64_t alignUp(uint64_t v) { return (v + kAlignment - 1) / kAlignment * kAlignment; }
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Where a role's data lives: a binding (function argument) or a constant
+/// image of the entry point.
+struct Source {
+  std::optional<unsigned> argument;
+  std::optional<unsigned> constant;
+};
+
+enum Role { kA, kB, kParams, kLut, kDiagonals, kNumRoles };
+
+/// Everything known about one accel dispatch before DRAM addresses.
+struct LayerPlan {
+  func::FuncOp function;
+  Operation *op = nullptr;
+  std::string layer;
+  Source sources[kNumRoles];
+  std::vector<AccelConstant> constants; // addresses assigned by the layout
+  std::vector<uint64_t> bindingSizes;   // arguments, then the result
+  // GEMM view; for convolutions per image.
+  int64_t m = 0, k = 0, n = 0, images = 1;
+  sim::GemmLayer gemm;          // shape, output path; addresses per build
+  sim::ScaledAddLayer scaledAdd; // for scaled_add
+  AccelEntryPoint entry;        // filled progressively
+};
+
+FailureOr<std::vector<uint8_t>> constantBytes(arith::ConstantOp constant) {
+  auto type = dyn_cast<RankedTensorType>(constant.getType());
+  if (!type || !type.getElementType().isInteger() ||
+      (type.getElementTypeBitWidth() != 8 && type.getElementTypeBitWidth() != 32))
+    return constant.emitError("accel codegen: constant operand must be an i8 or "
+                              "i32 tensor, got ")
+           << constant.getType();
+  size_t elementSize = type.getElementTypeBitWidth() / 8;
+  size_t total = static_cast<size_t>(type.getNumElements()) * elementSize;
+  Attribute value = constant.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    ArrayRef<char> raw = dense.getRawData();
+    std::vector<uint8_t> bytes;
+    bytes.reserve(total);
+    if (dense.isSplat())
+      while (bytes.size() < total)
+        bytes.insert(bytes.end(), raw.begin(), raw.begin() + elementSize);
+    else
+      bytes.assign(raw.begin(), raw.end());
+    return bytes;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != total)
+      return constant.emitError("accel codegen: the constant's resource data is "
+                                "missing or has the wrong size");
+    ArrayRef<char> data = blob->getData();
+    return std::vector<uint8_t>(data.begin(), data.end());
+  }
+  return constant.emitError("accel codegen: unsupported constant kind");
+}
+
+sim::Activation toSimActivation(Activation act) {
+  switch (act) {
+  case Activation::none: return sim::Activation::None;
+  case Activation::relu: return sim::Activation::Relu;
+  case Activation::relu6: return sim::Activation::Relu6;
+  case Activation::lut: return sim::Activation::Lut;
+  }
+  return sim::Activation::None;
+}
+
+/// Resolves `value` (an operand of the layer op) to its source, adding a
+/// constant image for inlined constants.
+LogicalResult resolve(LayerPlan &plan, Value value, Role role, StringRef what) {
+  if (auto argument = dyn_cast<BlockArgument>(value)) {
+    plan.sources[role].argument = argument.getArgNumber();
+    return success();
+  }
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return plan.op->emitError("accel codegen: operand '")
+           << what << "' must be a function argument or an inlined constant";
+  FailureOr<std::vector<uint8_t>> bytes = constantBytes(constant);
+  if (failed(bytes))
+    return failure();
+  plan.sources[role].constant = plan.constants.size();
+  plan.constants.push_back({0, std::move(*bytes), what.str()});
+  return success();
+}
+
+template <typename OpT> void setOutputPath(sim::GemmLayer &g, OpT op) {
+  g.act = toSimActivation(op.getActivation());
+  g.zeroPoint = static_cast<int64_t>(op.getOutputZeroPoint());
+  g.clampMax = static_cast<int64_t>(op.getClampMax());
+}
+
+FailureOr<LayerPlan> analyze(func::FuncOp function) {
+  LayerPlan plan;
+  plan.function = function;
+  plan.entry.name = function.getSymName().str();
+  Block &body = function.getBody().front();
+  for (Operation &op : body) {
+    if (isa<arith::ConstantOp, func::ReturnOp>(op))
+      continue;
+    if (!isa<Conv2DOp, MatMulOp, ScaledAddOp>(op))
+      return op.emitError("accel codegen: an accel dispatch holds constants and "
+                          "one systolic.conv2d, systolic.matmul or "
+                          "systolic.scaled_add; found ")
+             << op.getName();
+    if (plan.op)
+      return op.emitError("accel codegen: an accel dispatch holds exactly one "
+                          "layer op; this is the second");
+    plan.op = &op;
+  }
+  if (!plan.op)
+    return function.emitError("accel codegen: accel dispatch @")
+           << function.getSymName() << " holds no layer op";
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  if (ret.getNumOperands() != 1 || ret.getOperand(0) != plan.op->getResult(0))
+    return function.emitError("accel codegen: accel dispatch @")
+           << function.getSymName() << " must return its layer's result";
+  for (Type type : function.getArgumentTypes()) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.hasStaticShape())
+      return function.emitError("accel codegen: arguments must be static tensors");
+    plan.bindingSizes.push_back(tensor.getNumElements() *
+                                tensor.getElementTypeBitWidth() / 8);
+  }
+  auto resultType = cast<RankedTensorType>(plan.op->getResult(0).getType());
+  plan.bindingSizes.push_back(resultType.getNumElements());
+
+  sim::GemmLayer &g = plan.gemm;
+  if (auto conv = dyn_cast<Conv2DOp>(plan.op)) {
+    plan.layer = "conv2d";
+    auto input = cast<RankedTensorType>(conv.getInput().getType());
+    auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+    if (failed(resolve(plan, conv.getInput(), kA, "input")) ||
+        failed(resolve(plan, conv.getWeight(), kB, "weight")) ||
+        failed(resolve(plan, conv.getParams(), kParams, "params")) ||
+        (conv.getLut() && failed(resolve(plan, conv.getLut(), kLut, "lut"))))
+      return failure();
+    ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
+                      dilations = conv.getDilations();
+    g.isConv = true;
+    sim::ConvShape &cv = g.conv;
+    cv.height = input.getDimSize(1);
+    cv.width = input.getDimSize(2);
+    cv.inChannels = input.getDimSize(3);
+    cv.kernelH = weight.getDimSize(0);
+    cv.kernelW = weight.getDimSize(1);
+    cv.strideH = strides[0];
+    cv.strideW = strides[1];
+    cv.stride = strides[0];
+    cv.padTop = pads[0];
+    cv.padLeft = pads[1];
+    cv.padBottom = pads[2];
+    cv.padRight = pads[3];
+    cv.dilationH = dilations[0];
+    cv.dilationW = dilations[1];
+    g.n = weight.getDimSize(3);
+    setOutputPath(g, conv);
+    plan.images = input.getDimSize(0);
+    plan.m = resultType.getDimSize(1) * resultType.getDimSize(2);
+    plan.k = cv.kernelH * cv.kernelW * cv.inChannels;
+    plan.n = g.n;
+    if (cv.outHeight() * cv.outWidth() != plan.m)
+      return conv.emitError("accel codegen: the kernel library computes a ")
+             << cv.outHeight() << "x" << cv.outWidth()
+             << " output for this convolution, the op's result is " << resultType;
+  } else if (auto mm = dyn_cast<MatMulOp>(plan.op)) {
+    plan.layer = "matmul";
+    if (failed(resolve(plan, mm.getLhs(), kA, "lhs")) ||
+        failed(resolve(plan, mm.getRhs(), kB, "rhs")) ||
+        failed(resolve(plan, mm.getParams(), kParams, "params")) ||
+        (mm.getLut() && failed(resolve(plan, mm.getLut(), kLut, "lut"))))
+      return failure();
+    auto lhs = cast<RankedTensorType>(mm.getLhs().getType());
+    auto rhs = cast<RankedTensorType>(mm.getRhs().getType());
+    plan.m = g.m = lhs.getDimSize(0);
+    plan.k = g.k = lhs.getDimSize(1);
+    plan.n = g.n = rhs.getDimSize(1);
+    setOutputPath(g, mm);
+  } else {
+    auto add = cast<ScaledAddOp>(plan.op);
+    plan.layer = "scaled_add";
+    if (failed(resolve(plan, add.getLhs(), kA, "lhs")) ||
+        failed(resolve(plan, add.getRhs(), kB, "rhs")) ||
+        failed(resolve(plan, add.getParams(), kParams, "params")) ||
+        (add.getLut() && failed(resolve(plan, add.getLut(), kLut, "lut"))))
+      return failure();
+    auto type = cast<RankedTensorType>(add.getLhs().getType());
+    sim::ScaledAddLayer &s = plan.scaledAdd;
+    s.channels = type.getShape().back();
+    s.pixels = type.getNumElements() / s.channels;
+    s.wa = static_cast<int64_t>(add.getLhsWeight());
+    s.wb = static_cast<int64_t>(add.getRhsWeight());
+    s.act = toSimActivation(add.getActivation());
+    s.zeroPoint = static_cast<int64_t>(add.getOutputZeroPoint());
+    s.clampMax = static_cast<int64_t>(add.getClampMax());
+    plan.m = s.pixels;
+    plan.k = 2;
+    plan.n = s.channels;
+  }
+  return plan;
+}
+
+//===----------------------------------------------------------------------===//
+// Cost model
+//===----------------------------------------------------------------------===//
+
+/// What a program asks of the hardware, read back from its instructions.
+struct ProgramCost {
+  uint64_t computeCycles = 0; ///< array streaming + exclusive engine rows
+  uint64_t dramBytes = 0;     ///< LOAD (real elements) + STORE bytes
+  uint64_t macs = 0;          ///< MATMUL work, as the hardware counts it
+  uint64_t instructions = 0;
+};
+
+ProgramCost costOf(const sim::HwConfig &cfg, const sim::Program &program) {
+  ProgramCost cost;
+  const uint64_t R = cfg.rows;
+  for (const sim::Word &w : program) {
+    sim::Instr in;
+    if (!sim::decode(w, &in).ok())
+      continue;
+    ++cost.instructions;
+    switch (in.op) {
+    case sim::Opcode::Load:
+    case sim::Opcode::Store:
+      cost.dramBytes += uint64_t(in.xSize * in.ySize * in.elemBytes);
+      break;
+    case sim::Opcode::Matmul:
+      cost.macs += uint64_t(in.m * in.k * in.n);
+      // WS: one activation row per cycle; the next tile's weights preload
+      // into the other bank while this one streams, and a bank is reloaded
+      // R + 1 cycles after its last row entered, so short tiles pay for the
+      // preload (microarchitecture.md). OS: k steps, then R cycles to drain.
+      if (in.dataflow == int64_t(sim::Dataflow::WeightStationary))
+        cost.computeCycles += std::max<uint64_t>(in.m, (in.m + 2 * R + 2) / 2);
+      else
+        cost.computeCycles += in.k + R;
+      break;
+    case sim::Opcode::Output:
+    case sim::Opcode::Vector:
+      cost.computeCycles += in.rows + 2; // exclusive engine: a row per cycle
+      break;
+    case sim::Opcode::LutLoad:
+      cost.computeCycles += cfg.lutRows() + 2;
+      break;
+    }
+  }
+  return cost;
+}
+
+/// Analytic fallback: loads, compute and stores overlap (double buffering),
+/// so the longer of the array's work and the DRAM transfers, plus the
+/// pipeline's fill and the DRAM latency of the prologue and the epilogue.
+uint64_t analyticCycles(const sim::HwConfig &cfg, const ProgramCost &cost) {
+  auto dram = static_cast<uint64_t>(double(cost.dramBytes) / cfg.dramBytesPerCycle);
+  return std::max(cost.computeCycles, dram) + 2 * cfg.dramLatency + cfg.rows +
+         cfg.cols;
+}
+
+/// The cost model: the golden model's instruction-level timing model of the
+/// RTL (sim/golden/Timing.h: dispatch, queues, tokens, the compute pipeline's
+/// preload/stream/write-back, DRAM bandwidth and latency), run on the program
+/// at compile time with zeroed data (timing does not depend on values).
+/// `dramEnd` bounds the addresses the program uses. Falls back to the analytic
+/// estimate if the model reports no cycles.
+uint64_t estimateCycles(const sim::HwConfig &cfg, const sim::Program &program,
+                        uint64_t dramEnd) {
+  sim::HwConfig small = cfg;
+  small.dramBytes = std::max<uint64_t>(4096, alignUp(dramEnd));
+  sim::GoldenModel model(small);
+  sim::RunResult result;
+  if (model.run(program, &result).ok() && result.counters[sim::kCycles])
+    return result.counters[sim::kCycles];
+  return analyticCycles(cfg, costOf(cfg, program));
+}
+
+//===----------------------------------------------------------------------===//
+// Programs
+//===----------------------------------------------------------------------===//
+
+/// DRAM addresses of one entry point's roles.
+struct Addresses {
+  uint64_t role[kNumRoles] = {};
+  uint64_t out = 0;
+};
+
+/// Builds the entry point's programs (one per image for convolutions).
+sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
+                          sim::Dataflow dataflow, const Addresses &at,
+                          std::vector<sim::Program> *programs) {
+  programs->clear();
+  if (plan.layer == "scaled_add") {
+    sim::ScaledAddLayer s = plan.scaledAdd;
+    s.aAddr = at.role[kA];
+    s.bAddr = at.role[kB];
+    s.paramAddr = at.role[kParams];
+    s.lutAddr = at.role[kLut];
+    s.weightAddr = at.role[kDiagonals];
+    s.outAddr = at.out;
+    programs->emplace_back();
+    return sim::buildScaledAdd(cfg, s, &programs->back());
+  }
+  sim::GemmLayer g = plan.gemm;
+  g.dataflow = dataflow;
+  g.bAddr = at.role[kB];
+  g.paramAddr = at.role[kParams];
+  g.lutAddr = at.role[kLut];
+  const uint64_t inBytes = plan.gemm.isConv ? uint64_t(g.conv.height * g.conv.width *
+                                                       g.conv.inChannels)
+                                            : 0;
+  for (int64_t image = 0; image < plan.images; ++image) {
+    g.aAddr = at.role[kA] + image * inBytes;
+    g.outAddr = at.out + image * plan.m * plan.n;
+    programs->emplace_back();
+    if (sim::Status s = sim::buildGemm(cfg, g, &programs->back()); !s.ok())
+      return s;
+  }
+  return sim::Status::success();
+}
+
+/// Addresses for a layout of this entry point alone (for the cost model,
+/// which does not depend on addresses); `end` receives the layout's end.
+Addresses provisionalAddresses(const LayerPlan &plan, uint64_t *end) {
+  Addresses at;
+  uint64_t cursor = 0;
+  std::vector<uint64_t> constantAt;
+  for (const AccelConstant &c : plan.constants) {
+    constantAt.push_back(cursor);
+    cursor = alignUp(cursor + c.data.size());
+  }
+  std::vector<uint64_t> bindingAt;
+  for (uint64_t size : plan.bindingSizes) {
+    bindingAt.push_back(cursor);
+    cursor = alignUp(cursor + size);
+  }
+  for (int r = 0; r < kNumRoles; ++r) {
+    if (plan.sources[r].argument)
+      at.role[r] = bindingAt[*plan.sources[r].argument];
+    else if (plan.sources[r].constant)
+      at.role[r] = constantAt[*plan.sources[r].constant];
+  }
+  at.out = bindingAt.back();
+  *end = cursor;
+  return at;
+}
+
+std::string cycles(uint64_t v) { return std::to_string(v) + " cycles"; }
+
+/// Chooses the dataflow and fixes the constant images that depend on it.
+LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
+  AccelEntryPoint &e = plan.entry;
+  const bool ws = cfg.supportsWeightStationary, os = cfg.supportsOutputStationary;
+  auto estimate = [&](sim::Dataflow dataflow, uint64_t *out) -> LogicalResult {
+    std::vector<sim::Program> programs;
+    uint64_t end = 0;
+    Addresses at = provisionalAddresses(plan, &end);
+    sim::Status s = buildPrograms(cfg, plan, dataflow, at, &programs);
+    if (!s.ok())
+      return plan.op->emitError("cannot tile ")
+             << plan.op->getName() << " onto the " << cfg.rows << "x" << cfg.cols
+             << " configuration ("
+             << (dataflow == sim::Dataflow::WeightStationary ? "weight" : "output")
+             << "-stationary): " << s.error;
+    *out = 0;
+    for (const sim::Program &p : programs)
+      *out += estimateCycles(cfg, p, end);
+    return success();
+  };
+
+  if (plan.layer != "matmul") {
+    if (!ws)
+      return plan.op->emitError("cannot run ")
+             << plan.op->getName() << " on a configuration without the "
+             << "weight-stationary dataflow: the kernel library builds "
+             << (plan.layer == "conv2d" ? "convolutions" : "residual adds")
+             << " for weight-stationary only (--accel-config=...,dataflows=ws+os)";
+    if (failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
+      return failure();
+    e.dataflow = AccelDataflow::WeightStationary;
+    e.dataflowReason =
+        plan.layer == "conv2d"
+            ? "convolutions stream the NHWC input through implicit-im2col "
+              "DMAs (one strided, padded LOAD per kernel tap), which only the "
+              "weight-stationary mapping consumes; output-stationary would need "
+              "the im2col matrix transposed in DRAM, which the DMA cannot gather"
+            : "a residual add is two accumulating weight-stationary MATMULs "
+              "against diagonal weight tiles";
+    return success();
+  }
+
+  // matmul: OS needs A transposed (K x M) in DRAM. Only a compile-time
+  // constant lhs can be stored that way: an lhs produced at run time is M x K
+  // row-major, and the DMA cannot gather a column into a scratchpad row.
+  bool lhsConstant = plan.sources[kA].constant.has_value();
+  bool osApplicable = os && lhsConstant;
+  if (ws && failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
+    return failure();
+  if (osApplicable) {
+    // The estimate does not depend on the image's contents, only its size.
+    if (failed(estimate(sim::Dataflow::OutputStationary, &e.osEstimatedCycles)))
+      return failure();
+  }
+  if (!ws && !osApplicable)
+    return plan.op->emitError("cannot run ")
+           << plan.op->getName()
+           << " on an output-stationary-only configuration: output-stationary "
+              "needs the lhs transposed (K x M) in DRAM, and this lhs is "
+              "produced at run time (M x K); allow ws (--accel-config=...,"
+              "dataflows=ws+os)";
+  std::string osWhy =
+      !os ? "os: not supported by the configuration"
+      : !lhsConstant
+          ? "os: not applicable, the lhs is produced at run time as M x K "
+            "row-major and output-stationary needs it transposed (K x M) in DRAM"
+          : "os ~" + cycles(e.osEstimatedCycles);
+  std::string wsWhy = ws ? "ws ~" + cycles(e.wsEstimatedCycles)
+                         : "ws: not supported by the configuration";
+  bool chooseOs = osApplicable && (!ws || e.osEstimatedCycles < e.wsEstimatedCycles);
+  e.dataflow = chooseOs ? AccelDataflow::OutputStationary
+                        : AccelDataflow::WeightStationary;
+  e.dataflowReason = "cost model: " + wsWhy + "; " + osWhy;
+  if (chooseOs) {
+    // The constant lhs image becomes A^T.
+    AccelConstant &a = plan.constants[*plan.sources[kA].constant];
+    std::vector<uint8_t> transposed(a.data.size());
+    for (int64_t i = 0; i < plan.m; ++i)
+      for (int64_t j = 0; j < plan.k; ++j)
+        transposed[j * plan.m + i] = a.data[i * plan.k + j];
+    a.data = std::move(transposed);
+    a.what = "lhs (transposed for output-stationary)";
+  }
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// The executable
+//===----------------------------------------------------------------------===//
+
+FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
+                                                    const HwDescription &hw) {
+  sim::HwConfig cfg = toHwConfig(hw);
+  if (sim::Status s = cfg.validate(); !s.ok())
+    return module.emitError("accel codegen: ") << s.error;
+
+  std::vector<LayerPlan> plans;
+  for (auto function : module.getOps<func::FuncOp>()) {
+    auto device = function->getAttrOfType<StringAttr>(kDispatchDeviceAttr);
+    if (!device || device.getValue() != "accel" || function.isExternal())
+      continue;
+    FailureOr<LayerPlan> plan = analyze(function);
+    if (failed(plan))
+      return failure();
+    if (plan->layer == "scaled_add") {
+      std::vector<int8_t> diagonals = sim::scaledAddWeights(cfg, plan->scaledAdd);
+      plan->sources[kDiagonals].constant = plan->constants.size();
+      plan->constants.push_back(
+          {0, std::vector<uint8_t>(diagonals.begin(), diagonals.end()),
+           "scaled-add diagonals"});
+    }
+    if (failed(chooseDataflow(cfg, *plan)))
+      return failure();
+    plans.push_back(std::move(*plan));
+  }
+
+  // DRAM: every constant image once (written at load), then one scratch
+  // region that each entry point's bindings reuse (written and read around
+  // every run).
+  AccelExecutableDesc desc;
+  desc.hw = hw;
+  uint64_t cursor = 0;
+  for (LayerPlan &plan : plans)
+    for (AccelConstant &c : plan.constants) {
+      c.address = cursor;
+      cursor = alignUp(cursor + c.data.size());
+    }
+  const uint64_t scratch = cursor;
+  uint64_t used = scratch;
+  std::vector<std::vector<uint64_t>> bindingAt(plans.size());
+  for (size_t i = 0; i < plans.size(); ++i) {
+    uint64_t at = scratch;
+    for (uint64_t size : plans[i].bindingSizes) {
+      bindingAt[i].push_back(at);
+      at = alignUp(at + size);
+    }
+    used = std::max(used, at);
+  }
+  if (used > hw.dramBytes) {
+    uint64_t largest = used - scratch;
+    return module.emitError("accel codegen: the accel executable needs ")
+           << used << " bytes of DRAM (" << scratch
+           << " of constant images, " << largest
+           << " for the largest dispatch's operands and result), the "
+              "configuration has "
+           << hw.dramBytes << " (raise it with --accel-config=...,dram-bytes=N)";
+  }
+  desc.dramBytesUsed = used;
+
+  for (size_t i = 0; i < plans.size(); ++i) {
+    LayerPlan &plan = plans[i];
+    AccelEntryPoint &e = plan.entry;
+    Addresses at;
+    for (int r = 0; r < kNumRoles; ++r) {
+      if (plan.sources[r].argument)
+        at.role[r] = bindingAt[i][*plan.sources[r].argument];
+      else if (plan.sources[r].constant)
+        at.role[r] = plan.constants[*plan.sources[r].constant].address;
+    }
+    at.out = bindingAt[i].back();
+    std::vector<sim::Program> programs;
+    sim::Dataflow dataflow = e.dataflow == AccelDataflow::WeightStationary
+                                 ? sim::Dataflow::WeightStationary
+                                 : sim::Dataflow::OutputStationary;
+    if (sim::Status s = buildPrograms(cfg, plan, dataflow, at, &programs); !s.ok())
+      return plan.op->emitError("cannot tile ")
+             << plan.op->getName() << " onto the " << cfg.rows << "x" << cfg.cols
+             << " configuration: " << s.error;
+    for (const sim::Program &p : programs) {
+      std::vector<uint64_t> words;
+      for (const sim::Word &w : p) {
+        words.push_back(w.w[0]);
+        words.push_back(w.w[1]);
+      }
+      ProgramCost cost = costOf(cfg, p);
+      e.programMacs += cost.macs;
+      e.instructions += cost.instructions;
+      e.programs.push_back(std::move(words));
+    }
+    e.layer = plan.layer;
+    e.constants = plan.constants;
+    for (size_t b = 0; b < plan.bindingSizes.size(); ++b)
+      e.bindings.push_back({bindingAt[i][b], plan.bindingSizes[b]});
+    e.numOperands = static_cast<uint32_t>(plan.bindingSizes.size() - 1);
+    e.m = plan.m;
+    e.k = plan.k;
+    e.n = plan.n;
+    e.images = static_cast<uint32_t>(plan.images);
+    if (plan.layer == "scaled_add") {
+      // Useful work: two products per element. SCALE-Sim view: per channel
+      // tile of T = min(R, C) lanes, two folds streaming every pixel.
+      const int64_t T = std::min(cfg.rows, cfg.cols);
+      e.macs = uint64_t(2 * plan.m * plan.n);
+      e.idealCycles = uint64_t(2 * ceilDiv(plan.n, T)) *
+                      uint64_t(2 * cfg.rows + cfg.cols + plan.m - 2);
+    } else {
+      e.macs = uint64_t(plan.m * plan.k * plan.n * plan.images);
+      e.idealCycles = sim::scaleSimWsCycles(cfg, plan.m, plan.k, plan.n) *
+                      uint64_t(plan.images);
+    }
+    desc.entryPoints.push_back(std::move(e));
+  }
+  return desc;
+}
+
+void printAccelExecutable(const AccelExecutableDesc &exe, raw_ostream &os,
+                          bool disassemble) {
+  auto hex = [](uint64_t v) { return llvm::format_hex(v, 0); };
+  os << "accel executable (" << artifact::accel::kAccelFormat << ")\n"
+     << "  hardware: " << exe.hw.describe() << "\n"
+     << "  dram: " << exe.dramBytesUsed << " bytes used\n";
+  for (const AccelEntryPoint &e : exe.entryPoints) {
+    os << "entry point " << e.name << ": " << e.layer << " M=" << e.m
+       << " K=" << e.k << " N=" << e.n;
+    if (e.images != 1)
+      os << " images=" << e.images;
+    os << "\n  macs " << e.macs << " (programs " << e.programMacs << ")"
+       << ", ideal " << e.idealCycles << " cycles (SCALE-Sim ws), estimated "
+       << e.estimatedCycles() << " cycles\n"
+       << "  dataflow " << artifact::accel::dataflowName(e.dataflow) << ": "
+       << e.dataflowReason << "\n";
+    for (size_t b = 0; b < e.bindings.size(); ++b)
+      os << "  binding " << b << " ("
+         << (b < e.numOperands ? "operand " + std::to_string(b) : "result")
+         << "): " << hex(e.bindings[b].address) << ", " << e.bindings[b].size
+         << " bytes\n";
+    for (const AccelConstant &c : e.constants)
+      os << "  constant " << c.what << ": " << hex(c.address) << ", "
+         << c.data.size() << " bytes\n";
+    for (size_t p = 0; p < e.programs.size(); ++p) {
+      os << "  program " << p << ": " << e.programs[p].size() / 2
+         << " instructions\n";
+      if (!disassemble)
+        continue;
+      for (size_t i = 0; i + 1 < e.programs[p].size(); i += 2) {
+        sim::Word w;
+        w.w[0] = e.programs[p][i];
+        w.w[1] = e.programs[p][i + 1];
+        os << "    " << sim::disassemble(w) << "\n";
+      }
+    }
+  }
+}
+
+} // namespace systolic::accel
