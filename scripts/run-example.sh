@@ -33,3 +33,12 @@ echo "== benchmark: systolic-bench"
 
 echo "== against ONNX Runtime (same thread count)"
 SYSTOLIC_BUILD_DIR="$build" "$python" "$root/bench/models/bench.py" --model "$model" --threads 1
+
+# The same model on the Systolic accelerator: calibrated on its sample input,
+# quantized to int8, run on the cycle-accurate RTL with the per-layer report.
+accel="$build/examples/$model.accel.sysm"
+calibrate="--calibrate=$(IFS=,; echo "${inputs[*]#--input=}")"
+echo "== compile for the accelerator: systolic-compile --target=accel $calibrate --report-placement"
+"$build/bin/systolic-compile" "$onnx" --target=accel "$calibrate" --report-placement -o "$accel"
+echo "== benchmark on the accelerator (Verilator RTL, 16x16)"
+"$build/bin/systolic-bench" --module="$accel" --device=accel --iterations=1

@@ -67,6 +67,10 @@ struct SliceDimension {
   int64_t step;
   int64_t size;
 };
+/// The ONNX node name the importer recorded in `loc` (a NameLoc, possibly
+/// inside a FusedLoc), or "" when there is none.
+std::string getNodeName(mlir::Location loc);
+
 } // namespace systolic::nn
 
 #include "dialects/nn/NNInterfaces.h.inc"

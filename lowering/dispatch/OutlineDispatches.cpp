@@ -1,7 +1,7 @@
 //===- OutlineDispatches.cpp - One function per graph op ------------------===//
 #include "lowering/dispatch/Passes.h"
 
-#include "dialects/nn/NNDialect.h"
+#include "dialects/nn/NNOps.h"
 #include "dialects/systolic/SystolicOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
@@ -19,18 +19,6 @@ namespace systolic {
 using namespace mlir;
 
 namespace {
-/// The most specific name a location carries: the ONNX node name when the
-/// importer recorded one, otherwise empty.
-std::string nodeName(Location loc) {
-  if (auto named = dyn_cast<NameLoc>(loc))
-    return named.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string name = nodeName(inner); !name.empty())
-        return name;
-  return "";
-}
-
 /// A symbol-safe rendering of `text`: letters, digits and '_' only.
 std::string sanitize(StringRef text) {
   std::string result;
@@ -130,7 +118,7 @@ struct OutlineDispatchesPass
         arguments.insert(operand);
     }
 
-    std::string name = nodeName(op->getLoc());
+    std::string name = systolic::nn::getNodeName(op->getLoc());
     std::string symbol = "d" + std::to_string(index) + "_" +
                          sanitize(op->getName().stripDialect());
     if (!name.empty())

@@ -4,8 +4,10 @@
 #include "lowering/NNToLinalg/Passes.h"
 #include "lowering/Pipelines.h"
 #include "lowering/accel/AccelCodegen.h"
+#include "lowering/accel/Passes.h"
 #include "lowering/cpu/CPUCompiler.h"
 #include "lowering/dispatch/ExecutionPlan.h"
+#include "lowering/driver/Calibration.h"
 #include "lowering/dispatch/Passes.h"
 #include "runtime/artifact/ArtifactBuilder.h"
 
@@ -86,11 +88,32 @@ LogicalResult reportError(Operation *anchor, llvm::Error error) {
 
 /// Runs the graph pipeline and outlines the dispatches, leaving `module` with
 /// `@main` calling one private function per graph op.
-LogicalResult partition(ModuleOp module) {
+/// Target accel: calibrate on the user's samples (when given), then move
+/// the layers the array runs to int8 systolic ops.
+LogicalResult quantizeForAccelerator(ModuleOp module, const CompileOptions &options,
+                                     ReferenceOutputs *reference) {
+  if (!options.calibration.samples.empty() &&
+      failed(calibrate(module, options.calibration, options, reference)))
+    return failure();
   PassManager pm(module.getContext());
-  buildNNGraphPipeline(pm);
-  pm.addPass(createOutlineDispatches());
+  accel::QuantizeOptions quantize;
+  quantize.reportPlacement = options.reportPlacement;
+  pm.addPass(accel::createQuantize(quantize));
   return pm.run(module);
+}
+
+LogicalResult partition(ModuleOp module, const CompileOptions &options,
+                        ReferenceOutputs *reference) {
+  PassManager graph(module.getContext());
+  buildNNGraphPipeline(graph);
+  if (failed(graph.run(module)))
+    return failure();
+  if (options.target == "accel" &&
+      failed(quantizeForAccelerator(module, options, reference)))
+    return failure();
+  PassManager outline(module.getContext());
+  outline.addPass(createOutlineDispatches());
+  return outline.run(module);
 }
 
 /// A module of only the dispatch functions, public, lowered to linalg.
@@ -229,7 +252,9 @@ LogicalResult systolic::compileModel(ModuleOp module, EmitKind emit,
     return success();
   }
 
-  if (failed(partition(module)))
+  // The f32 model's outputs on the calibration samples, for the error report.
+  ReferenceOutputs reference;
+  if (failed(partition(module, options, &reference)))
     return failure();
   auto entry = module.lookupSymbol<func::FuncOp>("main");
   FailureOr<ExecutionPlan> plan = buildExecutionPlan(entry);
@@ -285,6 +310,10 @@ LogicalResult systolic::compileModel(ModuleOp module, EmitKind emit,
                       accelExecutable ? &*accelExecutable : nullptr, options,
                       entry);
     if (failed(file))
+      return failure();
+    if (options.reportQuantizationError && !reference.empty() &&
+        failed(reportQuantizationError(module, *file, options.calibration, reference,
+                                       llvm::errs())))
       return failure();
     os.write(reinterpret_cast<const char *>(file->data()), file->size());
     return success();

@@ -30,6 +30,18 @@ enum class EmitKind {
   AccelAsm, ///< the report and every accelerator program disassembled
 };
 
+/// Sample inputs for post-training calibration (target "accel").
+struct CalibrationOptions {
+  /// One entry per sample; each names one .npy file per model input, in
+  /// signature order.
+  std::vector<std::vector<std::string>> samples;
+  enum class Observer { MinMax, Percentile };
+  Observer observer = Observer::MinMax;
+  /// For Observer::Percentile: the range is [p_low, p_high] of each sample's
+  /// values with p_low = 100 - percentile, averaged over the samples.
+  double percentile = 99.99;
+};
+
 struct CompileOptions {
   /// The target the dispatches are compiled for: "cpu", or "accel" (layer
   /// dispatches on the accelerator, everything else and the accel
@@ -38,6 +50,13 @@ struct CompileOptions {
   cpu::CPUCodegenOptions cpu;
   /// The accelerator configuration for target "accel" (default 16x16).
   artifact::accel::HwDescription accel;
+  /// Target "accel": calibration samples, and whether to print where each
+  /// graph op runs and why (to stderr).
+  CalibrationOptions calibration;
+  bool reportPlacement = false;
+  /// With calibration samples: print the quantized model's error against
+  /// the f32 model on them (stderr).
+  bool reportQuantizationError = false;
   /// Producer string recorded in the artifact.
   std::string producer = "systolic-compile";
 };

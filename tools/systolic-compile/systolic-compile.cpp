@@ -87,9 +87,67 @@ static cl::opt<std::string> mattr(
 static cl::opt<unsigned> threads(
     "num-threads", cl::desc("Threads each dispatch's outer loop is split over"),
     cl::init(1), cl::cat(category));
+static cl::list<std::string> calibrate(
+    "calibrate",
+    cl::desc("Target accel: one calibration sample, as one .npy file per model "
+             "input in signature order (repeatable; one per sample)"),
+    cl::value_desc("@x.npy[,@y.npy...]"), cl::cat(category));
+static cl::opt<systolic::CalibrationOptions::Observer> calibrationObserver(
+    "calibration-observer", cl::desc("How activation ranges are observed"),
+    cl::init(systolic::CalibrationOptions::Observer::MinMax),
+    cl::values(clEnumValN(systolic::CalibrationOptions::Observer::MinMax,
+                          "minmax", "smallest and largest value seen"),
+               clEnumValN(systolic::CalibrationOptions::Observer::Percentile,
+                          "percentile",
+                          "--calibration-percentile of each sample, averaged")),
+    cl::cat(category));
+static cl::opt<double> calibrationPercentile(
+    "calibration-percentile",
+    cl::desc("Percentile kept by --calibration-observer=percentile (default 99.99)"),
+    cl::init(99.99), cl::cat(category));
+static cl::opt<bool> reportPlacement(
+    "report-placement",
+    cl::desc("Target accel: print where each graph op runs and why (stderr)"),
+    cl::cat(category));
+
+static cl::opt<bool> reportQuantizationError(
+    "report-quantization-error",
+    cl::desc("Target accel: print each output's error against the f32 model on "
+             "the calibration samples (stderr)"),
+    cl::cat(category));
+
+/// Parses the --calibrate values into samples of file names.
+static bool parseCalibration(systolic::CalibrationOptions &calibration) {
+  for (const std::string &sample : calibrate) {
+    std::vector<std::string> files;
+    llvm::SmallVector<llvm::StringRef> parts;
+    llvm::StringRef(sample).split(parts, ',');
+    for (llvm::StringRef part : parts) {
+      if (!part.consume_front("@") || part.empty()) {
+        llvm::errs() << "systolic-compile: error: --calibrate expects @file.npy "
+                        "(comma-separated, one per model input), got '"
+                     << sample << "'\n";
+        return false;
+      }
+      files.push_back(part.str());
+    }
+    calibration.samples.push_back(std::move(files));
+  }
+  if (!(calibrationPercentile > 50 && calibrationPercentile <= 100)) {
+    llvm::errs() << "systolic-compile: error: --calibration-percentile must be in "
+                    "(50, 100], got "
+                 << calibrationPercentile << "\n";
+    return false;
+  }
+  calibration.observer = calibrationObserver;
+  calibration.percentile = calibrationPercentile;
+  return true;
+}
 
 static int compile() {
   mlir::MLIRContext context;
+  // Diagnostics name the ONNX node; dumping the op's IR would only add noise.
+  context.printOpOnDiagnostic(false);
   context.loadDialect<systolic::nn::NNDialect, systolic::accel::SystolicDialect,
                       mlir::func::FuncDialect>();
 
@@ -152,6 +210,20 @@ static int compile() {
     return 1;
   }
   options.accel = *hw;
+  if ((calibrate.getNumOccurrences() || reportPlacement) && target != "accel") {
+    llvm::errs() << "systolic-compile: error: --calibrate and --report-placement "
+                    "need --target=accel\n";
+    return 1;
+  }
+  if (!parseCalibration(options.calibration))
+    return 1;
+  options.reportPlacement = reportPlacement;
+  if (reportQuantizationError && calibrate.empty()) {
+    llvm::errs() << "systolic-compile: error: --report-quantization-error needs "
+                    "--calibrate samples to measure on\n";
+    return 1;
+  }
+  options.reportQuantizationError = reportQuantizationError;
   options.cpu.target.cpu = mcpu;
   options.cpu.target.features = mattr;
   options.cpu.threads = threads;

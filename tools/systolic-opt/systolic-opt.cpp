@@ -3,6 +3,7 @@
 #include "dialects/nn/Transforms/Passes.h"
 #include "dialects/systolic/SystolicDialect.h"
 #include "lowering/NNToLinalg/Passes.h"
+#include "lowering/accel/Passes.h"
 #include "lowering/Pipelines.h"
 #include "lowering/SystolicToLinalg/Passes.h"
 #include "lowering/cpu/Passes.h"
@@ -25,6 +26,7 @@ int main(int argc, char **argv) {
   systolic::registerPipelines();
   systolic::cpu::registerCPUCodegenPasses();
   systolic::registerDispatchPasses();
+  systolic::accel::registerAccelPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

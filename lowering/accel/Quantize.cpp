@@ -1,0 +1,765 @@
+//===- Quantize.cpp - nn layers -> int8 systolic layers -------------------===//
+//
+// Walks the graph in program order. Each op the array can run becomes a
+// systolic layer op on int8 "twins" of its f32 operands; a twin is created on
+// demand (quantize, then NCHW -> NHWC on int8) and reused by every consumer.
+// Afterwards every remaining f32 use of a converted value reads a dequantized
+// copy, so the ops left on the CPU see exactly the types they had before.
+//
+//===----------------------------------------------------------------------===//
+#include "lowering/accel/Passes.h"
+
+#include "dialects/nn/NNConstantFolding.h"
+#include "dialects/nn/NNOps.h"
+#include "dialects/systolic/SystolicOps.h"
+#include "lowering/accel/Activations.h"
+#include "lowering/accel/QuantParams.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace systolic::accel {
+#define GEN_PASS_DEF_QUANTIZE
+#include "lowering/accel/Passes.h.inc"
+} // namespace systolic::accel
+
+using namespace mlir;
+using namespace systolic;
+using namespace systolic::accel;
+
+namespace {
+
+/// How a twin's int8 tensor relates to its f32 value: the same shape, or
+/// channels last ([N, C, W] -> [N, 1, W, C], [N, C, H, W] -> [N, H, W, C]).
+enum class Layout { Plain, ChannelsLast };
+
+struct Twin {
+  Value value;
+  AffineQuant quant;
+};
+
+/// The activation that follows a layer, as the output path runs it.
+struct FusedActivation {
+  Operation *op = nullptr; // null: none
+  Activation kind = Activation::none;
+  std::function<double(double)> fn;
+};
+
+std::string describe(Operation *op) {
+  std::string text = op->getName().getStringRef().str();
+  if (std::string name = nn::getNodeName(op->getLoc()); !name.empty())
+    text += " \"" + name + "\"";
+  return text;
+}
+
+/// The dense f32 value of a constant operand, or null.
+DenseElementsAttr constantValue(Value v) {
+  if (!v)
+    return {};
+  auto constant = v.getDefiningOp<arith::ConstantOp>();
+  // Large weights are dense_resource blobs; read them as dense.
+  DenseElementsAttr dense =
+      constant ? nn::getDenseElements(constant.getValue()) : DenseElementsAttr();
+  return dense && dense.getElementType().isF32() ? dense : DenseElementsAttr();
+}
+
+std::vector<double> toDoubles(DenseElementsAttr attr) {
+  std::vector<double> values;
+  values.reserve(attr.getNumElements());
+  for (float v : attr.getValues<float>())
+    values.push_back(v);
+  return values;
+}
+
+RankedTensorType tensorOf(ArrayRef<int64_t> shape, Type element) {
+  return RankedTensorType::get(shape, element);
+}
+
+class Quantizer {
+public:
+  Quantizer(func::FuncOp entry, bool report)
+      : entry(entry), builder(entry.getContext()), report(report) {}
+
+  LogicalResult run();
+
+private:
+  // --- Eligibility: an empty string means the op runs on the array. ------
+  std::string whyNotConv(nn::ConvOp conv);
+  std::string whyNotGemm(nn::GemmOp gemm);
+  std::string whyNotMatMul(nn::MatMulOp matmul);
+  std::string whyNotAdd(nn::AddOp add);
+
+  // --- Rewrites -------------------------------------------------------------
+  struct OutputPath;
+  LogicalResult convertConv(nn::ConvOp conv);
+  Value buildConv3D(nn::ConvOp conv, Value input, Value weight, const OutputPath &path,
+                    int64_t inputZeroPoint);
+  LogicalResult convertDense(Operation *op, Value input, std::vector<double> weights,
+                             int64_t k, int64_t n, std::vector<double> bias);
+  LogicalResult convertAdd(nn::AddOp add);
+
+  FusedActivation fusedActivation(Value result);
+  FailureOr<AffineQuant> quantOf(Value v, Operation *user);
+  FailureOr<Value> twinOf(Value v, Layout layout, Operation *user);
+  /// Output-path operands for real multipliers s_acc[j] / s_target and int32
+  /// biases: params [3, N], plus the activation's attributes and table.
+  struct OutputPath {
+    Value params, lut;
+    /// The output zero point the requantization adds (the pre-activation
+    /// one when a table follows).
+    int64_t zeroPoint = 0;
+    Activation activation = Activation::none;
+    int64_t clampMax = 127;
+    Value finalValue; // the f32 value the layer's result stands for
+  };
+  FailureOr<OutputPath> buildOutputPath(Operation *layer, Value result,
+                                        ArrayRef<double> accScales,
+                                        ArrayRef<int64_t> bias);
+  void record(Operation *op, StringRef where, std::string why) {
+    placements.push_back({describe(op), where.str(), std::move(why)});
+  }
+
+  func::FuncOp entry;
+  OpBuilder builder;
+  bool report;
+  llvm::DenseMap<Value, AffineQuant> quants;
+  llvm::DenseMap<std::pair<Value, int>, Value> twins;
+  /// Converted f32 values and the int8 twin (with its layout) standing for them.
+  llvm::MapVector<Value, std::pair<Value, Layout>> produced;
+  llvm::DenseSet<Value> needsZeroPointZero;
+  SmallVector<Operation *> converted;
+  struct Placement {
+    std::string op, where, why;
+  };
+  std::vector<Placement> placements;
+};
+
+//===----------------------------------------------------------------------===//
+// Eligibility
+//===----------------------------------------------------------------------===//
+
+std::string Quantizer::whyNotConv(nn::ConvOp conv) {
+  auto input = cast<RankedTensorType>(conv.getInput().getType());
+  if (input.getRank() < 3 || input.getRank() > 5)
+    return "only 1-D, 2-D and 3-D convolutions map to the array";
+  if (conv.getGroup() != 1)
+    return "grouped convolution (group " + std::to_string(conv.getGroup()) +
+           ") is not mapped to the array";
+  if (!constantValue(conv.getWeight()))
+    return "its weights are not a constant";
+  if (conv.getBias() && !constantValue(conv.getBias()))
+    return "its bias is not a constant";
+  if (llvm::any_of(conv.getDilations(), [](int64_t d) { return d != 1; }))
+    return "dilated convolutions are not mapped to the array yet";
+  if (llvm::any_of(conv.getPads(), [](int64_t p) { return p > 7; }))
+    return "padding above 7 does not fit the DMA's pad fields";
+  return "";
+}
+
+std::string Quantizer::whyNotGemm(nn::GemmOp gemm) {
+  if (gemm.getTransA())
+    return "a transposed activation operand (trans_a) is not mapped";
+  if (!constantValue(gemm.getB()))
+    return "its weights (b) are not a constant";
+  if (Value c = gemm.getC()) {
+    auto cType = cast<RankedTensorType>(c.getType());
+    int64_t n = cast<RankedTensorType>(gemm.getType()).getDimSize(1);
+    if (!constantValue(c))
+      return "its bias (c) is not a constant";
+    if (cType.getNumElements() != n && cType.getNumElements() != 1)
+      return "a bias (c) that is not per output column is not mapped";
+  }
+  return "";
+}
+
+std::string Quantizer::whyNotMatMul(nn::MatMulOp matmul) {
+  auto lhs = cast<RankedTensorType>(matmul.getLhs().getType());
+  auto rhs = cast<RankedTensorType>(matmul.getRhs().getType());
+  if (lhs.getRank() != 2 || rhs.getRank() != 2)
+    return "only 2-D matrix products map to the array";
+  if (!lhs.getElementType().isF32())
+    return "only f32 matrix products are quantized";
+  if (!constantValue(matmul.getRhs()))
+    return "its right operand is not a constant";
+  return "";
+}
+
+std::string Quantizer::whyNotAdd(nn::AddOp add) {
+  if (add.getLhs().getType() != add.getRhs().getType() ||
+      add.getLhs().getType() != add.getType())
+    return "broadcasting adds are not mapped to the array";
+  if (!cast<RankedTensorType>(add.getType()).getElementType().isF32())
+    return "only f32 adds are quantized";
+  if (constantValue(add.getLhs()) || constantValue(add.getRhs()))
+    return "adding a constant is left to the CPU";
+  if (!produced.count(add.getLhs()) && !produced.count(add.getRhs()))
+    return "neither operand comes from the array (a residual add needs one)";
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization parameters and twins
+//===----------------------------------------------------------------------===//
+
+FailureOr<AffineQuant> Quantizer::quantOf(Value v, Operation *user) {
+  if (auto it = quants.find(v); it != quants.end())
+    return it->second;
+  DenseF64ArrayAttr range;
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    range = entry.getArgAttrOfType<DenseF64ArrayAttr>(arg.getArgNumber(),
+                                                      kCalibrationAttr);
+  } else {
+    auto result = cast<OpResult>(v);
+    std::string name = kCalibrationAttr.str();
+    if (result.getResultNumber() > 0)
+      name += "." + std::to_string(result.getResultNumber());
+    range = result.getOwner()->getAttrOfType<DenseF64ArrayAttr>(name);
+  }
+  if (!range || range.size() != 2) {
+    InFlightDiagnostic diag = user->emitError()
+                              << "cannot quantize " << describe(user)
+                              << " for the accelerator: ";
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      diag << "model input #" << arg.getArgNumber();
+    else
+      diag << "the result of " << describe(v.getDefiningOp());
+    diag << " has no calibration range; compile with "
+            "--calibrate=@sample.npy (repeatable) to supply sample inputs";
+    return failure();
+  }
+  AffineQuant quant = chooseActivationQuant(range[0], range[1],
+                                            needsZeroPointZero.contains(v));
+  quants[v] = quant;
+  return quant;
+}
+
+FailureOr<Value> Quantizer::twinOf(Value v, Layout layout, Operation *user) {
+  if (auto it = twins.find({v, int(layout)}); it != twins.end())
+    return it->second;
+  FailureOr<AffineQuant> quant = quantOf(v, user);
+  if (failed(quant))
+    return failure();
+
+  OpBuilder::InsertionGuard guard(builder);
+  if (Operation *def = v.getDefiningOp())
+    builder.setInsertionPointAfter(def);
+  else
+    builder.setInsertionPointToStart(&entry.getBody().front());
+  Location loc = v.getLoc();
+  auto type = cast<RankedTensorType>(v.getType());
+  Value twin = QuantizeOp::create(
+      builder, loc, tensorOf(type.getShape(), builder.getI8Type()), v,
+      builder.getF64FloatAttr(quant->scale), builder.getI64IntegerAttr(quant->zeroPoint));
+  if (layout == Layout::ChannelsLast) {
+    SmallVector<int64_t> perm = {0};
+    for (int64_t d = 2; d < type.getRank(); ++d)
+      perm.push_back(d);
+    perm.push_back(1);
+    twin = nn::TransposeOp::create(builder, loc, twin, perm);
+    if (type.getRank() == 3) {
+      auto shape = cast<RankedTensorType>(twin.getType()).getShape();
+      twin = nn::ReshapeOp::create(
+          builder, loc,
+          tensorOf({shape[0], 1, shape[1], shape[2]}, builder.getI8Type()), twin);
+    }
+  }
+  twins[{v, int(layout)}] = twin;
+  return twin;
+}
+
+FusedActivation Quantizer::fusedActivation(Value result) {
+  FusedActivation fused;
+  if (!result.hasOneUse())
+    return fused;
+  Operation *user = *result.getUsers().begin();
+  std::optional<std::function<double(double)>> fn = unaryActivation(user);
+  if (!fn || user->getNumOperands() != 1)
+    return fused;
+  fused.op = user;
+  fused.fn = *fn;
+  fused.kind = Activation::lut;
+  if (isa<nn::ReluOp>(user))
+    fused.kind = Activation::relu;
+  if (auto clip = dyn_cast<nn::ClipOp>(user)) {
+    std::optional<APFloat> lo = clip.getMin(), hi = clip.getMax();
+    if (lo && lo->isZero() && (!hi || !hi->isNegative()))
+      fused.kind = hi ? Activation::relu6 : Activation::relu;
+  }
+  return fused;
+}
+
+FailureOr<Quantizer::OutputPath>
+Quantizer::buildOutputPath(Operation *layer, Value result,
+                           ArrayRef<double> accScales, ArrayRef<int64_t> bias) {
+  OutputPath path;
+  FusedActivation fused = fusedActivation(result);
+  path.finalValue = fused.op ? fused.op->getResult(0) : result;
+  path.activation = fused.kind;
+  FailureOr<AffineQuant> out = quantOf(path.finalValue, layer);
+  if (failed(out))
+    return failure();
+
+  // A table is indexed by the requantized pre-activation value.
+  AffineQuant target = *out;
+  if (fused.kind == Activation::lut) {
+    FailureOr<AffineQuant> pre = quantOf(result, layer);
+    if (failed(pre))
+      return failure();
+    target = *pre;
+    SmallVector<int8_t> table(256);
+    for (int entry = 0; entry < 256; ++entry)
+      table[entry] = quantize(fused.fn(dequantize(int8_t(entry), target)), *out);
+    auto lutType = tensorOf({256}, builder.getI8Type());
+    path.lut = arith::ConstantOp::create(
+        builder, layer->getLoc(), lutType,
+        DenseElementsAttr::get(lutType, ArrayRef<int8_t>(table)));
+  }
+  if (fused.kind == Activation::relu6) {
+    auto clip = cast<nn::ClipOp>(fused.op);
+    path.clampMax = quantize(clip.getMax()->convertToDouble(), *out);
+  }
+
+  int64_t n = accScales.size();
+  SmallVector<int32_t> params(3 * n);
+  for (int64_t j = 0; j < n; ++j) {
+    FixedPointMultiplier m;
+    if (!toFixedPoint(accScales[j] / target.scale, &m))
+      return layer->emitError()
+             << "cannot quantize " << describe(layer) << ": output channel " << j
+             << " needs a requantization multiplier of "
+             << accScales[j] / target.scale
+             << ", beyond what the output path represents (< 2^31)";
+    params[j] = int32_t(std::clamp<int64_t>(bias[j], INT32_MIN, INT32_MAX));
+    params[n + j] = m.multiplier;
+    params[2 * n + j] = m.shift;
+  }
+  auto paramsType = tensorOf({3, n}, builder.getI32Type());
+  path.params = arith::ConstantOp::create(
+      builder, layer->getLoc(), paramsType,
+      DenseElementsAttr::get(paramsType, ArrayRef<int32_t>(params)));
+  path.zeroPoint = target.zeroPoint;
+  if (fused.op)
+    converted.push_back(fused.op);
+  return path;
+}
+
+/// Per output channel j of a [K, N] int8 weight matrix: the symmetric scale,
+/// and the quantized weights.
+struct QuantizedWeights {
+  std::vector<double> scales;
+  std::vector<int8_t> values; // [K, N] row-major
+  std::vector<int64_t> columnSums;
+};
+
+QuantizedWeights quantizeWeights(ArrayRef<double> weights, int64_t k, int64_t n) {
+  QuantizedWeights q;
+  q.scales.assign(n, 0.0);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      q.scales[j] = std::max(q.scales[j], std::abs(weights[i * n + j]));
+  for (double &s : q.scales)
+    s = chooseWeightScale(s);
+  q.values.resize(k * n);
+  q.columnSums.assign(n, 0);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      int8_t v = quantize(weights[i * n + j], {q.scales[j], 0});
+      q.values[i * n + j] = v;
+      q.columnSums[j] += v;
+    }
+  return q;
+}
+
+/// What one accumulator unit of output channel j is worth (s_in * s_w[j]),
+/// and the int32 bias with the input zero point's correction folded in:
+/// round(b[j] / scale[j]) - zp_in * sum_k w_q[k][j].
+struct AccumulatorParams {
+  std::vector<double> scales;
+  std::vector<int64_t> bias;
+};
+
+AccumulatorParams accumulatorParams(AffineQuant in, const QuantizedWeights &qw,
+                                    ArrayRef<double> bias) {
+  AccumulatorParams acc;
+  for (size_t j = 0; j < qw.scales.size(); ++j) {
+    acc.scales.push_back(in.scale * qw.scales[j]);
+    acc.bias.push_back(int64_t(saturateToInt32(bias[j] / acc.scales.back())) -
+                       in.zeroPoint * qw.columnSums[j]);
+  }
+  return acc;
+}
+
+//===----------------------------------------------------------------------===//
+// Rewrites
+//===----------------------------------------------------------------------===//
+
+LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
+  auto inputType = cast<RankedTensorType>(conv.getInput().getType());
+  auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
+  int64_t spatial = inputType.getRank() - 2;
+  int64_t f = weightType.getDimSize(0), c = weightType.getDimSize(1);
+  // Kernel extents as [KD, KH, KW], 1 where the convolution has fewer axes.
+  int64_t kernel[3] = {1, 1, 1};
+  for (int64_t i = 0; i < spatial; ++i)
+    kernel[3 - spatial + i] = weightType.getDimSize(2 + i);
+  auto [kd, kh, kw] = kernel;
+  int64_t k = kd * kh * kw * c;
+
+  // [F, C, k...] -> K x F with K ordered (kh, kw, kd, c): a 3-D convolution
+  // runs as 2-D convolutions whose input channels are KD frames of C.
+  std::vector<double> source = toDoubles(constantValue(conv.getWeight()));
+  std::vector<double> weights(k * f);
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t z = 0; z < kd; ++z)
+        for (int64_t y = 0; y < kh; ++y)
+          for (int64_t x = 0; x < kw; ++x)
+            weights[(((y * kw + x) * kd + z) * c + ci) * f + o] =
+                source[(((o * c + ci) * kd + z) * kh + y) * kw + x];
+  QuantizedWeights qw = quantizeWeights(weights, k, f);
+
+  FailureOr<Value> input = twinOf(conv.getInput(), Layout::ChannelsLast, conv);
+  if (failed(input))
+    return failure();
+  AffineQuant in = quants.at(conv.getInput());
+  std::vector<double> bias(f, 0.0);
+  if (conv.getBias())
+    bias = toDoubles(constantValue(conv.getBias()));
+  AccumulatorParams acc = accumulatorParams(in, qw, bias);
+
+  builder.setInsertionPoint(conv);
+  FailureOr<OutputPath> path = buildOutputPath(conv, conv.getResult(), acc.scales, acc.bias);
+  if (failed(path))
+    return failure();
+  auto weightI8 = tensorOf({kh, kw, kd * c, f}, builder.getI8Type());
+  Value weight = arith::ConstantOp::create(
+      builder, conv.getLoc(), weightI8,
+      DenseElementsAttr::get(weightI8, ArrayRef<int8_t>(qw.values)));
+  Value layer = buildConv3D(conv, *input, weight, *path, in.zeroPoint);
+  produced[path->finalValue] = {layer, Layout::ChannelsLast};
+  twins[{path->finalValue, int(Layout::ChannelsLast)}] = layer;
+  converted.push_back(conv);
+  return success();
+}
+
+/// The systolic.conv2d ops of `conv` on the channels-last twin `input`: one
+/// for a 1-D or 2-D convolution, one per output frame for a 3-D one (its
+/// input is the KD frames the output frame reads, concatenated along the
+/// channels, with zero frames for the depth padding).
+Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight,
+                             const OutputPath &path, int64_t inputZeroPoint) {
+  Location loc = conv.getLoc();
+  auto resultF32 = cast<RankedTensorType>(conv.getType());
+  int64_t spatial = resultF32.getRank() - 2;
+  // Strides, dilations and pads as 3-D [d, h, w] lists.
+  auto as3D = [&](ArrayRef<int64_t> values, int64_t fill) {
+    SmallVector<int64_t> out(3 - spatial, fill);
+    out.append(values.begin(), values.end());
+    return out;
+  };
+  SmallVector<int64_t> strides = as3D(conv.getStrides(), 1);
+  SmallVector<int64_t> dilations = as3D(conv.getDilations(), 1);
+  ArrayRef<int64_t> pads = conv.getPads();
+  SmallVector<int64_t> begin = as3D(pads.take_front(spatial), 0);
+  SmallVector<int64_t> end = as3D(pads.drop_front(spatial), 0);
+  SmallVector<int64_t> out = as3D(resultF32.getShape().drop_front(2), 1);
+  int64_t n = resultF32.getDimSize(0), f = resultF32.getDimSize(1);
+  int64_t kd = cast<RankedTensorType>(conv.getWeight().getType()).getRank() == 5
+                   ? cast<RankedTensorType>(conv.getWeight().getType()).getDimSize(2)
+                   : 1;
+  Type i8 = builder.getI8Type();
+  auto conv2d = [&](Value frames, Location at) {
+    return Conv2DOp::create(
+        builder, at, tensorOf({n, out[1], out[2], f}, i8), frames, weight,
+        builder.getDenseI64ArrayAttr({strides[1], strides[2]}),
+        builder.getDenseI64ArrayAttr({begin[1], begin[2], end[1], end[2]}),
+        builder.getDenseI64ArrayAttr({dilations[1], dilations[2]}),
+        builder.getI64IntegerAttr(inputZeroPoint), path.params, path.lut,
+        builder.getI64IntegerAttr(path.zeroPoint),
+        ActivationAttr::get(builder.getContext(), path.activation),
+        builder.getI64IntegerAttr(path.clampMax));
+  };
+  if (spatial < 3)
+    return conv2d(input, loc);
+
+  auto inputType = cast<RankedTensorType>(input.getType()); // [N, D, H, W, C]
+  int64_t depth = inputType.getDimSize(1);
+  SmallVector<int64_t> frameShape = {n, inputType.getDimSize(2), inputType.getDimSize(3),
+                                     inputType.getDimSize(4)};
+  Value zeroFrame;
+  SmallVector<Value> outputs;
+  for (int64_t od = 0; od < out[0]; ++od) {
+    SmallVector<Value> frames;
+    for (int64_t z = 0; z < kd; ++z) {
+      int64_t d = od * strides[0] + z * dilations[0] - begin[0];
+      if (d < 0 || d >= depth) {
+        if (!zeroFrame)
+          zeroFrame = arith::ConstantOp::create(
+              builder, loc, DenseElementsAttr::get(tensorOf(frameShape, i8),
+                                                   builder.getI8IntegerAttr(0)));
+        frames.push_back(zeroFrame);
+        continue;
+      }
+      Value slice = nn::SliceOp::create(builder, loc, input,
+                                        builder.getDenseI64ArrayAttr({d}),
+                                        builder.getDenseI64ArrayAttr({d + 1}),
+                                        builder.getDenseI64ArrayAttr({1}),
+                                        builder.getDenseI64ArrayAttr({1}));
+      frames.push_back(nn::ReshapeOp::create(builder, loc, tensorOf(frameShape, i8), slice));
+    }
+    Value stacked = frames.size() == 1
+                        ? frames.front()
+                        : nn::ConcatOp::create(builder, loc, frames, 3).getResult();
+    // Each frame's layer is named after the node and the frame it computes.
+    std::string name = nn::getNodeName(loc);
+    Value frame = conv2d(
+        stacked, NameLoc::get(builder.getStringAttr(
+                                  (name.empty() ? "conv3d" : name) + "#" + std::to_string(od)),
+                              loc));
+    outputs.push_back(nn::ReshapeOp::create(
+        builder, loc, tensorOf({n, 1, out[1], out[2], f}, i8), frame));
+  }
+  return outputs.size() == 1 ? outputs.front()
+                             : nn::ConcatOp::create(builder, loc, outputs, 1).getResult();
+}
+
+LogicalResult Quantizer::convertDense(Operation *op, Value input,
+                                      std::vector<double> weights, int64_t k,
+                                      int64_t n, std::vector<double> bias) {
+  QuantizedWeights qw = quantizeWeights(weights, k, n);
+  FailureOr<Value> lhs = twinOf(input, Layout::Plain, op);
+  if (failed(lhs))
+    return failure();
+  AffineQuant in = quants.at(input);
+  AccumulatorParams acc = accumulatorParams(in, qw, bias);
+  builder.setInsertionPoint(op);
+  FailureOr<OutputPath> path = buildOutputPath(op, op->getResult(0), acc.scales, acc.bias);
+  if (failed(path))
+    return failure();
+  auto weightType = tensorOf({k, n}, builder.getI8Type());
+  Value rhs = arith::ConstantOp::create(
+      builder, op->getLoc(), weightType,
+      DenseElementsAttr::get(weightType, ArrayRef<int8_t>(qw.values)));
+  auto resultType = tensorOf(cast<RankedTensorType>(op->getResult(0).getType()).getShape(),
+                             builder.getI8Type());
+  Value layer = MatMulOp::create(
+      builder, op->getLoc(), resultType, *lhs, rhs, path->params, path->lut,
+      builder.getI64IntegerAttr(path->zeroPoint),
+      ActivationAttr::get(builder.getContext(), path->activation),
+      builder.getI64IntegerAttr(path->clampMax));
+  produced[path->finalValue] = {layer, Layout::Plain};
+  twins[{path->finalValue, int(Layout::Plain)}] = layer;
+  converted.push_back(op);
+  return success();
+}
+
+LogicalResult Quantizer::convertAdd(nn::AddOp add) {
+  // Work in the layout of an operand the array produced, so no transpose is
+  // needed between the layers.
+  Layout layout = Layout::Plain;
+  for (Value operand : {add.getLhs(), add.getRhs()})
+    if (auto it = produced.find(operand); it != produced.end())
+      layout = it->second.second;
+  FailureOr<Value> lhs = twinOf(add.getLhs(), layout, add);
+  FailureOr<Value> rhs = twinOf(add.getRhs(), layout, add);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  AffineQuant a = quants.at(add.getLhs()), b = quants.at(add.getRhs());
+  // acc = wa*qa + wb*qb with int8 weights proportional to the scales; one
+  // accumulator unit is worth largest/127.
+  double largest = std::max(a.scale, b.scale);
+  int64_t wa = std::llround(127 * a.scale / largest);
+  int64_t wb = std::llround(127 * b.scale / largest);
+  auto lhsType = cast<RankedTensorType>((*lhs).getType());
+  int64_t channels = lhsType.getShape().back();
+  std::vector<double> accScales(channels, largest / 127);
+  std::vector<int64_t> bias(channels, -(wa * a.zeroPoint + wb * b.zeroPoint));
+
+  builder.setInsertionPoint(add);
+  FailureOr<OutputPath> path = buildOutputPath(add, add.getResult(), accScales, bias);
+  if (failed(path))
+    return failure();
+  Value layer = ScaledAddOp::create(
+      builder, add.getLoc(), lhsType, *lhs, *rhs, builder.getI64IntegerAttr(wa),
+      builder.getI64IntegerAttr(wb), path->params, path->lut,
+      builder.getI64IntegerAttr(path->zeroPoint),
+      ActivationAttr::get(builder.getContext(), path->activation),
+      builder.getI64IntegerAttr(path->clampMax));
+  produced[path->finalValue] = {layer, layout};
+  twins[{path->finalValue, int(layout)}] = layer;
+  converted.push_back(add);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+LogicalResult Quantizer::run() {
+  Block &body = entry.getBody().front();
+  // Tensors read by a zero-padded convolution need zero point 0.
+  for (Operation &op : body)
+    if (auto conv = dyn_cast<nn::ConvOp>(op))
+      if (whyNotConv(conv).empty() &&
+          llvm::any_of(conv.getPads(), [](int64_t p) { return p != 0; }))
+        needsZeroPointZero.insert(conv.getInput());
+
+  llvm::DenseMap<Operation *, Operation *> fusedInto;
+  for (Operation &op : llvm::make_early_inc_range(body.without_terminator())) {
+    if (!isa<nn::NNDialect>(op.getDialect()))
+      continue;
+    if (auto layer = fusedInto.lookup(&op)) {
+      record(&op, "accel", "fused into " + describe(layer));
+      continue;
+    }
+    std::string why;
+    LogicalResult converted = success();
+    bool onArray = true;
+    size_t before = this->converted.size();
+    if (auto conv = dyn_cast<nn::ConvOp>(op)) {
+      why = whyNotConv(conv);
+      onArray = why.empty();
+      if (onArray)
+        converted = convertConv(conv);
+    } else if (auto gemm = dyn_cast<nn::GemmOp>(op)) {
+      why = whyNotGemm(gemm);
+      onArray = why.empty();
+      if (onArray) {
+        auto bType = cast<RankedTensorType>(gemm.getB().getType());
+        std::vector<double> b = toDoubles(constantValue(gemm.getB()));
+        int64_t k = bType.getDimSize(gemm.getTransB() ? 1 : 0);
+        int64_t n = bType.getDimSize(gemm.getTransB() ? 0 : 1);
+        double alpha = gemm.getAlpha().convertToDouble();
+        std::vector<double> weights(k * n);
+        for (int64_t i = 0; i < k; ++i)
+          for (int64_t j = 0; j < n; ++j)
+            weights[i * n + j] = alpha * (gemm.getTransB() ? b[j * k + i] : b[i * n + j]);
+        std::vector<double> bias(n, 0.0);
+        if (Value c = gemm.getC()) {
+          std::vector<double> cv = toDoubles(constantValue(c));
+          double beta = gemm.getBeta().convertToDouble();
+          for (int64_t j = 0; j < n; ++j)
+            bias[j] = beta * cv[cv.size() == 1 ? 0 : j];
+        }
+        converted = convertDense(gemm, gemm.getA(), weights, k, n, bias);
+      }
+    } else if (auto matmul = dyn_cast<nn::MatMulOp>(op)) {
+      why = whyNotMatMul(matmul);
+      onArray = why.empty();
+      if (onArray) {
+        auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
+        converted = convertDense(matmul, matmul.getLhs(),
+                                 toDoubles(constantValue(matmul.getRhs())),
+                                 rhsType.getDimSize(0), rhsType.getDimSize(1),
+                                 std::vector<double>(rhsType.getDimSize(1), 0.0));
+      }
+    } else if (auto add = dyn_cast<nn::AddOp>(op)) {
+      why = whyNotAdd(add);
+      onArray = why.empty();
+      if (onArray)
+        converted = convertAdd(add);
+    } else {
+      onArray = false;
+      why = "no accelerator mapping for " + op.getName().getStringRef().str();
+    }
+    if (failed(converted))
+      return failure();
+    if (!onArray) {
+      record(&op, "cpu", why);
+      continue;
+    }
+    std::string what = "systolic." + op.getName().stripDialect().str();
+    if (isa<nn::ConvOp>(op))
+      what = "systolic.conv2d";
+    else if (isa<nn::GemmOp, nn::MatMulOp>(op))
+      what = "systolic.matmul";
+    else if (isa<nn::AddOp>(op))
+      what = "systolic.scaled_add";
+    if (this->converted.size() > before + 1) {
+      Operation *activation = this->converted[before];
+      fusedInto[activation] = &op;
+      what += ", " + activation->getName().stripDialect().str() + " fused";
+    }
+    record(&op, "accel", what);
+  }
+
+  // The CPU side keeps reading f32: give every remaining use of a converted
+  // value a dequantized copy, placed right after the layer.
+  for (auto &[value, twinAndLayout] : produced) {
+    auto [twin, layout] = twinAndLayout;
+    bool usedOutside = llvm::any_of(value.getUses(), [&](OpOperand &use) {
+      return !llvm::is_contained(converted, use.getOwner());
+    });
+    if (!usedOutside)
+      continue;
+    builder.setInsertionPointAfter(twin.getDefiningOp());
+    Location loc = value.getLoc();
+    auto type = cast<RankedTensorType>(value.getType());
+    Value plain = twin;
+    if (layout == Layout::ChannelsLast) {
+      if (type.getRank() == 3) {
+        auto shape = cast<RankedTensorType>(twin.getType()).getShape();
+        plain = nn::ReshapeOp::create(
+            builder, loc, tensorOf({shape[0], shape[2], shape[3]}, builder.getI8Type()),
+            plain);
+      }
+      SmallVector<int64_t> perm = {0, type.getRank() - 1};
+      for (int64_t d = 1; d < type.getRank() - 1; ++d)
+        perm.push_back(d);
+      plain = nn::TransposeOp::create(builder, loc, plain, perm);
+    }
+    AffineQuant quant = quants.at(value);
+    Value dequantized = DequantizeOp::create(
+        builder, loc, type, plain, builder.getF64FloatAttr(quant.scale),
+        builder.getI64IntegerAttr(quant.zeroPoint));
+    value.replaceUsesWithIf(dequantized, [&](OpOperand &use) {
+      return !llvm::is_contained(converted, use.getOwner());
+    });
+  }
+  // The f32 weights of converted layers are dead now.
+  llvm::SetVector<Operation *> constants;
+  for (Operation *op : converted)
+    for (Value operand : op->getOperands())
+      if (auto constant = operand.getDefiningOp<arith::ConstantOp>())
+        constants.insert(constant);
+  for (Operation *op : llvm::reverse(converted)) {
+    op->dropAllUses();
+    op->erase();
+  }
+  for (Operation *constant : constants)
+    if (constant->use_empty())
+      constant->erase();
+
+  if (report) {
+    llvm::raw_ostream &os = llvm::errs();
+    unsigned onAccel = llvm::count_if(
+        placements, [](const Placement &p) { return p.where == "accel"; });
+    os << "placement of @" << entry.getSymName() << ": " << onAccel
+       << " ops on accel, " << placements.size() - onAccel << " on cpu\n";
+    for (const Placement &p : placements)
+      os << "  " << p.where << "  " << p.op << ": " << p.why << "\n";
+  }
+  return success();
+}
+
+struct QuantizePass : systolic::accel::impl::QuantizeBase<QuantizePass> {
+  using Base::Base;
+  void runOnOperation() override {
+    auto entry = getOperation().lookupSymbol<func::FuncOp>(entryName);
+    if (!entry || entry.isExternal()) {
+      getOperation().emitError() << "no entry function '@" << entryName << "' to quantize";
+      return signalPassFailure();
+    }
+    if (failed(Quantizer(entry, reportPlacement).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,48 @@
+// RUN: systolic-opt %s -systolic-quantize=report-placement 2>%t.report | FileCheck %s
+// RUN: FileCheck %s --check-prefix=REPORT < %t.report
+
+// A conv + relu (padded: its input gets zero point 0), a residual add, max
+// pooling on the CPU, and a gemm with a sigmoid table.
+// CHECK-LABEL: func.func @main
+func.func @main(%x: tensor<1x2x4x4xf32> {systolic.calibration = array<f64: -1.0, 1.0>})
+    -> tensor<1x3xf32> {
+  %w = arith.constant dense<0.5> : tensor<2x2x3x3xf32>
+  %b = arith.constant dense<[0.25, -0.25]> : tensor<2xf32>
+  // The input is quantized symmetrically (scale 1/127), then made NHWC.
+  // CHECK: %[[Q:.*]] = systolic.quantize %arg0 {scale = 0.007874{{[0-9]*}} : f64, zero_point = 0 : i64}
+  // CHECK: %[[T:.*]] = nn.transpose %[[Q]] {perm = array<i64: 0, 2, 3, 1>} : tensor<1x2x4x4xi8> -> tensor<1x4x4x2xi8>
+  // CHECK: %[[C:.*]] = systolic.conv2d %[[T]], %{{.*}}, %{{.*}} {activation = #systolic.activation<relu>, {{.*}}input_zero_point = 0 : i64, output_zero_point = -128 : i64, pads = array<i64: 1, 1, 1, 1>
+  // CHECK-SAME: -> tensor<1x4x4x2xi8>
+  %c = nn.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+      pads = array<i64: 1, 1, 1, 1>, systolic.calibration = array<f64: -3.0, 5.0>}
+      : (tensor<1x2x4x4xf32>, tensor<2x2x3x3xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %r = nn.relu %c {systolic.calibration = array<f64: 0.0, 5.0>} : tensor<1x2x4x4xf32>
+  // The add stays NHWC and rescales its operands with int8 weights.
+  // CHECK: %[[A:.*]] = systolic.scaled_add %[[C]], %[[T]], %{{.*}} {activation = #systolic.activation<none>, lhs_weight = 127 : i64, output_zero_point = {{.*}}, rhs_weight = 51 : i64}
+  %a = nn.add %r, %x {systolic.calibration = array<f64: -1.0, 6.0>} : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  // Back to NCHW f32 for the pooling on the CPU.
+  // CHECK: %[[BACK:.*]] = nn.transpose %[[A]] {perm = array<i64: 0, 3, 1, 2>}
+  // CHECK: %[[D:.*]] = systolic.dequantize %[[BACK]]
+  // CHECK: nn.global_avg_pool %[[D]]
+  %p = nn.global_avg_pool %a {systolic.calibration = array<f64: 0.0, 6.0>} : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
+  %f = nn.reshape %p {systolic.calibration = array<f64: 0.0, 6.0>} : tensor<1x2x1x1xf32> -> tensor<1x2xf32>
+  %g = arith.constant dense<[[1.0, 2.0, -3.0], [0.5, 0.0, 1.0]]> : tensor<2x3xf32>
+  // CHECK-NOT: arith.constant {{.*}}xf32>
+  // CHECK: systolic.quantize %{{.*}} {scale = 0.023529{{[0-9]*}} : f64, zero_point = -128 : i64} : tensor<1x2xf32> -> tensor<1x2xi8>
+  // CHECK: %[[M:.*]] = systolic.matmul %{{.*}}, %{{.*}}, %{{.*}} lut %{{.*}} {activation = #systolic.activation<lut>
+  // CHECK-SAME: -> tensor<1x3xi8>
+  %m = nn.gemm %f, %g {systolic.calibration = array<f64: -10.0, 10.0>} : (tensor<1x2xf32>, tensor<2x3xf32>) -> tensor<1x3xf32>
+  %s = nn.sigmoid %m {systolic.calibration = array<f64: 0.0, 1.0>} : tensor<1x3xf32>
+  // CHECK: %[[OUT:.*]] = systolic.dequantize %[[M]] {scale = 0.0039{{[0-9]*}} : f64, zero_point = -128 : i64}
+  // CHECK: return %[[OUT]]
+  return %s : tensor<1x3xf32>
+}
+
+// REPORT: placement of @main: 5 ops on accel, 2 on cpu
+// REPORT-NEXT: accel  nn.conv: systolic.conv2d, relu fused
+// REPORT-NEXT: accel  nn.relu: fused into nn.conv
+// REPORT-NEXT: accel  nn.add: systolic.scaled_add
+// REPORT-NEXT: cpu  nn.global_avg_pool: no accelerator mapping for nn.global_avg_pool
+// REPORT-NEXT: cpu  nn.reshape: no accelerator mapping for nn.reshape
+// REPORT-NEXT: accel  nn.gemm: systolic.matmul, sigmoid fused
+// REPORT-NEXT: accel  nn.sigmoid: fused into nn.gemm

@@ -1,0 +1,160 @@
+"""The bundled example models on the accelerator (issue 6's acceptance).
+
+Each model is calibrated on random samples, compiled with --target=accel
+(16x16 array), and run on a held-out input (the model's bundled sample) on the
+cycle-accurate RTL (`accel`), the golden model (`accel-golden`) and the CPU
+int8 reference (`cpu`). The three must agree bit for bit; against the f32
+model (ONNX Runtime) the top-1 prediction must agree and the cosine similarity
+of the outputs must be at least 0.99.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+import systolic
+from systolic import runtime
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
+import make_models  # noqa: E402
+
+# name -> the output compared with the f32 model (a classifier's scores, or
+# the MLP's prediction).
+MODELS = {"resnet_tiny": "probabilities", "cnn_lstm": "logits", "cnn3d": "logits",
+          "mlp": "prediction"}
+CALIBRATION_SAMPLES = 4
+
+
+def accel_devices_built():
+    try:
+        return "accel" in runtime.available_devices()
+    except FileNotFoundError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not accel_devices_built(),
+                                reason="built without the simulator (SYSTOLIC_ENABLE_SIM)")
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("accel_models")
+
+
+@pytest.fixture(scope="module")
+def compiled(workdir):
+    """name -> (.onnx, .sysm, held-out input files), compiled once."""
+    cache = {}
+
+    def get(name):
+        if name in cache:
+            return cache[name]
+        onnx_path = make_models.write_model(name, workdir)
+        held_out = make_models.input_files(workdir, name)
+        rng = np.random.default_rng(2026)
+        flags = []
+        for s in range(CALIBRATION_SAMPLES):
+            files = []
+            for path in held_out:
+                sample = np.load(path)
+                calib = workdir / f"{name}.calib{s}.{path.name}"
+                np.save(calib, rng.standard_normal(sample.shape).astype(sample.dtype))
+                files.append(f"@{calib}")
+            flags.append("--calibrate=" + ",".join(files))
+        sysm = workdir / f"{name}.accel.sysm"
+        systolic.compile_model(onnx_path, "--target=accel", *flags, "-o", sysm)
+        cache[name] = (onnx_path, sysm, held_out)
+        return cache[name]
+
+    return get
+
+
+def run_on(device, sysm, inputs, outputs):
+    proc = subprocess.run(
+        [str(systolic.tool_path("systolic-run")), f"--module={sysm}", f"--device={device}",
+         *[f"--input=@{p}" for p in inputs], *[f"--output=@{p}" for p in outputs]],
+        capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return [np.load(p) for p in outputs]
+
+
+def output_names(onnx_path):
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    return session, [o.name for o in session.get_outputs()]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_bit_identical_on_rtl_golden_and_cpu(name, compiled, tmp_path):
+    onnx_path, sysm, inputs = compiled(name)
+    _, names = output_names(onnx_path)
+    results = {d: run_on(d, sysm, inputs, [tmp_path / f"{d}.{n}.npy" for n in names])
+               for d in ("accel", "accel-golden", "cpu")}
+    for device in ("accel-golden", "cpu"):
+        for out, got, ref in zip(names, results[device], results["accel"]):
+            assert got.dtype == ref.dtype and got.shape == ref.shape, out
+            assert got.tobytes() == ref.tobytes(), f"{out}: {device} differs from the RTL"
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_close_to_the_f32_model(name, compiled, tmp_path):
+    onnx_path, sysm, inputs = compiled(name)
+    session, names = output_names(onnx_path)
+    feeds = {i.name: np.load(p) for i, p in zip(session.get_inputs(), inputs)}
+    expected = dict(zip(names, session.run(None, feeds)))
+    got = dict(zip(names, run_on("accel-golden", sysm, inputs,
+                                 [tmp_path / f"{n}.npy" for n in names])))
+    key = MODELS[name]
+    a, b = got[key].ravel().astype(np.float64), expected[key].ravel().astype(np.float64)
+    cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+    assert cosine >= 0.99, f"{name}.{key}: cosine similarity {cosine:.4f}"
+    if key != "prediction":
+        assert np.array_equal(got[key].argmax(-1), expected[key].argmax(-1)), \
+            f"{name}: top-1 differs from the f32 model"
+
+
+def test_missing_calibration_is_a_precise_error(compiled, workdir, tmp_path):
+    onnx_path = make_models.write_model("resnet_tiny", workdir)
+    proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
+                           "--target=accel", "-o", str(tmp_path / "x.sysm")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "has no calibration range; compile with --calibrate=@sample.npy" in proc.stderr
+    assert proc.stderr.count("error:") == 1, proc.stderr
+    assert not (tmp_path / "x.sysm").exists()
+
+
+def test_calibration_sample_of_the_wrong_shape(workdir, tmp_path):
+    onnx_path = make_models.write_model("resnet_tiny", workdir)
+    bad = tmp_path / "bad.npy"
+    np.save(bad, np.zeros((1, 3, 16, 16), np.float32))
+    proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
+                           "--target=accel", f"--calibrate=@{bad}", "-o", str(tmp_path / "x.sysm")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "calibration: sample" in proc.stderr and "[1, 3, 32, 32]" in proc.stderr, proc.stderr
+
+
+def test_placement_report_names_every_op(workdir, tmp_path, compiled):
+    onnx_path, _, inputs = compiled("resnet_tiny")
+    proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
+                           "--target=accel", f"--calibrate=@{inputs[0]}", "--report-placement",
+                           "-o", str(tmp_path / "x.sysm")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert 'accel  nn.add "/layer1/Add": systolic.scaled_add, relu fused' in proc.stderr
+    assert 'cpu  nn.softmax "/Softmax": no accelerator mapping for nn.softmax' in proc.stderr
+
+
+def test_quantization_error_report(workdir, tmp_path, compiled):
+    onnx_path, _, inputs = compiled("mlp")
+    proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
+                           "--target=accel", "--calibrate=" + ",".join(f"@{p}" for p in inputs),
+                           "--report-quantization-error", "-o", str(tmp_path / "x.sysm")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "quantization error against the f32 model over 1 calibration sample(s)" in proc.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in proc.stderr.splitlines()[2:]}
+    assert set(rows) == {"prediction", "mae", "mse", "huber", "l1_penalty", "loss"}, proc.stderr
+    assert float(rows["prediction"][0]) >= 0.99, proc.stderr
