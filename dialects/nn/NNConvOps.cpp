@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/nn/NNOps.h"
 
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -293,18 +294,56 @@ LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *context,
                                           SmallVectorImpl<Type> &inferred) {
   Window window{adaptor.getKernelShape(), adaptor.getStrides(),
                 adaptor.getDilations(), adaptor.getPads()};
-  return inferPoolResultType(loc, adaptor.getInput().getType(), window, true,
-                             adaptor.getCeilMode(), inferred);
+  if (failed(inferPoolResultType(loc, adaptor.getInput().getType(), window,
+                                 true, adaptor.getCeilMode(), inferred)))
+    return failure();
+  std::optional<int64_t> order = adaptor.getStorageOrder();
+  if (!order)
+    return success();
+  if (*order != 0 && *order != 1)
+    return emitOptionalError(loc, "storage_order ", *order,
+                             " must be 0 (row-major) or 1 (column-major)");
+  // The indices have the result's shape.
+  auto result = cast<RankedTensorType>(inferred.front());
+  inferred.push_back(result.clone(IntegerType::get(context, 64)));
+  return success();
+}
+
+namespace {
+/// Unused indices are not computed: the op without them.
+struct DropUnusedMaxPoolIndices : OpRewritePattern<MaxPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPoolOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getIndices() || !op.getIndices().use_empty())
+      return failure();
+    auto pool = MaxPoolOp::create(
+        rewriter, op.getLoc(), op.getResult().getType(), /*indices=*/Type(),
+        op.getInput(), op.getKernelShapeAttr(), op.getStridesAttr(),
+        op.getPadsAttr(), op.getDilationsAttr(), op.getCeilModeAttr(),
+        /*storage_order=*/IntegerAttr());
+    rewriter.replaceAllUsesWith(op.getResult(), pool.getResult());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+} // namespace
+
+void MaxPoolOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                            MLIRContext *context) {
+  patterns.add<DropUnusedMaxPoolIndices>(context);
 }
 
 LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *context,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  Window window{adaptor.getKernelShape(), adaptor.getStrides(), {},
-                adaptor.getPads()};
-  return inferPoolResultType(loc, adaptor.getInput().getType(), window, false,
-                             adaptor.getCeilMode(), inferred);
+  std::optional<ArrayRef<int64_t>> dilations = adaptor.getDilations();
+  Window window{adaptor.getKernelShape(), adaptor.getStrides(),
+                dilations.value_or(ArrayRef<int64_t>()), adaptor.getPads()};
+  return inferPoolResultType(loc, adaptor.getInput().getType(), window,
+                             dilations.has_value(), adaptor.getCeilMode(),
+                             inferred);
 }
 
 LogicalResult systolic::nn::inferGlobalPoolResultType(

@@ -601,23 +601,40 @@ def NN_MaxPoolOp : NN_InferredOp<"max_pool"> {
     dimension, `pads` all begins then all ends; padding never wins the max.
     With `ceil_mode` the output size rounds up, but a window that would start
     in the end padding is dropped (as in PyTorch and onnxruntime).
+
+    With `storage_order` (0: row-major, 1: column-major) the op also returns
+    `indices` (ONNX MaxPool's second output, i64, the result's shape): for
+    each output element, the position of the max in the input flattened over
+    all of [N, C, spatial...], where the spatial dims are flattened row-major
+    (0) or column-major (1) and N, C always row-major. Of equal values, the
+    first in row-major window order wins. The attribute is present exactly
+    when the result is.
   }];
   let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations,
-                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
-  let results = (outs NN_FloatTensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       OptionalAttr<I64Attr>:$storage_order);
+  let results = (outs NN_FloatTensor:$result,
+                      Optional<NN_I64Tensor>:$indices);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result) (`,` type($indices)^)?
+  }];
+  let hasCanonicalizer = 1;
 }
 
 def NN_AvgPoolOp : NN_InferredOp<"avg_pool"> {
   let summary = "N-D average pooling (ONNX AveragePool), 1 to 3 spatial dims";
   let description = [{
-    As `nn.max_pool` without dilations. With `count_include_pad` padded
-    elements count in the divisor, otherwise only input elements do.
+    As `nn.max_pool` (without indices); `dilations` is optional here and all
+    ones when absent. Each output is the sum of the window's taps divided by
+    how many taps count: with `count_include_pad` the taps inside the input
+    or the explicit `pads`, otherwise only those inside the input. Taps in
+    the extra end padding a `ceil_mode` window reaches never count.
   }];
   let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
                        DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
                        DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
   let results = (outs NN_FloatTensor:$result);

@@ -8,7 +8,9 @@
 // linalg.generic of the same form. A transposed convolution is a stride-1
 // convolution of the zero-interleaved input with the flipped kernel.
 // Pooling uses linalg.pooling_{ncw,nchw}_{max,sum} (a generic for 3-D); the
-// average divides by the per-position element count ONNX prescribes.
+// average divides by the per-position tap count ONNX prescribes (dilations
+// included), and a max pool returning indices is one generic carrying (max,
+// flattened input position).
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/nn/NNOps.h"
@@ -336,6 +338,93 @@ Value pool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
       .getResult(0);
 }
 
+/// Max pooling that also returns, per output element, the flattened input
+/// position of its max (ONNX MaxPool's Indices): one reduction generic over
+/// [N, C, out..., window...] carrying (best value, its index). A strictly
+/// greater value replaces the best, so of equal values the first in
+/// row-major window order stays; the -inf padding never wins.
+Value poolWithIndices(OpBuilder &b, Location loc, Value padded,
+                      RankedTensorType type, RankedTensorType indicesType,
+                      ArrayRef<int64_t> inputShape, ArrayRef<int64_t> kernel,
+                      ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                      ArrayRef<int64_t> pads, bool columnMajor,
+                      Value &indices) {
+  MLIRContext *ctx = b.getContext();
+  Type elementType = type.getElementType();
+  Type i64 = indicesType.getElementType();
+  int64_t spatial = kernel.size();
+  int64_t loops = 2 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> in{dim(0), dim(1)}, win, out{dim(0), dim(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
+    in.push_back(o * strides[i] + k * dilations[i]);
+    win.push_back(k);
+    out.push_back(o);
+  }
+  SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  Value values = filledTensor(b, loc, type, lowestValue(b, loc, elementType));
+  Value positions =
+      filledTensor(b, loc, indicesType, scalarConstant(b, loc, i64, 0));
+  Value window = tensor::EmptyOp::create(b, loc, kernel, elementType);
+  AffineMap outMap = AffineMap::get(loops, 0, out, ctx);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type, indicesType}, ValueRange{padded, window},
+      ValueRange{values, positions},
+      {AffineMap::get(loops, 0, in, ctx), AffineMap::get(loops, 0, win, ctx),
+       outMap, outMap},
+      iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = args[0], best = args[2], bestIndex = args[3];
+        Value better =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x, best);
+        auto constant = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(nb, l, v);
+        };
+        auto index = [&](int64_t d) -> Value {
+          return linalg::IndexOp::create(nb, l, d);
+        };
+        auto mul = [&](Value a, int64_t c) -> Value {
+          return c == 1 ? a : arith::MulIOp::create(nb, l, a, constant(c));
+        };
+        auto add = [&](Value a, Value c) -> Value {
+          return arith::AddIOp::create(nb, l, a, c);
+        };
+        // The input position along each spatial dim.
+        SmallVector<Value> position;
+        for (int64_t i = 0; i < spatial; ++i) {
+          Value p = add(mul(index(2 + i), strides[i]),
+                        mul(index(2 + spatial + i), dilations[i]));
+          position.push_back(
+              pads[i] ? arith::SubIOp::create(nb, l, p, constant(pads[i]))
+                            .getResult()
+                      : p);
+        }
+        // N and C row-major, then the spatial dims in storage order.
+        int64_t planeSize = 1;
+        for (int64_t i = 0; i < spatial; ++i)
+          planeSize *= inputShape[2 + i];
+        Value flat =
+            mul(add(mul(index(0), inputShape[1]), index(1)), planeSize);
+        Value within;
+        for (int64_t j = 0; j < spatial; ++j) {
+          int64_t i = columnMajor ? spatial - 1 - j : j;
+          within = within ? add(mul(within, inputShape[2 + i]), position[i])
+                          : position[i];
+        }
+        flat = add(flat, within);
+        Value flat64 = arith::IndexCastOp::create(nb, l, i64, flat);
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{
+                arith::SelectOp::create(nb, l, better, x, best),
+                arith::SelectOp::create(nb, l, better, flat64, bestIndex)});
+      });
+  indices = generic.getResult(1);
+  return generic.getResult(0);
+}
+
 struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -343,22 +432,34 @@ struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
   matchAndRewrite(nn::MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
+    auto type = cast<RankedTensorType>(op.getResult().getType());
     Value padded =
         padForPooling(rewriter, loc, adaptor.getInput(), type,
                       op.getKernelShape(), op.getStrides(), op.getDilations(),
                       op.getPads(), -std::numeric_limits<double>::infinity());
-    rewriter.replaceOp(op, pool(rewriter, loc, padded, type,
-                                op.getKernelShape(), op.getStrides(),
-                                op.getDilations(), /*isMax=*/true));
+    if (!op.getIndices()) {
+      rewriter.replaceOp(op, pool(rewriter, loc, padded, type,
+                                  op.getKernelShape(), op.getStrides(),
+                                  op.getDilations(), /*isMax=*/true));
+      return success();
+    }
+    Value indices;
+    Value values = poolWithIndices(
+        rewriter, loc, padded, type,
+        cast<RankedTensorType>(op.getIndices().getType()),
+        cast<RankedTensorType>(adaptor.getInput().getType()).getShape(),
+        op.getKernelShape(), op.getStrides(), op.getDilations(), op.getPads(),
+        op.getStorageOrder().value_or(0) == 1, indices);
+    rewriter.replaceOp(op, {values, indices});
     return success();
   }
 };
 
-/// Sum pooling, then a division by the number of elements each window
-/// covers: per dim, the window [o * s - pad_begin, + k) clipped to the end
-/// padding (count_include_pad) or to the input; the count of a window is the
-/// product of its per-dim counts.
+/// Sum pooling, then a division by the number of taps each window counts:
+/// per dim, the taps o * s - pad_begin + j * d (j < k) that lie inside the
+/// input, or with count_include_pad inside the input and its explicit pads
+/// (never in the extra end padding of a ceil_mode window); the count of a
+/// window is the product of its per-dim counts.
 struct AvgPoolLowering : OpConversionPattern<nn::AvgPoolOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -372,7 +473,10 @@ struct AvgPoolLowering : OpConversionPattern<nn::AvgPoolOp> {
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides();
     ArrayRef<int64_t> pads = op.getPads();
     int64_t spatial = kernel.size();
-    SmallVector<int64_t> dilations(spatial, 1);
+    SmallVector<int64_t> dilations(
+        op.getDilations().value_or(ArrayRef<int64_t>()));
+    if (dilations.empty())
+      dilations.assign(spatial, 1);
     Value padded = padForPooling(rewriter, loc, adaptor.getInput(), type,
                                  kernel, strides, dilations, pads, 0.0);
     Value sum = pool(rewriter, loc, padded, type, kernel, strides, dilations,
@@ -382,14 +486,15 @@ struct AvgPoolLowering : OpConversionPattern<nn::AvgPoolOp> {
     bool uniform = true;
     for (int64_t i = 0; i < spatial; ++i) {
       int64_t in = inputType.getDimSize(2 + i);
+      int64_t low = op.getCountIncludePad() ? -pads[i] : 0;
+      int64_t high = op.getCountIncludePad() ? in + pads[spatial + i] : in;
       for (int64_t o = 0; o < type.getDimSize(2 + i); ++o) {
-        int64_t start = o * strides[i] - pads[i];
-        int64_t end = std::min(start + kernel[i], in + pads[spatial + i]);
-        if (!op.getCountIncludePad()) {
-          start = std::max<int64_t>(start, 0);
-          end = std::min(end, in);
+        int64_t start = o * strides[i] - pads[i], count = 0;
+        for (int64_t j = 0; j < kernel[i]; ++j) {
+          int64_t tap = start + j * dilations[i];
+          count += tap >= low && tap < high;
         }
-        counts[i].push_back(static_cast<double>(end - start));
+        counts[i].push_back(static_cast<double>(count));
         uniform &= counts[i].back() == counts[i].front();
       }
     }

@@ -17,6 +17,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cstdio>
+
 using namespace mlir;
 using namespace systolic::onnx;
 namespace nn = systolic::nn;
@@ -504,44 +506,118 @@ FailureOr<Window> poolWindow(OnnxNode &n) {
 }
 
 LogicalResult convertMaxPool(OnnxNode &n) {
-  if (n.hasOutput(1))
-    return n.emitError() << "the Indices output is not supported";
-  if (int64_t order = n.getInt("storage_order", 0))
-    return n.unsupportedAttr("storage_order", Twine(order));
+  // storage_order only says how the Indices output flattens the input.
+  int64_t order = n.getInt("storage_order", 0);
+  if (order != 0 && order != 1)
+    return n.unsupportedAttr("storage_order", Twine(order),
+                             "expected 0 (row-major) or 1 (column-major)");
   FailureOr<Window> w = poolWindow(n);
   if (failed(w))
     return failure();
   Builder &b = n.builder;
-  return bind(n, n.create1<nn::MaxPoolOp>(
-                     n.input(0),
-                     {n.attr("kernel_shape", b.getDenseI64ArrayAttr(w->kernel)),
-                      n.attr("strides", b.getDenseI64ArrayAttr(w->strides)),
-                      n.attr("pads", b.getDenseI64ArrayAttr(w->pads)),
-                      n.attr("dilations", b.getDenseI64ArrayAttr(w->dilations)),
-                      n.attr("ceil_mode", b.getBoolAttr(n.getInt("ceil_mode", 0)))}));
+  bool withIndices = n.hasOutput(1);
+  SmallVector<NamedAttribute> attrs{
+      n.attr("kernel_shape", b.getDenseI64ArrayAttr(w->kernel)),
+      n.attr("strides", b.getDenseI64ArrayAttr(w->strides)),
+      n.attr("pads", b.getDenseI64ArrayAttr(w->pads)),
+      n.attr("dilations", b.getDenseI64ArrayAttr(w->dilations)),
+      n.attr("ceil_mode", b.getBoolAttr(n.getInt("ceil_mode", 0)))};
+  if (withIndices)
+    attrs.push_back(n.attr("storage_order", b.getI64IntegerAttr(order)));
+  SmallVector<Value> results =
+      n.create<nn::MaxPoolOp>(n.input(0), attrs, {}, withIndices ? 2 : 1);
+  if (results.empty())
+    return failure();
+  for (auto [i, value] : llvm::enumerate(results))
+    n.setResult(i, value);
+  return success();
 }
 
 LogicalResult convertAveragePool(OnnxNode &n) {
   FailureOr<Window> w = poolWindow(n);
   if (failed(w))
     return failure();
-  if (llvm::any_of(w->dilations, [](int64_t d) { return d != 1; }))
-    return n.unsupportedAttr("dilations", "other than 1",
-                             "nn.avg_pool has no dilation");
   Builder &b = n.builder;
-  return bind(n, n.create1<nn::AvgPoolOp>(
-                     n.input(0),
-                     {n.attr("kernel_shape", b.getDenseI64ArrayAttr(w->kernel)),
-                      n.attr("strides", b.getDenseI64ArrayAttr(w->strides)),
-                      n.attr("pads", b.getDenseI64ArrayAttr(w->pads)),
-                      n.attr("ceil_mode", b.getBoolAttr(n.getInt("ceil_mode", 0))),
-                      n.attr("count_include_pad",
-                             b.getBoolAttr(n.getInt("count_include_pad", 0)))}));
+  SmallVector<NamedAttribute> attrs{
+      n.attr("kernel_shape", b.getDenseI64ArrayAttr(w->kernel)),
+      n.attr("strides", b.getDenseI64ArrayAttr(w->strides)),
+      n.attr("pads", b.getDenseI64ArrayAttr(w->pads)),
+      n.attr("ceil_mode", b.getBoolAttr(n.getInt("ceil_mode", 0))),
+      n.attr("count_include_pad",
+             b.getBoolAttr(n.getInt("count_include_pad", 0)))};
+  // All-ones dilations are left implicit (nn.avg_pool's default).
+  if (llvm::any_of(w->dilations, [](int64_t d) { return d != 1; }))
+    attrs.push_back(n.attr("dilations", b.getDenseI64ArrayAttr(w->dilations)));
+  return bind(n, n.create1<nn::AvgPoolOp>(n.input(0), attrs));
+}
+
+/// Training-mode BatchNormalization (opset 14+): normalizes with the batch's
+/// own statistics (mean and population variance over every axis but 1) and
+/// also returns the updated running statistics
+/// `running = input * momentum + batch * (1 - momentum)`.
+LogicalResult convertBatchNormTraining(OnnxNode &n) {
+  RankedTensorType type = n.inputType(0);
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    return n.emitError() << "expects an input [N, C, ...], got " << type;
+  Builder &b = n.builder;
+  SmallVector<int64_t> axes{0};
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  SmallVector<NamedAttribute> reduce{
+      n.attr("axes", b.getDenseI64ArrayAttr(axes)),
+      n.attr("keepdims", b.getBoolAttr(true))};
+  Value x = n.input(0);
+  Value meanKept = n.create1<nn::ReduceMeanOp>(x, reduce);
+  if (!meanKept)
+    return failure();
+  Value centered = n.create1<nn::SubOp>({x, meanKept});
+  Value squares =
+      centered ? n.create1<nn::MulOp>({centered, centered}) : Value();
+  Value varKept =
+      squares ? n.create1<nn::ReduceMeanOp>(squares, reduce) : Value();
+  if (!varKept)
+    return failure();
+  int64_t channels = type.getDimSize(1);
+  Value mean = reshape(n, meanKept, {channels});
+  Value var = reshape(n, varKept, {channels});
+  Value y = n.create1<nn::BatchNormOp>(
+      {x, n.input(1), n.input(2), mean, var},
+      n.attr("epsilon", b.getF32FloatAttr(n.getFloat("epsilon", 1e-5f))));
+  if (!y)
+    return failure();
+  n.setResult(0, y);
+  float momentum = n.getFloat("momentum", 0.9f);
+  for (unsigned i = 1; i <= 2; ++i) {
+    if (!n.hasOutput(i))
+      continue;
+    Value running = n.input(2 + i), batch = i == 1 ? mean : var;
+    Type elementType = getElementTypeOrSelf(running.getType());
+    if (elementType != getElementTypeOrSelf(batch.getType()))
+      return n.emitError() << "running statistics of type " << elementType
+                           << " differ from the input's element type";
+    Value kept = n.create1<nn::MulOp>(
+        {running, scalarConstant(n, elementType, momentum)});
+    Value added = n.create1<nn::MulOp>(
+        {batch, scalarConstant(n, elementType, 1.0 - double(momentum))});
+    Value updated =
+        kept && added ? n.create1<nn::AddOp>({kept, added}) : Value();
+    if (!updated)
+      return failure();
+    n.setResult(i, updated);
+  }
+  return success();
 }
 
 LogicalResult convertBatchNorm(OnnxNode &n) {
-  if (n.getInt("training_mode", 0))
-    return n.unsupportedAttr("training_mode", "1", "only inference is supported");
+  if (int64_t training = n.getInt("training_mode", 0)) {
+    // training_mode exists from opset 14, where the outputs are
+    // (Y, running_mean, running_var).
+    if (n.opset < 14)
+      return n.unsupportedAttr("training_mode", Twine(training),
+                               "an attribute of opset 14 and later");
+    return convertBatchNormTraining(n);
+  }
   if (n.getInt("spatial", 1) != 1)
     return n.unsupportedAttr("spatial", "0");
   for (unsigned i = 1; i < n.numOutputs(); ++i)
@@ -701,14 +777,30 @@ LogicalResult convertGRU(OnnxNode &n) {
 LogicalResult convertIdentity(OnnxNode &n) { return bind(n, n.input(0)); }
 
 LogicalResult convertDropout(OnnxNode &n) {
-  // Inference: Dropout is the identity; its mask is all true.
+  // Inference: Dropout is the identity; its mask is all true. So is training
+  // with ratio 0 (every element kept, scaled by 1 / (1 - 0)); other ratios
+  // drop random elements, which a compiled model does not reproduce.
   if (n.opset >= 12 && n.hasInput(2)) {
     FailureOr<SmallVector<int64_t>> training =
         n.getConstantInts(2, "training_mode");
     if (failed(training))
       return failure();
-    if (llvm::any_of(*training, [](int64_t v) { return v != 0; }))
-      return n.emitError() << "training_mode = true is not supported";
+    if (llvm::any_of(*training, [](int64_t v) { return v != 0; })) {
+      double ratio = 0.5;
+      if (n.hasInput(1)) {
+        FailureOr<double> given = n.getConstantScalar(1, "ratio");
+        if (failed(given))
+          return failure();
+        ratio = *given;
+      }
+      if (ratio != 0) {
+        char text[32];
+        std::snprintf(text, sizeof(text), "%g", ratio);
+        return n.emitError() << "training_mode = true is not supported with "
+                                "ratio "
+                             << text << " (random output)";
+      }
+    }
   }
   n.setResult(0, n.input(0));
   if (n.hasOutput(1)) {
@@ -1129,10 +1221,10 @@ const OpConverter kConverters[] = {
     {"And", 7, kNewest, convertBinary<nn::AndOp>, ""},
     {"ArgMax", 11, kNewest, convertArgReduce<nn::ArgMaxOp>, ""},
     {"ArgMin", 11, kNewest, convertArgReduce<nn::ArgMinOp>, ""},
-    {"AveragePool", 11, kNewest, convertAveragePool,
-     "dilations must be 1"},
+    {"AveragePool", 11, kNewest, convertAveragePool, ""},
     {"BatchNormalization", 9, kNewest, convertBatchNorm,
-     "inference only (training_mode = 0, one output)"},
+     "spatial = 1; training_mode (opset 14+) normalizes with the batch "
+     "statistics and returns the updated running mean/variance"},
     {"Cast", 13, kNewest, convertCast,
      "no unsigned, string, complex or 8/4-bit float types"},
     {"Clip", 6, kNewest, convertClip,
@@ -1147,7 +1239,7 @@ const OpConverter kConverters[] = {
      "1-3 spatial dimensions; output_shape must not exceed the full size"},
     {"Div", 7, kNewest, convertBinary<nn::DivOp>, ""},
     {"Dropout", 7, kNewest, convertDropout,
-     "inference only: identity, mask all true"},
+     "identity, mask all true: inference, or training_mode with ratio 0"},
     {"Elu", 6, kNewest, convertElu, ""},
     {"Equal", 11, kNewest, convertCompare<nn::ComparePredicate::eq>, ""},
     {"Erf", 9, kNewest, convertUnary<nn::ErfOp>, ""},
@@ -1177,8 +1269,7 @@ const OpConverter kConverters[] = {
      "before opset 13: flattened at axis"},
     {"MatMul", 9, kNewest, convertBinary<nn::MatMulOp>, ""},
     {"Max", 8, kNewest, convertVariadic<nn::MaxOp>, ""},
-    {"MaxPool", 11, kNewest, convertMaxPool,
-     "no Indices output, storage_order 0"},
+    {"MaxPool", 11, kNewest, convertMaxPool, ""},
     {"Mean", 8, kNewest, convertMean, ""},
     {"Min", 8, kNewest, convertVariadic<nn::MinOp>, ""},
     {"Mul", 7, kNewest, convertBinary<nn::MulOp>, ""},

@@ -142,6 +142,58 @@ func.func @pools_1d_3d(%x: tensor<1x2x8xf32>, %y: tensor<1x1x4x4x4xf32>) -> (ten
 
 // -----
 
+// Dilated average pooling counts taps, not the covered span: kernel 3
+// dilated by 2 at stride 2 with pads 1 on 6 (ceil_mode: 3 windows) has taps
+// {-1, 1, 3}, {1, 3, 5}, {3, 5, 7}: 2, 3, 2 inside the input; with
+// count_include_pad also -1 counts but never 7 (in the ceil_mode extra end
+// padding): 3, 3, 2.
+// CHECK-LABEL: func @avg_pool_dilated
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1] high[0, 0, 2]
+// CHECK: linalg.pooling_ncw_sum {dilations = dense<2> : tensor<1xi64>, strides = dense<2> : tensor<1xi64>}
+// CHECK: arith.constant dense<[2.000000e+00, 3.000000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK: arith.divf
+// CHECK: linalg.pooling_ncw_sum
+// CHECK: arith.constant dense<[3.000000e+00, 3.000000e+00, 2.000000e+00]> : tensor<3xf32>
+func.func @avg_pool_dilated(%x: tensor<1x1x6xf32>) -> (tensor<1x1x3xf32>, tensor<1x1x3xf32>) {
+  %0 = nn.avg_pool %x {kernel_shape = array<i64: 3>, strides = array<i64: 2>, pads = array<i64: 1, 1>, dilations = array<i64: 2>, ceil_mode = true} : tensor<1x1x6xf32> -> tensor<1x1x3xf32>
+  %1 = nn.avg_pool %x {kernel_shape = array<i64: 3>, strides = array<i64: 2>, pads = array<i64: 1, 1>, dilations = array<i64: 2>, ceil_mode = true, count_include_pad = true} : tensor<1x1x6xf32> -> tensor<1x1x3xf32>
+  return %0, %1 : tensor<1x1x3xf32>, tensor<1x1x3xf32>
+}
+
+// -----
+
+// Max pooling with indices: one generic over [N, C, out..., window...]
+// carrying (max, flattened input position); column-major here, so the
+// position is (n * C + c) * H * W + w * H + h with h = o_h * 2 + k_h - 1 and
+// w = o_w * 2 + k_w * 2.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5 * 2)>
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @max_pool_indices
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 0] high[0, 0, 0, 0]
+// CHECK: %[[VALUES:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x2x3x2xf32>)
+// CHECK: %[[POSITIONS:.*]] = linalg.fill ins(%{{.*}} : i64) outs(%{{.*}} : tensor<1x2x3x2xi64>)
+// CHECK: %[[R:.*]]:2 = linalg.generic {indexing_maps = [#[[IN]], #[[WIN]], #[[OUT]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: outs(%[[VALUES]], %[[POSITIONS]] : tensor<1x2x3x2xf32>, tensor<1x2x3x2xi64>)
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32, %[[BEST:.*]]: f32, %[[BEST_INDEX:.*]]: i64):
+// CHECK: %[[BETTER:.*]] = arith.cmpf ogt, %[[X]], %[[BEST]] : f32
+// CHECK: %[[H:.*]] = arith.subi %{{.*}}, %c1 : index
+// CHECK: %[[PLANE:.*]] = arith.muli %{{.*}}, %c25 : index
+// CHECK: %[[WH:.*]] = arith.muli %{{.*}}, %c5 : index
+// CHECK: %[[WITHIN:.*]] = arith.addi %[[WH]], %[[H]] : index
+// CHECK: %[[FLAT:.*]] = arith.addi %[[PLANE]], %[[WITHIN]] : index
+// CHECK: %[[FLAT64:.*]] = arith.index_cast %[[FLAT]] : index to i64
+// CHECK: %[[V:.*]] = arith.select %[[BETTER]], %[[X]], %[[BEST]] : f32
+// CHECK: %[[I:.*]] = arith.select %[[BETTER]], %[[FLAT64]], %[[BEST_INDEX]] : i64
+// CHECK: linalg.yield %[[V]], %[[I]] : f32, i64
+// CHECK: return %[[R]]#0, %[[R]]#1
+func.func @max_pool_indices(%x: tensor<1x2x5x5xf32>) -> (tensor<1x2x3x2xf32>, tensor<1x2x3x2xi64>) {
+  %0:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 0, 0>, dilations = array<i64: 1, 2>, storage_order = 1} : tensor<1x2x5x5xf32> -> tensor<1x2x3x2xf32>, tensor<1x2x3x2xi64>
+  return %0#0, %0#1 : tensor<1x2x3x2xf32>, tensor<1x2x3x2xi64>
+}
+
+// -----
+
 // Batch norm: per-channel scale and shift computed once on [C], then one
 // fused multiply-add over the input.
 // CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>

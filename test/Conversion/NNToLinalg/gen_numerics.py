@@ -26,7 +26,8 @@ def onnx_eval(op, inputs, attrs, n_out=1, input_names=None, out_type=TensorProto
     graph = helper.make_graph(
         [node], "g",
         [helper.make_tensor_value_info(n, helper.np_dtype_to_tensor_dtype(v.dtype), v.shape) for n, v in feeds.items()],
-        [helper.make_tensor_value_info(o, out_type, None) for o in outs])
+        [helper.make_tensor_value_info(o, t, None) for o, t in
+         zip(outs, out_type if isinstance(out_type, list) else [out_type] * n_out)])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], ir_version=9)
     session = onnxruntime.InferenceSession(model.SerializeToString(),
                                            providers=["CPUExecutionProvider"])
@@ -225,6 +226,42 @@ case("transpose", "nn.transpose %a0 {perm = array<i64: 2, 0, 1>}", [x1], [x1.tra
 c = (rand(2, 5) * 4).astype(np.float32)
 case("cast_trunc", "nn.cast %a0", [c], [c.astype(np.int32)])
 case("global_avg_pool", "nn.global_avg_pool %a0", [x], [x.mean(axis=(2, 3, 4), keepdims=True)])
+
+# Dilated average pooling (with and without count_include_pad and ceil_mode)
+# and max pooling with indices in both storage orders, 1-D to 3-D.
+x = rand(1, 2, 6, 7)
+for include in (0, 1):
+    for ceil in (0, 1):
+        (y,) = onnx_eval("AveragePool", [x], dict(kernel_shape=[3, 2], strides=[2, 2], dilations=[2, 3],
+                                                  pads=[1, 1, 2, 1], ceil_mode=ceil, count_include_pad=include))
+        case(f"avg_pool_dilated_{include}{ceil}", "nn.avg_pool %a0 {kernel_shape = array<i64: 3, 2>, "
+             "strides = array<i64: 2, 2>, dilations = array<i64: 2, 3>, pads = array<i64: 1, 1, 2, 1>, "
+             f"ceil_mode = {'true' if ceil else 'false'}, count_include_pad = {'true' if include else 'false'}}}",
+             [x], [y])
+for order in (0, 1):
+    y, z = onnx_eval("MaxPool", [x], dict(kernel_shape=[3, 2], strides=[2, 2], dilations=[2, 1],
+                                          pads=[1, 1, 1, 0], ceil_mode=1, storage_order=order), 2,
+                     out_type=[TensorProto.FLOAT, TensorProto.INT64])
+    case(f"max_pool_indices_{order}", "nn.max_pool %a0 {kernel_shape = array<i64: 3, 2>, strides = array<i64: 2, 2>, "
+         f"dilations = array<i64: 2, 1>, pads = array<i64: 1, 1, 1, 0>, ceil_mode = true, storage_order = {order}}}",
+         [x], [y, z])
+x1 = rand(2, 3, 9)
+y, z = onnx_eval("MaxPool", [x1], dict(kernel_shape=[3], strides=[2], pads=[1, 1]), 2,
+                 out_type=[TensorProto.FLOAT, TensorProto.INT64])
+case("max_pool1d_indices", "nn.max_pool %a0 {kernel_shape = array<i64: 3>, strides = array<i64: 2>, "
+     "dilations = array<i64: 1>, pads = array<i64: 1, 1>, storage_order = 0}", [x1], [y, z])
+x3 = rand(1, 2, 4, 5, 3)
+for order in (0, 1):
+    y, z = onnx_eval("MaxPool", [x3], dict(kernel_shape=[2, 2, 2], strides=[1, 2, 1], pads=[1, 0, 0, 0, 1, 1],
+                                           storage_order=order), 2,
+                     out_type=[TensorProto.FLOAT, TensorProto.INT64])
+    case(f"max_pool3d_indices_{order}", "nn.max_pool %a0 {kernel_shape = array<i64: 2, 2, 2>, "
+         "strides = array<i64: 1, 2, 1>, dilations = array<i64: 1, 1, 1>, pads = array<i64: 1, 0, 0, 0, 1, 1>, "
+         f"storage_order = {order}}}", [x3], [y, z])
+(y,) = onnx_eval("AveragePool", [x3], dict(kernel_shape=[2, 2, 2], strides=[1, 1, 2], dilations=[2, 1, 2],
+                                           pads=[1, 1, 0, 0, 0, 1], count_include_pad=1))
+case("avg_pool3d_dilated", "nn.avg_pool %a0 {kernel_shape = array<i64: 2, 2, 2>, strides = array<i64: 1, 1, 2>, "
+     "dilations = array<i64: 2, 1, 2>, pads = array<i64: 1, 1, 0, 0, 0, 1>, count_include_pad = true}", [x3], [y])
 
 
 def main():

@@ -199,3 +199,21 @@ func.func @reductions() -> (tensor<2xf32>, tensor<f32>, tensor<1x3xf32>, tensor<
   %l2 = nn.reduce_l2 %b {axes = array<i64: -1>, keepdims = false} : tensor<2x2xf32> -> tensor<2xf32>
   return %sum, %mean, %max, %prod, %l1, %l2 : tensor<2xf32>, tensor<f32>, tensor<1x3xf32>, tensor<i64>, tensor<f32>, tensor<2xf32>
 }
+
+// -----
+
+// MaxPool indices nobody uses are not computed.
+// CHECK-LABEL: func @max_pool_unused_indices
+// CHECK: nn.max_pool %{{.*}} {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+// CHECK-NOT: storage_order
+func.func @max_pool_unused_indices(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %0:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, storage_order = 1} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+  return %0#0 : tensor<1x1x2x2xf32>
+}
+
+// CHECK-LABEL: func @max_pool_used_indices
+// CHECK: nn.max_pool {{.*}}storage_order = 1 : i64{{.*}} -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+func.func @max_pool_used_indices(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64> {
+  %0:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, storage_order = 1} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+  return %0#1 : tensor<1x1x2x2xi64>
+}

@@ -176,3 +176,74 @@ func.func @batch_norm_channels(%x: tensor<2x3x4x4xf32>, %p: tensor<3xf32>, %q: t
   %0 = nn.batch_norm %x, %p, %p, %p, %q : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<4xf32>) -> tensor<2x3x4x4xf32>
   return %0 : tensor<2x3x4x4xf32>
 }
+
+// -----
+
+func.func @avg_pool_dilations_length(%x: tensor<1x2x7x7xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+2 {{'dilations' has 1 entries but the input has 2 spatial dimensions (expected 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.avg_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1>} : tensor<1x2x7x7xf32> -> tensor<1x2x6x6xf32>
+  return %0 : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+func.func @avg_pool_dilation_positive(%x: tensor<1x2x7x7xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+2 {{dilation 0 in spatial dimension 1 must be positive}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.avg_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 0>} : tensor<1x2x7x7xf32> -> tensor<1x2x6x6xf32>
+  return %0 : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+func.func @avg_pool_dilated_window_too_large(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32> {
+  // expected-error @+2 {{window extent 5 (kernel 3, dilation 2) exceeds the padded input size 4 in spatial dimension 0}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.avg_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 1>} : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
+  return %0 : tensor<1x2x1x1xf32>
+}
+
+// -----
+
+func.func @avg_pool_dilated_shape(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> {
+  // expected-error @+2 {{'nn.avg_pool' op inferred type(s) 'tensor<1x1x2x2xf32>' are incompatible with return type(s) of operation 'tensor<1x1x3x3xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.avg_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 2>} : tensor<1x1x4x4xf32> -> tensor<1x1x3x3xf32>
+  return %0 : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+func.func @max_pool_storage_order(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64> {
+  // expected-error @+2 {{storage_order 2 must be 0 (row-major) or 1 (column-major)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, storage_order = 2} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+  return %0#1 : tensor<1x1x2x2xi64>
+}
+
+// -----
+
+func.func @max_pool_indices_without_storage_order(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64> {
+  // expected-error @+2 {{'nn.max_pool' op inferred type(s) 'tensor<1x1x2x2xf32>' are incompatible with return type(s) of operation 'tensor<1x1x2x2xf32>', 'tensor<1x1x2x2xi64>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+  return %0#1 : tensor<1x1x2x2xi64>
+}
+
+// -----
+
+func.func @max_pool_storage_order_without_indices(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  // expected-error @+2 {{'nn.max_pool' op inferred type(s) 'tensor<1x1x2x2xf32>', 'tensor<1x1x2x2xi64>' are incompatible with return type(s) of operation 'tensor<1x1x2x2xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, storage_order = 0} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @max_pool_indices_type(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi32> {
+  // expected-error @+1 {{'nn.max_pool' op result #1 must be}}
+  %0:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, storage_order = 0} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi32>
+  return %0#1 : tensor<1x1x2x2xi32>
+}

@@ -63,6 +63,31 @@ func.func @pool_ceil_drops_padding_window(%x: tensor<1x1x6xf32>) -> tensor<1x1x3
   return %0 : tensor<1x1x3xf32>
 }
 
+// AveragePool's dilations (absent means all ones): kernel 2 dilated by 2
+// spans 3 elements, (4 - 3) / 1 + 1 = 2 windows per dim.
+// CHECK-LABEL: func @avg_pool_dilations
+func.func @avg_pool_dilations(%x: tensor<1x1x4x4xf32>, %y: tensor<1x1x32x32x32xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x9x9x9xf32>) {
+  // CHECK: nn.avg_pool %{{.*}} {ceil_mode = true, dilations = array<i64: 2, 2>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  %0 = nn.avg_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 2>, ceil_mode = true} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  // Extent 2 * (5 - 1) + 1 = 9 on 32 with stride 3: ceil(23 / 3) + 1 = 9.
+  // CHECK: nn.avg_pool %{{.*}} {ceil_mode = true, count_include_pad = true, dilations = array<i64: 2, 2, 2>, kernel_shape = array<i64: 5, 5, 5>, pads = array<i64: 0, 0, 0, 0, 0, 0>, strides = array<i64: 3, 3, 3>} : tensor<1x1x32x32x32xf32> -> tensor<1x1x9x9x9xf32>
+  %1 = nn.avg_pool %y {kernel_shape = array<i64: 5, 5, 5>, strides = array<i64: 3, 3, 3>, pads = array<i64: 0, 0, 0, 0, 0, 0>, dilations = array<i64: 2, 2, 2>, ceil_mode = true, count_include_pad = true} : tensor<1x1x32x32x32xf32> -> tensor<1x1x9x9x9xf32>
+  return %0, %1 : tensor<1x1x2x2xf32>, tensor<1x1x9x9x9xf32>
+}
+
+// MaxPool's indices: a second i64 result of the result's shape, present
+// exactly when storage_order is.
+// CHECK-LABEL: func @max_pool_indices
+func.func @max_pool_indices(%x: tensor<1x1x5x5xf32>, %y: tensor<2x3x8xf32>) -> (tensor<1x1x5x5xf32>, tensor<1x1x5x5xi64>, tensor<1x1x2x2xi64>, tensor<2x3x4xi64>) {
+  // CHECK: %{{.*}}, %{{.*}} = nn.max_pool %{{.*}} {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 5, 5>, pads = array<i64: 2, 2, 2, 2>, storage_order = 0 : i64, strides = array<i64: 1, 1>} : tensor<1x1x5x5xf32> -> tensor<1x1x5x5xf32>, tensor<1x1x5x5xi64>
+  %0:2 = nn.max_pool %x {kernel_shape = array<i64: 5, 5>, strides = array<i64: 1, 1>, pads = array<i64: 2, 2, 2, 2>, dilations = array<i64: 1, 1>, storage_order = 0} : tensor<1x1x5x5xf32> -> tensor<1x1x5x5xf32>, tensor<1x1x5x5xi64>
+  // CHECK: nn.max_pool %{{.*}} {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : tensor<1x1x5x5xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+  %1:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, storage_order = 1} : tensor<1x1x5x5xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+  // CHECK: nn.max_pool %{{.*}} {ceil_mode = true, dilations = array<i64: 2>, kernel_shape = array<i64: 2>, pads = array<i64: 1, 0>, storage_order = 0 : i64, strides = array<i64: 2>} : tensor<2x3x8xf32> -> tensor<2x3x4xf32>, tensor<2x3x4xi64>
+  %2:2 = nn.max_pool %y {kernel_shape = array<i64: 2>, strides = array<i64: 2>, pads = array<i64: 1, 0>, dilations = array<i64: 2>, ceil_mode = true, storage_order = 0} : tensor<2x3x8xf32> -> tensor<2x3x4xf32>, tensor<2x3x4xi64>
+  return %0#0, %0#1, %1#1, %2#1 : tensor<1x1x5x5xf32>, tensor<1x1x5x5xi64>, tensor<1x1x2x2xi64>, tensor<2x3x4xi64>
+}
+
 // CHECK-LABEL: func @batch_norm
 func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %p: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
   // CHECK: nn.batch_norm %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f32} : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
