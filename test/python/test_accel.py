@@ -189,17 +189,19 @@ def test_default_device_is_the_golden_model(build):
 
 @needs_sim
 def test_artifact_for_an_array_size_without_rtl_build(build):
-    sysm = build["dir"] / "model32.sysm"
-    systolic.compile_model(MODEL, "--target=accel", "--accel-config=32x32", "-o", sysm)
+    # 12x12: a valid configuration no RTL build has (the sizes built are
+    # powers of two; 32x32 is an option).
+    sysm = build["dir"] / "model12.sysm"
+    systolic.compile_model(MODEL, "--target=accel", "--accel-config=12x12", "-o", sysm)
     proc = run("systolic-run", f"--module={sysm}", f"--input=@{build['dir'] / 'x.npy'}",
                "--device=accel")
     assert proc.returncode == 1
     assert proc.stderr.startswith(
         "systolic-run: error: executable 1 on device 'accel': the accel executable was "
-        "compiled for a 32x32 array")
+        "compiled for a 12x12 array")
     assert "; RTL builds: " in proc.stderr and "16x16 (scratchpad" in proc.stderr
     assert proc.stderr.count("\n") == 1
-    y = build["dir"] / "y32.npy"
+    y = build["dir"] / "y12.npy"
     proc = run("systolic-run", f"--module={sysm}", f"--input=@{build['dir'] / 'x.npy'}",
                "--device=accel-golden", f"--output=@{y}")
     assert proc.returncode == 0, proc.stderr

@@ -607,7 +607,7 @@ TEST(AccelDevices, ArraySizeWithoutRtlBuild) {
   REQUIRE_ACCEL_DEVICES();
   std::vector<int8_t> a, b;
   OutputPath o;
-  AccelExecutableDesc exe = smallMatmul("32x32", &a, &b, &o);
+  AccelExecutableDesc exe = smallMatmul("12x12", &a, &b, &o);
   std::vector<Tensor8> inputs = {tensor("a", {4, 16}, a), tensor("p", {3, 8}, o.params)};
   std::vector<uint8_t> file = singleDispatchArtifact(exe, inputs, {4, 8});
   RunOutcome rtl = runOn(file, inputs, {"accel"});
@@ -615,7 +615,7 @@ TEST(AccelDevices, ArraySizeWithoutRtlBuild) {
   EXPECT_EQ(rtl.status.code(), StatusCode::FailedPrecondition);
   const std::string &m = rtl.status.message();
   EXPECT_EQ(m.rfind("executable 0 on device 'accel': the accel executable was compiled "
-                    "for a 32x32 array (",
+                    "for a 12x12 array (",
                     0),
             0u)
       << m;
@@ -631,7 +631,7 @@ TEST(AccelDevices, ArraySizeWithoutRtlBuild) {
   RunOutcome golden = runOn(file, inputs, {"accel-golden"});
   ASSERT_TRUE(golden.status) << golden.status.message();
   EXPECT_EQ(golden.output, referenceMatmul(4, 16, 8, a, b, o));
-  EXPECT_EQ(golden.counters.rows, 32u);
+  EXPECT_EQ(golden.counters.rows, 12u);
 }
 
 TEST(AccelDevices, CorruptExecutable) {
