@@ -167,6 +167,20 @@ TEST(RuntimeTest, PluginDevicesComeFromTheRegistry) {
   EXPECT_EQ((*session)->dispatchDevice(1).name(), "counting");
 }
 
+TEST(RuntimeTest, AccelDevicesWithoutTheSimulator) {
+  if (DeviceRegistry::hasAccelDevices())
+    GTEST_SKIP() << "built with the simulator (the accel devices exist)";
+  Expected<std::shared_ptr<Device>> accel =
+      DeviceRegistry::withBuiltinDevices().create("accel-golden");
+  ASSERT_FALSE(accel);
+  EXPECT_EQ(accel.status().code(), StatusCode::NotFound);
+  EXPECT_EQ(accel.status().message(),
+            "device 'accel-golden' is not available: this runtime was built "
+            "without the accelerator simulator (SYSTOLIC_ENABLE_SIM=OFF or no "
+            "Verilator); rebuild with -DSYSTOLIC_ENABLE_SIM=ON, or use "
+            "--device=cpu to run accel dispatches through their CPU reference");
+}
+
 TEST(RuntimeTest, CpuDeviceRejectsBadExecutables) {
   auto make = [](const std::vector<uint8_t> &code, std::vector<std::string> entries) {
     artifact::ArtifactBuilder b;
