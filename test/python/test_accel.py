@@ -208,6 +208,24 @@ def test_artifact_for_an_array_size_without_rtl_build(build):
     np.testing.assert_array_equal(np.load(y), reference(build["x"]))
 
 
+@needs_sim
+def test_output_stationary_matmul_is_bit_identical(tmp_path):
+    # A constant lhs: the cost model chooses output-stationary (dataflow-os.mlir).
+    sysm = tmp_path / "os.sysm"
+    systolic.compile_model(MODEL.parent / "dataflow-os.mlir", "--target=accel",
+                           "--accel-config=8x8", "-o", sysm)
+    b = np.random.default_rng(5).integers(-20, 20, (64, 8)).astype(np.int8)
+    module = runtime.Module.load(sysm)
+    outputs = {}
+    for device in ("accel", "accel-golden", "cpu"):
+        session = runtime.Session(module, devices=(device, "cpu"))
+        (outputs[device],) = session.run(b)
+        if device != "cpu":
+            (c,) = session.dispatch_counters()
+            assert c["dataflow"] == "os" and c["macs"] == 4 * 64 * 8
+    assert outputs["accel"].tobytes() == outputs["accel-golden"].tobytes() == outputs["cpu"].tobytes()
+
+
 def reseal(data: bytearray) -> bytearray:
     """Recomputes the artifact's CRC (docs/artifact-format.md) after an edit."""
     root = struct.unpack_from("<I", data, 0)[0]
