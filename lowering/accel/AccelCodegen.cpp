@@ -511,6 +511,19 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
     return success();
   };
 
+  // The output path keeps bias, multiplier and shift of every channel tile in
+  // the accumulator for the whole layer (three rows per tile of C channels).
+  const int64_t tile = plan.layer == "scaled_add" ? std::min(cfg.rows, cfg.cols)
+                                                  : int64_t(cfg.cols);
+  const int64_t paramRows = 3 * ceilDiv(plan.n, tile);
+  if (paramRows >= int64_t(cfg.accRows))
+    return plan.op->emitError("cannot tile ")
+           << plan.op->getName() << " onto the " << cfg.rows << "x" << cfg.cols
+           << " configuration: the output path's parameters of " << plan.n
+           << " channels take " << paramRows << " accumulator rows (3 per tile of "
+           << tile << " channels), the accumulator has " << cfg.accRows
+           << " (--accel-config=...,acc-rows=N, or a wider array)";
+
   if (plan.layer != "matmul") {
     if (!ws)
       return plan.op->emitError("cannot run ")
