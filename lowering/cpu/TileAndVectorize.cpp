@@ -167,16 +167,45 @@ SmallVector<OpFoldResult> asTileSizes(MLIRContext *ctx, ArrayRef<int64_t> sizes,
 
 /// Extracts a rank-reduced slice of `source` keeping `keptShape`, all other
 /// dimensions being unit (checked by the caller), with `strides`.
+///
+/// A unit dimension's stride is irrelevant and becomes 1. A slice that is
+/// still strided drops every unit dimension (leaving only the strided one)
+/// and is expanded back to `keptShape`: which unit dimensions a
+/// rank-reducing slice keeps is inferred from its shape, and for a strided
+/// slice with several unit dimensions that may disagree with the strides
+/// the subview gets after bufferization (one input channel and a column
+/// stride crashed in `expand-strided-metadata`).
 Value rankReducedSlice(RewriterBase &rewriter, Location loc, Value source,
                        ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
                        ArrayRef<int64_t> keptShape) {
   auto sourceType = cast<RankedTensorType>(source.getType());
-  auto type = RankedTensorType::get(keptShape, sourceType.getElementType());
+  Type element = sourceType.getElementType();
+  SmallVector<int64_t> unitStrides(strides);
+  for (auto [size, stride] : llvm::zip(sizes, unitStrides))
+    if (size == 1)
+      stride = 1;
+  bool strided = llvm::any_of(unitStrides, [](int64_t s) { return s != 1; });
   SmallVector<OpFoldResult> zeros(sizes.size(), rewriter.getIndexAttr(0));
-  return tensor::ExtractSliceOp::create(
-      rewriter, loc, type, source, zeros,
-      getAsIndexOpFoldResult(rewriter.getContext(), sizes),
-      getAsIndexOpFoldResult(rewriter.getContext(), strides));
+  auto slice = [&](ArrayRef<int64_t> shape) -> Value {
+    return tensor::ExtractSliceOp::create(
+        rewriter, loc, RankedTensorType::get(shape, element), source, zeros,
+        getAsIndexOpFoldResult(rewriter.getContext(), sizes),
+        getAsIndexOpFoldResult(rewriter.getContext(), unitStrides));
+  };
+  if (!strided)
+    return slice(keptShape);
+  SmallVector<int64_t> nonUnit;
+  for (int64_t size : sizes)
+    if (size != 1)
+      nonUnit.push_back(size);
+  Value reduced = slice(nonUnit);
+  SmallVector<ReassociationIndices> groups;
+  if (!nonUnit.empty())
+    groups.push_back(llvm::to_vector(
+        llvm::seq<int64_t>(0, static_cast<int64_t>(keptShape.size()))));
+  return tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(keptShape, element), reduced,
+      groups);
 }
 
 /// Stride of loop `loop` in the affine expression `expr` (its coefficient),

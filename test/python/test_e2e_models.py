@@ -119,6 +119,48 @@ def test_large_matmul_matches_numpy(m, k, n, op, threads, tmp_path):
                                rtol=1e-4, atol=1e-5 * k)
 
 
+# --- Strided convolutions with unit dimensions around the strided one -------
+
+# (input NCHW, weight FCHW, strides): one input channel with a column stride,
+# one output column with a column stride, and ResNet-style stride-2 layers.
+# Their register tiles are strided slices with several unit dimensions
+# (which once crashed expand-strided-metadata).
+STRIDED_CONVS = [
+    ((1, 1, 8, 8), (4, 1, 3, 3), (2, 2)),
+    ((1, 3, 4, 5), (8, 3, 2, 2), (2, 4)),
+    ((1, 1, 9, 9), (1, 1, 3, 3), (3, 3)),
+    ((1, 16, 14, 14), (32, 16, 3, 3), (2, 2)),
+    ((1, 8, 7, 7), (16, 8, 1, 1), (2, 2)),
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,strides", STRIDED_CONVS)
+def test_strided_conv_matches_onnxruntime(x_shape, w_shape, strides, tmp_path):
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(sum(x_shape) + sum(w_shape))
+    w = rng.uniform(-1, 1, w_shape).astype(np.float32)
+    out = [(x_shape[2 + i] - w_shape[2 + i]) // strides[i] + 1 for i in range(2)]
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["y"], strides=list(strides))],
+        "conv", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [1, w_shape[0], *out])],
+        [numpy_helper.from_array(w, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx_path = tmp_path / "conv.onnx"
+    onnx_path.write_bytes(model.SerializeToString())
+    sysm = tmp_path / "conv.sysm"
+    systolic.compile_model(onnx_path, "--target=cpu", "-o", sysm)
+    x = rng.uniform(-1, 1, x_shape).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    proc = run_module(sysm, [tmp_path / "x.npy"], [tmp_path / "y.npy"])
+    assert proc.returncode == 0, proc.stderr
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    expected = session.run(None, {"x": x})[0]
+    np.testing.assert_allclose(np.load(tmp_path / "y.npy"), expected, rtol=RTOL, atol=ATOL)
+
+
 # --- Bad inputs: one precise message, exit code 1 ----------------------------
 
 # manhattan_nn: queries f32 [8, 16], database f32 [128, 16].
