@@ -326,14 +326,28 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
   int64_t TM = 0, NG = 1, TK = R;
   const int64_t wo = conv ? cv.outWidth() : 1;
   if (ws) {
-    for (NG = NT; NG >= 1; --NG) {
-      int64_t accLimit = (int64_t(cfg.accRows) - paramRows) / NG;
+    auto rowsFor = [&](int64_t ng) {
+      int64_t accLimit = (int64_t(cfg.accRows) - paramRows) / ng;
       // Two operand slots, two output buffers and (for convolutions) a zero tile.
-      int64_t spLimit = (int64_t(cfg.spRows) - lutRows - 2 * NG * R) / (conv ? 5 : 4);
-      TM = std::min({M, accLimit, spLimit, int64_t(4095)});
-      if (L.maxTileRows) TM = std::min(TM, L.maxTileRows);
-      if (TM >= wo) TM = TM / wo * wo;
+      int64_t spLimit = (int64_t(cfg.spRows) - lutRows - 2 * ng * R) / (conv ? 5 : 4);
+      int64_t tm = std::min({M, accLimit, spLimit, int64_t(4095)});
+      if (L.maxTileRows) tm = std::min(tm, L.maxTileRows);
+      return tm >= wo ? tm / wo * wo : tm;
+    };
+    // The most n-tiles per group that still leave >= 256 rows per block...
+    for (NG = NT; NG >= 1; --NG) {
+      TM = rowsFor(NG);
       if (TM >= std::min<int64_t>(M, 256) || NG == 1) break;
+    }
+    // ...spread evenly over the groups (8 tiles as 4 + 4, not 7 + 1): a small
+    // last group leaves the array waiting for its loads.
+    NG = ceilDiv(NT, ceilDiv(NT, NG));
+    TM = rowsFor(NG);
+    // Blocks of even size, too (1024 rows as 342 + 342 + 340, not 506 + 506
+    // + 12); convolution blocks stay whole output lines when a line fits.
+    if (TM >= 1 && TM < M) {
+      const int64_t unit = TM >= wo ? wo : 1, units = ceilDiv(M, unit);
+      TM = ceilDiv(units, ceilDiv(units, TM / unit)) * unit;
     }
     if (TM < 1) return Status::failure("layer does not fit on-chip memory");
   } else {
