@@ -5,7 +5,9 @@ Every node test whose ops are all in the compiler's supported list is compiled
 for the target, run on each of its data sets, and compared with the expected
 outputs the way onnx.backend.test does: same number of outputs, same shapes and
 dtypes, np.testing.assert_allclose with the test's own rtol/atol (1e-3/1e-7
-unless the test says otherwise). Tests using an op outside the list are skipped
+unless the test says otherwise). Graph inputs that only feed operator
+parameters (a Reshape's shape, a reduction's axes) are frozen into the model
+with the data set's values before compiling (scripts/onnx_parameters.py). Tests using an op outside the list are skipped
 and printed with the op that rules them out.
 
 Known failures are kept in test/conformance/<target>-xfail.txt, one test per
@@ -25,6 +27,7 @@ import concurrent.futures
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +38,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from onnx_parameters import freeze_inputs, parameter_inputs  # noqa: E402
 TARGETS = ("cpu",)
 COMPILE_TIMEOUT_S = 120
 RUN_TIMEOUT_S = 60
@@ -139,6 +144,7 @@ class NodeTest:
     dir: Path
     ops: list            # op types of the graph's nodes, in order
     opset: int
+    parameters: int = 0  # inputs frozen as operator parameters (onnx_parameters.py)
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
 
@@ -175,7 +181,8 @@ def load_tests(test_dir):
         opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
                     default=0)
         test = NodeTest(model_path.parent.name, model_path.parent,
-                        [n.op_type for n in model.graph.node], opset)
+                        [n.op_type for n in model.graph.node], opset,
+                        len(parameter_inputs(model)))
         data = model_path.parent / "data.json"
         if data.exists():
             tolerances = json.loads(data.read_text())
@@ -232,38 +239,69 @@ def compare(outputs, expected, rtol, atol):
     return None
 
 
+def compile_model(model_path, module, tools, target):
+    """None when systolic-compile succeeds, else a failed Result."""
+    # A compile that hangs is retried once (a rare hang of systolic-compile
+    # under load, not reproducible alone); the retry is reported.
+    for attempt in range(2):
+        try:
+            proc = subprocess.run(
+                [str(tools["compile"]), str(model_path), f"--target={target}", "-o", str(module)],
+                capture_output=True, text=True, timeout=COMPILE_TIMEOUT_S)
+            break
+        except subprocess.TimeoutExpired:
+            print(f"RETRY {model_path.parent.name}: systolic-compile ran over "
+                  f"{COMPILE_TIMEOUT_S} s (attempt {attempt + 1})", flush=True)
+    else:
+        return Result(False, "compile", f"systolic-compile ran over {COMPILE_TIMEOUT_S} s twice")
+    if proc.returncode < 0:
+        return Result(False, "compile", f"systolic-compile crashed "
+                      f"({signal.Signals(-proc.returncode).name})")
+    if proc.returncode != 0:
+        return Result(False, "compile", first_error(proc.stderr, model_path.parent))
+    return None
+
+
 def run_test(test, tools, target):
+    """Compiles and runs every data set. Inputs used only as operator
+    parameters (onnx_parameters.py) are frozen into the model with the data
+    set's values; the model is compiled again only when those values change."""
     import onnx
 
-    graph = onnx.load(test.dir / "model.onnx", load_external_data=False).graph
+    model = onnx.load(test.dir / "model.onnx", load_external_data=False)
+    graph = model.graph
+    parameters = parameter_inputs(model)
+    data_sets = sorted(test.dir.glob("test_data_set_*"))
+    if not data_sets:
+        return Result(False, "input", "the test has no data set")
     with tempfile.TemporaryDirectory(prefix=f"{test.name}.") as tmp:
         work = Path(tmp)
         module = work / "model.sysm"
-        # A compile that hangs is retried once (a rare hang of systolic-compile
-        # under load, not reproducible alone); the retry is reported.
-        for attempt in range(2):
-            try:
-                proc = subprocess.run(
-                    [str(tools["compile"]), str(test.dir / "model.onnx"), f"--target={target}",
-                     "-o", str(module)], capture_output=True, text=True,
-                    timeout=COMPILE_TIMEOUT_S)
-                break
-            except subprocess.TimeoutExpired:
-                print(f"RETRY {test.name}: systolic-compile ran over {COMPILE_TIMEOUT_S} s "
-                      f"(attempt {attempt + 1})", flush=True)
-        else:
-            return Result(False, "compile", f"systolic-compile ran over {COMPILE_TIMEOUT_S} s twice")
-        if proc.returncode != 0:
-            return Result(False, "compile", first_error(proc.stderr, test.dir))
-        data_sets = sorted(test.dir.glob("test_data_set_*"))
-        if not data_sets:
-            return Result(False, "input", "the test has no data set")
+        compiled_for = None  # the frozen parameter values the module holds
         for data_set in data_sets:
-            args = [str(tools["run"]), f"--module={module}"]
+            inputs = {}
             for j, info in enumerate(graph.input):
                 array = read_tensor(data_set / f"input_{j}.pb", info)
                 if array is None:
                     return Result(False, "input", f"input {j} '{info.name}' is not a tensor")
+                inputs[j] = array
+            frozen = {j: inputs[j] for j in parameters}
+            key = [(j, a.dtype.str, a.shape, a.tobytes()) for j, a in frozen.items()]
+            if compiled_for != key:
+                model_path = test.dir / "model.onnx"
+                if frozen:
+                    specialized = onnx.load(model_path, load_external_data=False)
+                    freeze_inputs(specialized, frozen)
+                    model_path = work / "model.onnx"
+                    onnx.save_model(specialized, model_path)
+                failure = compile_model(model_path, module, tools, target)
+                if failure:
+                    return failure
+                compiled_for = key
+            args = [str(tools["run"]), f"--module={module}"]
+            for j, array in inputs.items():
+                if j in frozen:
+                    continue
                 np.save(work / f"input_{j}.npy", array)
                 args.append(f"--input=@{work / f'input_{j}.npy'}")
             expected = []
@@ -430,10 +468,12 @@ def main(argv=None):
     expected = sum(row.xfail for row in rows.values())
     skipped_count = sum(len(v) for v in skipped.values())
     rate = 100.0 * passed / len(in_scope) if in_scope else 0.0
+    specialized = sum(1 for t in in_scope if t.parameters)
     print(f"\npass rate: {passed}/{len(in_scope)} = {rate:.1f}% of the node tests whose ops are "
           f"all supported ({expected} expected failures, {failed} unexpected failures, "
           f"{xpassed} unexpected passes, {len(stale)} stale entries; {skipped_count} tests "
-          f"skipped for unsupported ops; {elapsed:.0f} s)")
+          f"skipped for unsupported ops; {specialized} tests compiled with parameter inputs frozen "
+          f"to their data set's values; {elapsed:.0f} s)")
     return 1 if failed or xpassed or stale else 0
 
 

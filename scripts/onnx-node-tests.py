@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from onnx_parameters import freeze_inputs, parameter_inputs  # noqa: E402
 
 # The ops the nn dialect lists (issue #3's acceptance list).
 LISTED_OPS = frozenset("""
@@ -61,50 +63,17 @@ KNOWN_LIMITS = [
 # Failures for ONNX features the nn dialect does not have yet (the importer
 # reports them precisely). Listed apart from KNOWN_LIMITS because they are
 # fixable: each needs an nn op extension first.
-NN_GAPS = [
-    (re.compile(r"nn.avg_pool has no dilation"), "AveragePool dilations (nn.avg_pool)"),
-    (re.compile(r"the Indices output is not supported"), "MaxPool Indices output (nn.max_pool)"),
-]
+NN_GAPS = []  # none left: AveragePool dilations and MaxPool indices import now
 
 
 def build_dir():
     return Path(os.environ.get("SYSTOLIC_BUILD_DIR", ROOT / "build"))
 
 
-# Node tests feed operator parameters (Reshape's shape, Slice's starts, ...)
-# as graph inputs with the values in their test data. An AOT compiler needs
-# them at compile time, so a graph input used only in these (op type, input
-# index) slots is frozen into an initializer holding the test's value, as
-# onnx-mlir's backend tests do. Everything else stays a graph input.
-PARAMETER_SLOTS = {
-    "Reshape": {1}, "Expand": {1}, "Slice": {1, 2, 3, 4}, "Pad": {1, 2, 3},
-    "Squeeze": {1}, "Unsqueeze": {1}, "Range": {0, 1, 2}, "Dropout": {1, 2},
-    "ConstantOfShape": {0},
-    # sequence_lens: accepted when every sequence has the full length.
-    "LSTM": {4}, "GRU": {4},
-    **{op: {1} for op in ("ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
-                          "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare",
-                          "ReduceLogSum", "ReduceLogSumExp")},
-}
-
-
 def freeze_parameters(model, inputs):
     """Turns parameter-only graph inputs into initializers; returns their names."""
-    from onnx import numpy_helper
-
-    slots = {}
-    for node in model.graph.node:
-        for index, name in enumerate(node.input):
-            slots.setdefault(name, []).append(index in PARAMETER_SLOTS.get(node.op_type, ()))
-    frozen = []
-    for index, info in enumerate(list(model.graph.input)):
-        uses = slots.get(info.name, [])
-        if uses and all(uses) and index < len(inputs) and inputs[index] is not None:
-            model.graph.initializer.append(numpy_helper.from_array(inputs[index], info.name))
-            frozen.append(info.name)
-    for name in frozen:
-        model.graph.input.remove(next(i for i in model.graph.input if i.name == name))
-    return frozen
+    return freeze_inputs(model, {index: inputs[index] for index in parameter_inputs(model)
+                                 if index < len(inputs) and inputs[index] is not None})
 
 
 def _shipped_cases(directory):

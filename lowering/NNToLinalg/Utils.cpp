@@ -129,6 +129,11 @@ Value reshape(OpBuilder &b, Location loc, Value value, RankedTensorType type) {
   DenseElementsAttr constant;
   if (matchPattern(value, m_Constant(&constant)))
     return arith::ConstantOp::create(b, loc, type, constant.reshape(type));
+  // No elements, no data to move (and no reassociation relates shapes with
+  // a zero dimension).
+  if (type.getNumElements() == 0)
+    return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                   type.getElementType());
   ArrayRef<int64_t> from = source.getShape(), to = type.getShape();
   // Rank-0 tensors collapse from / expand to unit dims with no reassociation.
   if (to.empty())
@@ -381,12 +386,16 @@ Value createDiv(OpBuilder &b, Location loc, Value x, Value y) {
 Value createMax(OpBuilder &b, Location loc, Value x, Value y) {
   if (isFloat(x))
     return arith::MaximumFOp::create(b, loc, x, y);
+  if (x.getType().isInteger(1)) // booleans: false < true, max is "or"
+    return arith::MaxUIOp::create(b, loc, x, y);
   return arith::MaxSIOp::create(b, loc, x, y);
 }
 
 Value createMin(OpBuilder &b, Location loc, Value x, Value y) {
   if (isFloat(x))
     return arith::MinimumFOp::create(b, loc, x, y);
+  if (x.getType().isInteger(1)) // booleans: false < true, min is "and"
+    return arith::MinUIOp::create(b, loc, x, y);
   return arith::MinSIOp::create(b, loc, x, y);
 }
 
@@ -440,8 +449,9 @@ Value lowestValue(OpBuilder &b, Location loc, Type type) {
         b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(),
                                                   /*Negative=*/true)));
   unsigned width = type.getIntOrFloatBitWidth();
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, APInt::getSignedMinValue(width)));
+  APInt lowest = width == 1 ? APInt::getMinValue(1) // false
+                            : APInt::getSignedMinValue(width);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, lowest));
 }
 
 Value highestValue(OpBuilder &b, Location loc, Type type) {
@@ -451,8 +461,9 @@ Value highestValue(OpBuilder &b, Location loc, Type type) {
         b.getFloatAttr(floatType,
                        APFloat::getInf(floatType.getFloatSemantics())));
   unsigned width = type.getIntOrFloatBitWidth();
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, APInt::getSignedMaxValue(width)));
+  APInt highest = width == 1 ? APInt::getMaxValue(1) // true
+                             : APInt::getSignedMaxValue(width);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, highest));
 }
 
 } // namespace systolic::nn_to_linalg

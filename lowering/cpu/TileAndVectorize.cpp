@@ -495,6 +495,21 @@ FailureOr<linalg::LinalgOp> tileLoops(RewriterBase &rewriter,
   return cast<linalg::LinalgOp>(tiled->tiledOps.front());
 }
 
+/// Whether an indexing map walks a dimension backwards (a negative
+/// coefficient, as in `2 - d3`).
+bool hasReversedAccess(linalg::LinalgOp op) {
+  bool reversed = false;
+  for (AffineMap map : op.getIndexingMapsArray())
+    for (AffineExpr result : map.getResults())
+      result.walk([&](AffineExpr e) {
+        auto mul = dyn_cast<AffineBinaryOpExpr>(e);
+        if (mul && mul.getKind() == AffineExprKind::Mul)
+          if (auto c = dyn_cast<AffineConstantExpr>(mul.getRHS()))
+            reversed |= c.getValue() < 0;
+      });
+  return reversed;
+}
+
 class Tiler {
 public:
   Tiler(RewriterBase &rewriter, const VectorTarget &target, unsigned threads)
@@ -504,6 +519,14 @@ public:
   /// per-thread part for registers and vectorizes it.
   LogicalResult run(linalg::LinalgOp op) {
     if (op.getNumLoops() == 0 || op.hasDynamicShape())
+      return success();
+    // An empty iteration space (a zero-sized dimension) does no work: its
+    // loops run zero times, so there is nothing to tile.
+    if (llvm::is_contained(op.getStaticLoopRanges(), 0))
+      return success();
+    // Upstream tiling computes wrong slice sizes for reversed accesses
+    // (`2 - d3`, ConvTranspose's kernel flip); such copies stay loops.
+    if (hasReversedAccess(op))
       return success();
     TilePlan plan = planFor(op, target);
     if (threads > 1)

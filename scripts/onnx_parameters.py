@@ -1,0 +1,44 @@
+"""Operator parameters that ONNX node tests feed as graph inputs.
+
+Node tests pass Reshape's shape, Slice's starts, a reduction's axes, ... as
+graph inputs holding the test's values. An ahead-of-time compiler needs them
+at compile time, so a graph input used only in these (op type, input index)
+slots is frozen into an initializer with the test's value, as onnx-mlir's
+backend tests do. Everything else stays a graph input. Shared by
+onnx-node-tests.py (import) and onnx-conformance.py (compile and run).
+"""
+
+PARAMETER_SLOTS = {
+    "Reshape": {1}, "Expand": {1}, "Slice": {1, 2, 3, 4}, "Pad": {1, 2, 3},
+    "Squeeze": {1}, "Unsqueeze": {1}, "Range": {0, 1, 2}, "Dropout": {1, 2},
+    "ConstantOfShape": {0},
+    # sequence_lens: accepted when every sequence has the full length.
+    "LSTM": {4}, "GRU": {4},
+    **{op: {1} for op in ("ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
+                          "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare",
+                          "ReduceLogSum", "ReduceLogSumExp")},
+}
+
+
+def parameter_inputs(model):
+    """Indices of the graph inputs used only in parameter slots."""
+    slots = {}
+    for node in model.graph.node:
+        for index, name in enumerate(node.input):
+            slots.setdefault(name, []).append(index in PARAMETER_SLOTS.get(node.op_type, ()))
+    return [index for index, info in enumerate(model.graph.input)
+            if slots.get(info.name) and all(slots[info.name])]
+
+
+def freeze_inputs(model, values):
+    """Turns the graph inputs {index: ndarray} into initializers (in place);
+    returns their names."""
+    from onnx import numpy_helper
+
+    frozen = [model.graph.input[index].name for index in sorted(values)]
+    for index in sorted(values):
+        model.graph.initializer.append(
+            numpy_helper.from_array(values[index], model.graph.input[index].name))
+    for name in frozen:
+        model.graph.input.remove(next(i for i in model.graph.input if i.name == name))
+    return frozen
