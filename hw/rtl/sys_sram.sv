@@ -74,8 +74,15 @@ module sys_sram #(
       logic [W-1:0] mem [BROWS];
       always_ff @(posedge clk) begin
         if (re[p] && bank_of(ra[p]) == BW'(b)) bank_rdata[b][p] <= mem[index_of(ra[p])];
-        for (int l = 0; l < LANES; l++)
-          if (bwe && bwm[l]) mem[bwa][l*LANE_BITS +: LANE_BITS] <= bwd[l*LANE_BITS +: LANE_BITS];
+        if (bwe) begin
+`ifndef SYNTHESIS
+          // Simulation speed only: the same write as the lane loop below.
+          if (&bwm) mem[bwa] <= bwd;
+          else
+`endif
+          for (int l = 0; l < LANES; l++)
+            if (bwm[l]) mem[bwa][l*LANE_BITS +: LANE_BITS] <= bwd[l*LANE_BITS +: LANE_BITS];
+        end
       end
     end
   end
