@@ -29,7 +29,8 @@ constexpr DescrInfo kDescrs[] = {
     {"<f8", ElementType::F64}, {"|i1", ElementType::I8},
     {"<i2", ElementType::I16}, {"<i4", ElementType::I32},
     {"<i8", ElementType::I64}, {"|u1", ElementType::U8},
-    {"|b1", ElementType::Bool},
+    {"|b1", ElementType::Bool}, {"<u2", ElementType::U16},
+    {"<u4", ElementType::U32},  {"<u8", ElementType::U64},
 };
 
 Status bad(const std::string &message) {

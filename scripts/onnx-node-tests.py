@@ -41,10 +41,6 @@ Constant Identity Dropout Shape Cast ConstantOfShape Range
 
 # Failures that are limits of the nn type system, not importer bugs.
 KNOWN_LIMITS = [
-    (re.compile(r"unsupported (element|data) type (UINT8|UINT16|UINT32|UINT64)"),
-     "unsigned integers (nn tensors are signless)"),
-    (re.compile(r"unsupported value (UINT8|UINT16|UINT32|UINT64) for attribute 'to'"),
-     "unsigned integers (nn tensors are signless)"),
     (re.compile(r"unsupported (element|data) type STRING|value (STRING) for attribute 'to'"),
      "strings"),
     (re.compile(r"(type|value) (FLOAT8\w*|FLOAT4E2M1|UINT4|INT4|UINT2|INT2|COMPLEX\w*)"),

@@ -32,7 +32,9 @@ class NN_Op<string mnemonic, list<Trait> traits = []>
 // Every nn tensor is ranked and statically shaped: the importer resolves
 // dynamic dimensions, so shape inference and verifiers can rely on sizes.
 def NN_FloatTensor : StaticShapeTensorOf<[AnyFloat]>;
-def NN_Tensor : StaticShapeTensorOf<[AnyFloat, AnySignlessInteger]>;
+// Integers are signless (two's complement, as ONNX's INT types) or unsigned
+// (ONNX's UINT types: ordering, division and conversions differ).
+def NN_Tensor : StaticShapeTensorOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>;
 // Indices (gather, labels) as ONNX allows them.
 def NN_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
 // Compare results, select conditions and logical operands.

@@ -10,6 +10,8 @@
 #include "dialects/nn/NNConstantFolding.h"
 #include "dialects/nn/NNOps.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -18,6 +20,11 @@ using namespace systolic::nn;
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
+
+/// Whether `type` (a tensor or scalar) holds unsigned integers.
+static bool isUnsignedElements(Type type) {
+  return mlir::getElementTypeOrSelf(type).isUnsignedInteger();
+}
 
 namespace {
 using FloatUnary = function_ref<std::optional<APFloat>(const APFloat &)>;
@@ -189,9 +196,14 @@ Attribute DivOp::evaluateConstant(ArrayRef<Attribute> operands,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return a / b;
       },
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+      [isUnsigned = isUnsignedElements(getType())](
+          const APInt &a, const APInt &b) -> std::optional<APInt> {
         // Division by zero and INT_MIN / -1 are undefined: leave them.
-        if (b.isZero() || (a.isMinSignedValue() && b.isAllOnes()))
+        if (b.isZero())
+          return std::nullopt;
+        if (isUnsigned)
+          return a.udiv(b);
+        if (a.isMinSignedValue() && b.isAllOnes())
           return std::nullopt;
         return a.sdiv(b);
       });
@@ -236,8 +248,9 @@ Attribute MaxOp::evaluateConstant(ArrayRef<Attribute> operands,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return llvm::maximum(a, b);
       },
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
-        return a.sge(b) ? a : b;
+      [isUnsigned = isUnsignedElements(getType())](
+          const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return (isUnsigned ? a.uge(b) : a.sge(b)) ? a : b;
       });
 }
 
@@ -252,8 +265,9 @@ Attribute MinOp::evaluateConstant(ArrayRef<Attribute> operands,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return llvm::minimum(a, b);
       },
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
-        return a.sle(b) ? a : b;
+      [isUnsigned = isUnsignedElements(getType())](
+          const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return (isUnsigned ? a.ule(b) : a.sle(b)) ? a : b;
       });
 }
 
@@ -448,11 +462,15 @@ Attribute CompareOp::evaluateConstant(ArrayRef<Attribute> operands,
                                          order == APFloat::cmpEqual,
                                          order == APFloat::cmpGreaterThan));
         });
+  // Booleans and unsigned integers order as unsigned numbers.
+  bool isUnsigned = lhs.getElementType().isInteger(1) ||
+                    lhs.getElementType().isUnsignedInteger();
   return mapElements<APInt, APInt>(
       {lhs, rhs}, type, maxElements,
       [&](ArrayRef<APInt> a) -> std::optional<APInt> {
-        return APInt(1, predicateHolds(predicate, a[0].slt(a[1]), a[0] == a[1],
-                                       a[0].sgt(a[1])));
+        bool less = isUnsigned ? a[0].ult(a[1]) : a[0].slt(a[1]);
+        bool greater = isUnsigned ? a[0].ugt(a[1]) : a[0].sgt(a[1]);
+        return APInt(1, predicateHolds(predicate, less, a[0] == a[1], greater));
       });
 }
 
@@ -531,7 +549,7 @@ Attribute CastOp::evaluateConstant(ArrayRef<Attribute> operands,
           if (toWidth == 1)
             return APInt(1, !a[0].isZero());
           // ONNX truncates toward zero; NaN and out-of-range are undefined.
-          APSInt value(toWidth, /*isUnsigned=*/false);
+          APSInt value(toWidth, /*isUnsigned=*/to.isUnsignedInteger());
           bool exact;
           if (a[0].convertToInteger(value, APFloat::rmTowardZero, &exact) &
               APFloat::opInvalidOp)
@@ -539,13 +557,14 @@ Attribute CastOp::evaluateConstant(ArrayRef<Attribute> operands,
           return APInt(value);
         });
   }
-  bool fromBool = from.isInteger(1);
+  // Booleans and unsigned integers widen with zeros.
+  bool fromUnsigned = from.isInteger(1) || from.isUnsignedInteger();
   if (toFloat)
     return mapElements<APInt, APFloat>(
         {input}, type, maxElements,
         [&](ArrayRef<APInt> a) -> std::optional<APFloat> {
           APFloat value(toFloat.getFloatSemantics());
-          value.convertFromAPInt(a[0], /*IsSigned=*/!fromBool,
+          value.convertFromAPInt(a[0], /*IsSigned=*/!fromUnsigned,
                                  APFloat::rmNearestTiesToEven);
           return value;
         });
@@ -554,7 +573,8 @@ Attribute CastOp::evaluateConstant(ArrayRef<Attribute> operands,
       [&](ArrayRef<APInt> a) -> std::optional<APInt> {
         if (toWidth == 1)
           return APInt(1, !a[0].isZero());
-        return fromBool ? a[0].zext(toWidth) : a[0].sextOrTrunc(toWidth);
+        return fromUnsigned ? a[0].zextOrTrunc(toWidth)
+                            : a[0].sextOrTrunc(toWidth);
       });
 }
 
@@ -794,7 +814,9 @@ static Attribute evaluateReduction(Operation *op, ArrayRef<Attribute> operands,
     return {};
   RankedTensorType type = resultTensorType(op);
   bool isFloat = isa<FloatType>(type.getElementType());
-  if (!isFloat && !reducer.combineInt)
+  // Integer reductions accumulate in int64_t, which unsigned values can
+  // overflow: those stay ops.
+  if (!isFloat && (!reducer.combineInt || isUnsignedElements(type)))
     return {};
   ArrayRef<int64_t> shape = input.getType().getShape();
   int64_t rank = shape.size();

@@ -609,13 +609,16 @@ def NN_MaxPoolOp : NN_InferredOp<"max_pool"> {
     (0) or column-major (1) and N, C always row-major. Of equal values, the
     first in row-major window order wins. The attribute is present exactly
     when the result is.
+
+    Integer inputs (ONNX allows int8 and uint8) pad with the type's lowest
+    value.
   }];
-  let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations,
                        DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
                        OptionalAttr<I64Attr>:$storage_order);
-  let results = (outs NN_FloatTensor:$result,
+  let results = (outs NN_Tensor:$result,
                       Optional<NN_I64Tensor>:$indices);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result) (`,` type($indices)^)?

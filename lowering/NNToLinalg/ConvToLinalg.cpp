@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -165,7 +166,7 @@ struct ConvLowering : OpConversionPattern<nn::ConvOp> {
   matchAndRewrite(nn::ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     ArrayRef<int64_t> pads = op.getPads();
     int64_t spatial = op.getStrides().size();
     Value input =
@@ -191,7 +192,7 @@ struct ConvTransposeLowering : OpConversionPattern<nn::ConvTransposeOp> {
   matchAndRewrite(nn::ConvTransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     Value input = adaptor.getInput(), weight = adaptor.getWeight();
     auto inputType = cast<RankedTensorType>(input.getType());
     auto weightType = cast<RankedTensorType>(weight.getType());
@@ -289,10 +290,10 @@ Value padForPooling(OpBuilder &b, Location loc, Value input,
 /// Max or sum pooling of a padded input into a destination filled with init.
 Value pool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-           ArrayRef<int64_t> dilations, bool isMax) {
+           ArrayRef<int64_t> dilations, bool isMax, bool isUnsigned = false) {
   Type elementType = type.getElementType();
   Value init = filledTensor(b, loc, type,
-                            isMax ? lowestValue(b, loc, elementType)
+                            isMax ? lowestValue(b, loc, elementType, isUnsigned)
                                   : scalarConstant(b, loc, elementType, 0));
   // The named ops take the window shape as a shape-only operand.
   Value window = tensor::EmptyOp::create(b, loc, kernel, elementType);
@@ -304,13 +305,15 @@ Value pool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
                            b.getI64TensorAttr(dilations))
         .getResult(0);
   };
-  if (spatial == 1)
+  // The named max ops compare integers as signed; unsigned ones (and 3-D,
+  // which has no channels-first named op upstream) take the same loops as a
+  // generic.
+  if (spatial == 1 && !isUnsigned)
     return isMax ? named(linalg::PoolingNcwMaxOp{})
                  : named(linalg::PoolingNcwSumOp{});
-  if (spatial == 2)
+  if (spatial == 2 && !isUnsigned)
     return isMax ? named(linalg::PoolingNchwMaxOp{})
                  : named(linalg::PoolingNchwSumOp{});
-  // No channels-first 3-D named pooling upstream: the same loops as a generic.
   MLIRContext *ctx = b.getContext();
   int64_t loops = 2 + 2 * spatial;
   auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
@@ -331,8 +334,9 @@ Value pool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
               AffineMap::get(loops, 0, out, ctx)},
              iterators,
              [&](OpBuilder &nested, Location l, ValueRange args) {
-               Value combined = isMax ? createMax(nested, l, args[2], args[0])
-                                      : createAdd(nested, l, args[2], args[0]);
+               Value combined =
+                   isMax ? createMax(nested, l, args[2], args[0], isUnsigned)
+                         : createAdd(nested, l, args[2], args[0]);
                linalg::YieldOp::create(nested, l, combined);
              })
       .getResult(0);
@@ -348,7 +352,7 @@ Value poolWithIndices(OpBuilder &b, Location loc, Value padded,
                       ArrayRef<int64_t> inputShape, ArrayRef<int64_t> kernel,
                       ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                       ArrayRef<int64_t> pads, bool columnMajor,
-                      Value &indices) {
+                      bool isUnsigned, Value &indices) {
   MLIRContext *ctx = b.getContext();
   Type elementType = type.getElementType();
   Type i64 = indicesType.getElementType();
@@ -365,7 +369,8 @@ Value poolWithIndices(OpBuilder &b, Location loc, Value padded,
   SmallVector<utils::IteratorType> iterators(2 + spatial,
                                              utils::IteratorType::parallel);
   iterators.append(spatial, utils::IteratorType::reduction);
-  Value values = filledTensor(b, loc, type, lowestValue(b, loc, elementType));
+  Value values = filledTensor(b, loc, type,
+                              lowestValue(b, loc, elementType, isUnsigned));
   Value positions =
       filledTensor(b, loc, indicesType, scalarConstant(b, loc, i64, 0));
   Value window = tensor::EmptyOp::create(b, loc, kernel, elementType);
@@ -378,7 +383,15 @@ Value poolWithIndices(OpBuilder &b, Location loc, Value padded,
       iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
         Value x = args[0], best = args[2], bestIndex = args[3];
         Value better =
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x, best);
+            isa<FloatType>(elementType)
+                ? arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x,
+                                        best)
+                      .getResult()
+                : arith::CmpIOp::create(nb, l,
+                                        isUnsigned ? arith::CmpIPredicate::ugt
+                                                   : arith::CmpIPredicate::sgt,
+                                        x, best)
+                      .getResult();
         auto constant = [&](int64_t v) -> Value {
           return arith::ConstantIndexOp::create(nb, l, v);
         };
@@ -432,24 +445,31 @@ struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
   matchAndRewrite(nn::MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getResult().getType());
-    Value padded =
-        padForPooling(rewriter, loc, adaptor.getInput(), type,
-                      op.getKernelShape(), op.getStrides(), op.getDilations(),
-                      op.getPads(), -std::numeric_limits<double>::infinity());
+    auto type = signlessTensorType(op.getResult().getType());
+    bool isUnsigned = isUnsignedElements(op.getResult().getType());
+    // Padding never wins: -inf, or the integer type's lowest value.
+    Type elementType = type.getElementType();
+    double lowest = -std::numeric_limits<double>::infinity();
+    if (!isa<FloatType>(elementType))
+      lowest = isUnsigned ? 0.0
+                          : -std::ldexp(1.0, elementType.getIntOrFloatBitWidth() - 1);
+    Value padded = padForPooling(rewriter, loc, adaptor.getInput(), type,
+                                 op.getKernelShape(), op.getStrides(),
+                                 op.getDilations(), op.getPads(), lowest);
     if (!op.getIndices()) {
       rewriter.replaceOp(op, pool(rewriter, loc, padded, type,
                                   op.getKernelShape(), op.getStrides(),
-                                  op.getDilations(), /*isMax=*/true));
+                                  op.getDilations(), /*isMax=*/true,
+                                  isUnsigned));
       return success();
     }
     Value indices;
     Value values = poolWithIndices(
         rewriter, loc, padded, type,
-        cast<RankedTensorType>(op.getIndices().getType()),
+        signlessTensorType(op.getIndices().getType()),
         cast<RankedTensorType>(adaptor.getInput().getType()).getShape(),
         op.getKernelShape(), op.getStrides(), op.getDilations(), op.getPads(),
-        op.getStorageOrder().value_or(0) == 1, indices);
+        op.getStorageOrder().value_or(0) == 1, isUnsigned, indices);
     rewriter.replaceOp(op, {values, indices});
     return success();
   }
@@ -467,7 +487,7 @@ struct AvgPoolLowering : OpConversionPattern<nn::AvgPoolOp> {
   matchAndRewrite(nn::AvgPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
+    auto type = signlessTensorType(op.getType());
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     Type elementType = type.getElementType();
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides();
@@ -545,7 +565,7 @@ struct BatchNormLowering : OpConversionPattern<nn::BatchNormOp> {
   matchAndRewrite(nn::BatchNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
+    auto type = signlessTensorType(op.getType());
     auto channelType = cast<RankedTensorType>(adaptor.getScale().getType());
     double epsilon = op.getEpsilon().convertToDouble();
     Value scaleAndShift[2];

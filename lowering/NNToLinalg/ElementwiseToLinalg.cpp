@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -31,7 +32,7 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    RankedTensorType type = signlessTensorType(op->getResult(0).getType());
     Value result =
         buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands(),
                          [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -94,7 +95,7 @@ Value gelu(OpBuilder &b, Location loc, Value x,
 }
 
 Value compare(OpBuilder &b, Location loc, nn::ComparePredicate predicate,
-              Value lhs, Value rhs) {
+              Value lhs, Value rhs, bool isUnsigned) {
   using nn::ComparePredicate;
   if (isa<FloatType>(lhs.getType())) {
     // Ordered predicates: any comparison with NaN is false, as in ONNX.
@@ -118,8 +119,9 @@ Value compare(OpBuilder &b, Location loc, nn::ComparePredicate predicate,
     }
     return arith::CmpFOp::create(b, loc, p, lhs, rhs);
   }
-  // i1 is a boolean (false < true); wider integers are signed.
-  bool isBool = lhs.getType().isInteger(1);
+  // i1 is a boolean (false < true); wider integers are signed unless the nn
+  // type is unsigned.
+  bool isBool = isUnsigned || lhs.getType().isInteger(1);
   arith::CmpIPredicate p;
   switch (predicate) {
   case ComparePredicate::eq:
@@ -141,9 +143,14 @@ Value compare(OpBuilder &b, Location loc, nn::ComparePredicate predicate,
   return arith::CmpIOp::create(b, loc, p, lhs, rhs);
 }
 
-Value sign(OpBuilder &b, Location loc, Value x) {
+Value sign(OpBuilder &b, Location loc, Value x, bool isUnsigned) {
   Value zero = constantLike(b, loc, x, 0);
   Value one = constantLike(b, loc, x, 1);
+  if (isUnsigned) // 0 or 1
+    return arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero), one,
+        zero);
   Value minusOne = constantLike(b, loc, x, -1);
   Value positive, negative;
   if (isa<FloatType>(x.getType())) {
@@ -169,13 +176,14 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
   using namespace systolic::nn;
   // Unary math.
   addElementwise<ReluOp>(
-      patterns, [](OpBuilder &b, Location loc, ReluOp, ValueRange x) {
-        return createMax(b, loc, x[0], constantLike(b, loc, x[0], 0));
+      patterns, [](OpBuilder &b, Location loc, ReluOp op, ValueRange x) {
+        return createMax(b, loc, x[0], constantLike(b, loc, x[0], 0),
+                         isUnsignedElements(op.getType()));
       });
-  addElementwise<AbsOp>(patterns,
-                        [](OpBuilder &b, Location loc, AbsOp, ValueRange x) {
-                          return createAbs(b, loc, x[0]);
-                        });
+  addElementwise<AbsOp>(
+      patterns, [](OpBuilder &b, Location loc, AbsOp op, ValueRange x) {
+        return createAbs(b, loc, x[0], isUnsignedElements(op.getType()));
+      });
   addElementwise<NegOp>(
       patterns, [](OpBuilder &b, Location loc, NegOp, ValueRange x) -> Value {
         if (isa<FloatType>(x[0].getType()))
@@ -183,10 +191,10 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
         return arith::SubIOp::create(b, loc, constantLike(b, loc, x[0], 0),
                                      x[0]);
       });
-  addElementwise<SignOp>(patterns,
-                         [](OpBuilder &b, Location loc, SignOp, ValueRange x) {
-                           return sign(b, loc, x[0]);
-                         });
+  addElementwise<SignOp>(
+      patterns, [](OpBuilder &b, Location loc, SignOp op, ValueRange x) {
+        return sign(b, loc, x[0], isUnsignedElements(op.getType()));
+      });
   addElementwise<SigmoidOp>(
       patterns, [](OpBuilder &b, Location loc, SigmoidOp, ValueRange x) {
         return createSigmoid(b, loc, x[0]);
@@ -315,22 +323,22 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
                         [](OpBuilder &b, Location loc, MulOp, ValueRange x) {
                           return createMul(b, loc, x[0], x[1]);
                         });
-  addElementwise<DivOp>(patterns,
-                        [](OpBuilder &b, Location loc, DivOp, ValueRange x) {
-                          return createDiv(b, loc, x[0], x[1]);
-                        });
+  addElementwise<DivOp>(
+      patterns, [](OpBuilder &b, Location loc, DivOp op, ValueRange x) {
+        return createDiv(b, loc, x[0], x[1], isUnsignedElements(op.getType()));
+      });
   addElementwise<PowOp>(
       patterns, [](OpBuilder &b, Location loc, PowOp, ValueRange x) -> Value {
         return math::PowFOp::create(b, loc, x[0], x[1]);
       });
-  addElementwise<MaxOp>(patterns,
-                        [](OpBuilder &b, Location loc, MaxOp, ValueRange x) {
-                          return createMax(b, loc, x[0], x[1]);
-                        });
-  addElementwise<MinOp>(patterns,
-                        [](OpBuilder &b, Location loc, MinOp, ValueRange x) {
-                          return createMin(b, loc, x[0], x[1]);
-                        });
+  addElementwise<MaxOp>(
+      patterns, [](OpBuilder &b, Location loc, MaxOp op, ValueRange x) {
+        return createMax(b, loc, x[0], x[1], isUnsignedElements(op.getType()));
+      });
+  addElementwise<MinOp>(
+      patterns, [](OpBuilder &b, Location loc, MinOp op, ValueRange x) {
+        return createMin(b, loc, x[0], x[1], isUnsignedElements(op.getType()));
+      });
   addElementwise<AndOp>(
       patterns, [](OpBuilder &b, Location loc, AndOp, ValueRange x) -> Value {
         return arith::AndIOp::create(b, loc, x[0], x[1]);
@@ -341,7 +349,8 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
       });
   addElementwise<CompareOp>(
       patterns, [](OpBuilder &b, Location loc, CompareOp op, ValueRange x) {
-        return compare(b, loc, op.getPredicate(), x[0], x[1]);
+        return compare(b, loc, op.getPredicate(), x[0], x[1],
+                       isUnsignedElements(op.getLhs().getType()));
       });
   addElementwise<SelectOp>(
       patterns,
@@ -350,6 +359,7 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
       });
   addElementwise<CastOp>(
       patterns, [](OpBuilder &b, Location loc, CastOp op, ValueRange x) {
-        return convertScalar(b, loc, x[0], op.getType().getElementType());
+        return convertScalar(b, loc, x[0], op.getType().getElementType(),
+                             getElementTypeOrSelf(op.getInput().getType()));
       });
 }

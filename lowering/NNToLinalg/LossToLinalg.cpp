@@ -63,7 +63,7 @@ struct PointwiseLossLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     Value loss = lowerPointwiseLoss(
         rewriter, op.getLoc(), adaptor.getPrediction(), adaptor.getTarget(),
-        op.getReduction(), cast<RankedTensorType>(op.getType()),
+        op.getReduction(), signlessTensorType(op.getType()),
         [&](OpBuilder &b, Location loc, ValueRange x) {
           return term(b, loc, op, arith::SubFOp::create(b, loc, x[0], x[1]));
         });
@@ -166,7 +166,7 @@ struct NLLLossLowering : OpConversionPattern<nn::NLLLossOp> {
                                     adaptor.getLabels(), adaptor.getWeights(),
                                     ignoreIndex(op.getIgnoreIndex()),
                                     op.getReduction(),
-                                    cast<RankedTensorType>(op.getType())));
+                                    signlessTensorType(op.getType())));
     return success();
   }
 };
@@ -185,7 +185,7 @@ struct SoftmaxCrossEntropyLowering
     Value loss = lowerNLL(rewriter, loc, logProb, adaptor.getLabels(),
                           adaptor.getWeights(),
                           ignoreIndex(op.getIgnoreIndex()), op.getReduction(),
-                          cast<RankedTensorType>(op.getLoss().getType()));
+                          signlessTensorType(op.getLoss().getType()));
     rewriter.replaceOp(op, {loss, logProb});
     return success();
   }
@@ -202,7 +202,7 @@ struct ManhattanDistanceLowering
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     Value x = adaptor.getX(), y = adaptor.getY();
     int64_t rank = resultType.getRank(), loops = rank + 1;
     int64_t batchRank = rank - 2;

@@ -75,7 +75,8 @@ struct MatMulLowering : OpConversionPattern<nn::MatMulOp> {
   matchAndRewrite(nn::MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, lowerMatMul(rewriter, op.getLoc(), adaptor.getLhs(),
-                                       adaptor.getRhs(), op.getType()));
+                                       adaptor.getRhs(),
+                                       signlessTensorType(op.getType())));
     return success();
   }
 };
@@ -90,7 +91,7 @@ struct GemmLowering : OpConversionPattern<nn::GemmOp> {
   matchAndRewrite(nn::GemmOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     Type elementType = resultType.getElementType();
     Value a = adaptor.getA(), b = adaptor.getB();
     if (op.getTransA())

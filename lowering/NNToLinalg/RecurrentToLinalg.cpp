@@ -245,11 +245,11 @@ struct LSTMLowering : OpConversionPattern<nn::LSTMOp> {
     Value wT = transpose(rewriter, loc, adaptor.getW(), {0, 2, 1});
     Value rT = transpose(rewriter, loc, adaptor.getR(), {0, 2, 1});
     Value y =
-        emptyTensor(rewriter, loc, cast<RankedTensorType>(op.getY().getType()));
+        emptyTensor(rewriter, loc, signlessTensorType(op.getY().getType()));
     Value yh = emptyTensor(rewriter, loc,
-                           cast<RankedTensorType>(op.getYH().getType()));
+                           signlessTensorType(op.getYH().getType()));
     Value yc = emptyTensor(rewriter, loc,
-                           cast<RankedTensorType>(op.getYC().getType()));
+                           signlessTensorType(op.getYC().getType()));
     for (int64_t d = 0; d < layer.directions; ++d) {
       OpFoldResult dir = rewriter.getIndexAttr(d);
       Value bias;
@@ -334,9 +334,9 @@ struct GRULowering : OpConversionPattern<nn::GRUOp> {
     Value wT = transpose(rewriter, loc, adaptor.getW(), {0, 2, 1});
     Value rT = transpose(rewriter, loc, adaptor.getR(), {0, 2, 1});
     Value y =
-        emptyTensor(rewriter, loc, cast<RankedTensorType>(op.getY().getType()));
+        emptyTensor(rewriter, loc, signlessTensorType(op.getY().getType()));
     Value yh = emptyTensor(rewriter, loc,
-                           cast<RankedTensorType>(op.getYH().getType()));
+                           signlessTensorType(op.getYH().getType()));
     for (int64_t d = 0; d < layer.directions; ++d) {
       OpFoldResult dir = rewriter.getIndexAttr(d);
       Value wBias, rBias;

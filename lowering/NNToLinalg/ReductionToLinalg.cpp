@@ -24,56 +24,68 @@ using namespace systolic::nn_to_linalg;
 namespace {
 /// How one reduction kind starts, accumulates and finishes.
 struct ReductionKind {
+  // `isUnsigned`: the nn element type is unsigned.
   /// The identity of the accumulation, for the element type.
-  Value (*init)(OpBuilder &, Location, Type);
+  Value (*init)(OpBuilder &, Location, Type, bool isUnsigned);
   /// acc' = combine(x, acc).
-  Value (*combine)(OpBuilder &, Location, Value x, Value acc);
+  Value (*combine)(OpBuilder &, Location, Value x, Value acc, bool isUnsigned);
   /// Applied to each reduced value; `count` is the number of reduced elements.
   /// Null when the accumulator is the result.
-  Value (*finish)(OpBuilder &, Location, Value acc, int64_t count);
+  Value (*finish)(OpBuilder &, Location, Value acc, int64_t count,
+                  bool isUnsigned);
 };
 
-Value zeroInit(OpBuilder &b, Location loc, Type type) {
+Value zeroInit(OpBuilder &b, Location loc, Type type, bool) {
   return scalarConstant(b, loc, type, 0);
 }
-Value oneInit(OpBuilder &b, Location loc, Type type) {
+Value oneInit(OpBuilder &b, Location loc, Type type, bool) {
   return scalarConstant(b, loc, type, 1);
 }
 
-Value addCombine(OpBuilder &b, Location loc, Value x, Value acc) {
+Value addCombine(OpBuilder &b, Location loc, Value x, Value acc, bool) {
   return createAdd(b, loc, acc, x);
 }
-Value mulCombine(OpBuilder &b, Location loc, Value x, Value acc) {
+Value mulCombine(OpBuilder &b, Location loc, Value x, Value acc, bool) {
   return createMul(b, loc, acc, x);
 }
-Value maxCombine(OpBuilder &b, Location loc, Value x, Value acc) {
-  return createMax(b, loc, acc, x);
+Value maxCombine(OpBuilder &b, Location loc, Value x, Value acc,
+                 bool isUnsigned) {
+  return createMax(b, loc, acc, x, isUnsigned);
 }
-Value minCombine(OpBuilder &b, Location loc, Value x, Value acc) {
-  return createMin(b, loc, acc, x);
+Value minCombine(OpBuilder &b, Location loc, Value x, Value acc,
+                 bool isUnsigned) {
+  return createMin(b, loc, acc, x, isUnsigned);
 }
-Value absCombine(OpBuilder &b, Location loc, Value x, Value acc) {
-  return createAdd(b, loc, acc, createAbs(b, loc, x));
+Value absCombine(OpBuilder &b, Location loc, Value x, Value acc,
+                 bool isUnsigned) {
+  return createAdd(b, loc, acc, createAbs(b, loc, x, isUnsigned));
 }
-Value squareCombine(OpBuilder &b, Location loc, Value x, Value acc) {
+Value squareCombine(OpBuilder &b, Location loc, Value x, Value acc, bool) {
   return createAdd(b, loc, acc, createMul(b, loc, x, x));
 }
 
-Value meanFinish(OpBuilder &b, Location loc, Value acc, int64_t count) {
+Value meanFinish(OpBuilder &b, Location loc, Value acc, int64_t count,
+                 bool isUnsigned) {
   // Floats multiply by 1/n (one rounding, no division in the loop); integers
   // divide, truncating like ONNX Runtime's integer ReduceMean.
   if (isa<FloatType>(acc.getType()))
     return createMul(b, loc, acc,
                      scalarConstant(b, loc, acc.getType(), 1.0 / count));
-  return createDiv(b, loc, acc, scalarConstant(b, loc, acc.getType(), count));
+  return createDiv(b, loc, acc, scalarConstant(b, loc, acc.getType(), count),
+                   isUnsigned);
 }
-Value sqrtFinish(OpBuilder &b, Location loc, Value acc, int64_t) {
+Value sqrtFinish(OpBuilder &b, Location loc, Value acc, int64_t,
+                 bool isUnsigned) {
   if (isa<FloatType>(acc.getType()))
     return math::SqrtOp::create(b, loc, acc);
   // Integers: the square root in f64, truncated back (numpy's astype).
-  Value wide = convertScalar(b, loc, acc, b.getF64Type());
+  Type nnType = acc.getType();
+  if (isUnsigned)
+    nnType = IntegerType::get(b.getContext(), nnType.getIntOrFloatBitWidth(),
+                              IntegerType::Unsigned);
+  Value wide = convertScalar(b, loc, acc, b.getF64Type(), nnType);
   Value root = math::SqrtOp::create(b, loc, wide);
-  return convertScalar(b, loc, root, acc.getType());
+  return convertScalar(b, loc, root, nnType);
 }
 
 constexpr ReductionKind kSum{zeroInit, addCombine, nullptr};
@@ -86,13 +98,15 @@ constexpr ReductionKind kL2{zeroInit, squareCombine, sqrtFinish};
 constexpr ReductionKind kSumSquare{zeroInit, squareCombine, nullptr};
 
 /// Reduces `input` over the normalized `axes` (the reduced dims are dropped).
+/// `input` is signless; `isUnsigned` says whether its nn type is unsigned.
 Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-             const ReductionKind &kind) {
+             const ReductionKind &kind, bool isUnsigned) {
   auto inputType = cast<RankedTensorType>(input.getType());
   Value reduced = buildReduction(
-      b, loc, input, axes, kind.init(b, loc, inputType.getElementType()),
+      b, loc, input, axes,
+      kind.init(b, loc, inputType.getElementType(), isUnsigned),
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        return kind.combine(nested, nestedLoc, args[0], args[1]);
+        return kind.combine(nested, nestedLoc, args[0], args[1], isUnsigned);
       });
   if (!kind.finish)
     return reduced;
@@ -102,7 +116,7 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
   return buildElementwise(
       b, loc, cast<RankedTensorType>(reduced.getType()), reduced,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        return kind.finish(nested, nestedLoc, args[0], count);
+        return kind.finish(nested, nestedLoc, args[0], count, isUnsigned);
       });
 }
 
@@ -117,9 +131,10 @@ template <typename OpTy> struct ReductionLowering : OpConversionPattern<OpTy> {
     SmallVector<int64_t> axes =
         normalizeAxes(op.getAxes(), inputType.getRank());
     Value reduced =
-        reduce(rewriter, op.getLoc(), adaptor.getInput(), axes, kind);
+        reduce(rewriter, op.getLoc(), adaptor.getInput(), axes, kind,
+               isUnsignedElements(op.getInput().getType()));
     rewriter.replaceOp(op, reshape(rewriter, op.getLoc(), reduced,
-                                   cast<RankedTensorType>(op.getType())));
+                                   signlessTensorType(op.getType())));
     return success();
   }
 
@@ -151,8 +166,9 @@ struct ArgReductionLowering : OpConversionPattern<OpTy> {
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     iterators[axis] = utils::IteratorType::reduction;
-    Value initValue = isMax ? lowestValue(rewriter, loc, elementType)
-                            : highestValue(rewriter, loc, elementType);
+    bool isUnsigned = isUnsignedElements(op.getInput().getType());
+    Value initValue = isMax ? lowestValue(rewriter, loc, elementType, isUnsigned)
+                            : highestValue(rewriter, loc, elementType, isUnsigned);
     Value values = filledTensor(
         rewriter, loc, RankedTensorType::get(shape, elementType), initValue);
     Value indices =
@@ -175,6 +191,12 @@ struct ArgReductionLowering : OpConversionPattern<OpTy> {
                            : (last ? arith::CmpFPredicate::OLE
                                    : arith::CmpFPredicate::OLT);
             better = arith::CmpFOp::create(b, l, p, x, best);
+          } else if (isUnsigned || elementType.isInteger(1)) {
+            auto p = isMax ? (last ? arith::CmpIPredicate::uge
+                                   : arith::CmpIPredicate::ugt)
+                           : (last ? arith::CmpIPredicate::ule
+                                   : arith::CmpIPredicate::ult);
+            better = arith::CmpIOp::create(b, l, p, x, best);
           } else {
             auto p = isMax ? (last ? arith::CmpIPredicate::sge
                                    : arith::CmpIPredicate::sgt)
@@ -191,7 +213,7 @@ struct ArgReductionLowering : OpConversionPattern<OpTy> {
                   arith::SelectOp::create(b, l, better, index, bestIndex)});
         });
     rewriter.replaceOp(op, reshape(rewriter, loc, generic.getResult(1),
-                                   cast<RankedTensorType>(op.getType())));
+                                   signlessTensorType(op.getType())));
     return success();
   }
 };
@@ -223,9 +245,10 @@ template <typename OpTy> struct GlobalPoolLowering : OpConversionPattern<OpTy> {
     Value input = adaptor.getInput();
     int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
     SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
-    Value reduced = reduce(rewriter, op.getLoc(), input, axes, kind);
+    Value reduced = reduce(rewriter, op.getLoc(), input, axes, kind,
+                           isUnsignedElements(op.getInput().getType()));
     rewriter.replaceOp(op, reshape(rewriter, op.getLoc(), reduced,
-                                   cast<RankedTensorType>(op.getType())));
+                                   signlessTensorType(op.getType())));
     return success();
   }
 

@@ -29,7 +29,7 @@ struct ReshapeLowering : OpConversionPattern<nn::ReshapeOp> {
   matchAndRewrite(nn::ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, reshape(rewriter, op.getLoc(), adaptor.getInput(),
-                                   cast<RankedTensorType>(op.getType())));
+                                   signlessTensorType(op.getType())));
     return success();
   }
 };
@@ -54,7 +54,7 @@ struct ExpandLowering : OpConversionPattern<nn::ExpandOp> {
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op,
                        broadcastTo(rewriter, op.getLoc(), adaptor.getInput(),
-                                   cast<RankedTensorType>(op.getType())));
+                                   signlessTensorType(op.getType())));
     return success();
   }
 };
@@ -66,7 +66,7 @@ struct ShapeLowering : OpConversionPattern<nn::ShapeOp> {
   LogicalResult
   matchAndRewrite(nn::ShapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     ArrayRef<int64_t> shape =
         cast<RankedTensorType>(adaptor.getInput().getType()).getShape();
     int64_t rank = shape.size();
@@ -92,7 +92,7 @@ struct ConcatLowering : OpConversionPattern<nn::ConcatOp> {
   matchAndRewrite(nn::ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     int64_t rank = resultType.getRank();
     int64_t axis = static_cast<int64_t>(op.getAxis());
     axis = normalizeAxes(axis, rank).front();
@@ -121,7 +121,7 @@ struct SliceLowering : OpConversionPattern<nn::SliceOp> {
   matchAndRewrite(nn::SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     SmallVector<nn::SliceDimension> dims = op.getSliceDimensions();
     bool reversed = llvm::any_of(
         dims, [](const nn::SliceDimension &d) { return d.step < 0; });
@@ -199,7 +199,7 @@ struct GatherLowering : OpConversionPattern<nn::GatherOp> {
     Value data = adaptor.getData(), indices = adaptor.getIndices();
     auto dataType = cast<RankedTensorType>(data.getType());
     auto indicesType = cast<RankedTensorType>(indices.getType());
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     int64_t axis = static_cast<int64_t>(op.getAxis());
     axis = normalizeAxes(axis, dataType.getRank()).front();
     int64_t indicesRank = indicesType.getRank();
@@ -243,7 +243,7 @@ struct PadLowering : OpConversionPattern<nn::PadOp> {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = signlessTensorType(op.getType());
     int64_t rank = inputType.getRank();
     ArrayRef<int64_t> pads = op.getPads();
 

@@ -16,6 +16,22 @@ using namespace mlir;
 
 namespace systolic::nn_to_linalg {
 
+Type signless(Type type) {
+  if (auto integer = dyn_cast<IntegerType>(type); integer && !integer.isSignless())
+    return IntegerType::get(type.getContext(), integer.getWidth());
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.clone(signless(tensor.getElementType()));
+  return type;
+}
+
+RankedTensorType signlessTensorType(Type type) {
+  return cast<RankedTensorType>(signless(type));
+}
+
+bool isUnsignedElements(Type type) {
+  return getElementTypeOrSelf(type).isUnsignedInteger();
+}
+
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
@@ -377,31 +393,43 @@ Value createMul(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::MulIOp::create(b, loc, x, y);
 }
 
-Value createDiv(OpBuilder &b, Location loc, Value x, Value y) {
+Value createDiv(OpBuilder &b, Location loc, Value x, Value y,
+                bool isUnsigned) {
   if (isFloat(x))
     return arith::DivFOp::create(b, loc, x, y);
+  if (isUnsigned)
+    return arith::DivUIOp::create(b, loc, x, y);
   return arith::DivSIOp::create(b, loc, x, y);
 }
 
-Value createMax(OpBuilder &b, Location loc, Value x, Value y) {
+/// Booleans (false < true) order as unsigned numbers.
+static bool ordersUnsigned(Value x, bool isUnsigned) {
+  return isUnsigned || x.getType().isInteger(1);
+}
+
+Value createMax(OpBuilder &b, Location loc, Value x, Value y,
+                bool isUnsigned) {
   if (isFloat(x))
     return arith::MaximumFOp::create(b, loc, x, y);
-  if (x.getType().isInteger(1)) // booleans: false < true, max is "or"
+  if (ordersUnsigned(x, isUnsigned))
     return arith::MaxUIOp::create(b, loc, x, y);
   return arith::MaxSIOp::create(b, loc, x, y);
 }
 
-Value createMin(OpBuilder &b, Location loc, Value x, Value y) {
+Value createMin(OpBuilder &b, Location loc, Value x, Value y,
+                bool isUnsigned) {
   if (isFloat(x))
     return arith::MinimumFOp::create(b, loc, x, y);
-  if (x.getType().isInteger(1)) // booleans: false < true, min is "and"
+  if (ordersUnsigned(x, isUnsigned))
     return arith::MinUIOp::create(b, loc, x, y);
   return arith::MinSIOp::create(b, loc, x, y);
 }
 
-Value createAbs(OpBuilder &b, Location loc, Value x) {
+Value createAbs(OpBuilder &b, Location loc, Value x, bool isUnsigned) {
   if (isFloat(x))
     return math::AbsFOp::create(b, loc, x);
+  if (isUnsigned)
+    return x;
   // max(x, -x) in plain arith lowers everywhere (math.absi has no lowering in
   // some upstream LLVM conversions).
   Value zero = scalarConstant(b, loc, x.getType(), 0);
@@ -409,8 +437,13 @@ Value createAbs(OpBuilder &b, Location loc, Value x) {
   return arith::MaxSIOp::create(b, loc, x, negated);
 }
 
-Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
+Value convertScalar(OpBuilder &b, Location loc, Value x, Type nnTo,
+                    Type nnFrom) {
   Type from = x.getType();
+  Type to = signless(nnTo);
+  // i1 is a boolean: it converts as 0/1, never as -1.
+  bool unsignedSource =
+      from.isInteger(1) || (nnFrom && nnFrom.isUnsignedInteger());
   if (from == to)
     return x;
   auto fromFloat = dyn_cast<FloatType>(from);
@@ -420,8 +453,6 @@ Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
       return arith::ExtFOp::create(b, loc, to, x);
     return arith::TruncFOp::create(b, loc, to, x);
   }
-  // i1 is a boolean: it converts as 0/1, never as -1.
-  bool unsignedSource = from.isInteger(1);
   if (toFloat)
     return unsignedSource ? arith::UIToFPOp::create(b, loc, to, x).getResult()
                           : arith::SIToFPOp::create(b, loc, to, x).getResult();
@@ -430,6 +461,8 @@ Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
                ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
                                        scalarConstant(b, loc, from, 0))
                      .getResult()
+           : nnTo.isUnsignedInteger()
+               ? arith::FPToUIOp::create(b, loc, to, x).getResult()
                : arith::FPToSIOp::create(b, loc, to, x).getResult();
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = to.getIntOrFloatBitWidth();
@@ -442,27 +475,29 @@ Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
   return arith::TruncIOp::create(b, loc, to, x);
 }
 
-Value lowestValue(OpBuilder &b, Location loc, Type type) {
+Value lowestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(
         b, loc,
         b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(),
                                                   /*Negative=*/true)));
   unsigned width = type.getIntOrFloatBitWidth();
-  APInt lowest = width == 1 ? APInt::getMinValue(1) // false
-                            : APInt::getSignedMinValue(width);
+  APInt lowest = (width == 1 || isUnsigned)
+                     ? APInt::getMinValue(width) // false for booleans
+                     : APInt::getSignedMinValue(width);
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, lowest));
 }
 
-Value highestValue(OpBuilder &b, Location loc, Type type) {
+Value highestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(
         b, loc,
         b.getFloatAttr(floatType,
                        APFloat::getInf(floatType.getFloatSemantics())));
   unsigned width = type.getIntOrFloatBitWidth();
-  APInt highest = width == 1 ? APInt::getMaxValue(1) // true
-                             : APInt::getSignedMaxValue(width);
+  APInt highest = (width == 1 || isUnsigned)
+                      ? APInt::getMaxValue(width) // true for booleans
+                      : APInt::getSignedMaxValue(width);
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, highest));
 }
 

@@ -108,39 +108,51 @@ mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
 mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                          int64_t axis, bool log);
 
+/// nn tensors may hold unsigned integers (ONNX's UINT types); arith works on
+/// signless ones. The lowering gives every linalg value the signless type and
+/// takes signedness from the nn op's types where it matters.
+mlir::Type signless(mlir::Type type);
+mlir::RankedTensorType signlessTensorType(mlir::Type type);
+bool isUnsignedElements(mlir::Type type);
+
 /// ONNX axes (negative counts from the back) as sorted axes in [0, rank); an
 /// empty list means every axis.
 llvm::SmallVector<int64_t> normalizeAxes(llvm::ArrayRef<int64_t> axes,
                                          int64_t rank);
 
 /// Scalar arithmetic dispatching on the element type: float ops for floats,
-/// signed integer ops for integers (ONNX integers are signed unless uint8).
+/// integer ops for integers (signed unless `isUnsigned`).
 mlir::Value createAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       mlir::Value y);
 mlir::Value createSub(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       mlir::Value y);
 mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       mlir::Value y);
+/// `isUnsigned`: the nn element type is unsigned (the scalars themselves are
+/// signless, as arith needs).
 mlir::Value createDiv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                      mlir::Value y);
+                      mlir::Value y, bool isUnsigned = false);
 /// Max/min propagate NaN for floats, as ONNX Max/Min do.
 mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                      mlir::Value y);
+                      mlir::Value y, bool isUnsigned = false);
 mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                      mlir::Value y);
-mlir::Value createAbs(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+                      mlir::Value y, bool isUnsigned = false);
+mlir::Value createAbs(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      bool isUnsigned = false);
 
-/// Converts a scalar between element types (float<->float, int<->int with sign
-/// extension, float<->int with signed conversion, i1 as unsigned).
+/// Converts a signless scalar `x` whose nn element type is `nnFrom` (default:
+/// its own type) to the nn element type `nnTo` (float<->float, int<->int,
+/// float<->int; signed unless the nn type is unsigned; i1 as unsigned). The
+/// result is signless.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                          mlir::Type to);
+                          mlir::Type nnTo, mlir::Type nnFrom = {});
 
 /// The lowest/highest value of a scalar type (-inf/+inf for floats), the
 /// identities of max/min reductions.
 mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc,
-                        mlir::Type type);
+                        mlir::Type type, bool isUnsigned = false);
 mlir::Value highestValue(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Type type);
+                         mlir::Type type, bool isUnsigned = false);
 
 } // namespace systolic::nn_to_linalg
 

@@ -33,6 +33,12 @@ FailureOr<fb::ElementType> artifactElementType(Type type, Location loc) {
     return fb::ElementType::Bool;
   if (type.isUnsignedInteger(8))
     return fb::ElementType::U8;
+  if (type.isUnsignedInteger(16))
+    return fb::ElementType::U16;
+  if (type.isUnsignedInteger(32))
+    return fb::ElementType::U32;
+  if (type.isUnsignedInteger(64))
+    return fb::ElementType::U64;
   if (type.isSignlessInteger(8) || type.isSignedInteger(8))
     return fb::ElementType::I8;
   if (type.isSignlessInteger(16) || type.isSignedInteger(16))
@@ -43,7 +49,7 @@ FailureOr<fb::ElementType> artifactElementType(Type type, Location loc) {
     return fb::ElementType::I64;
   return emitError(loc) << "element type " << type
                         << " cannot cross the runtime boundary (supported: f16, "
-                           "f32, f64, i1, i8, u8, i16, i32, i64)";
+                           "f32, f64, i1, i8, i16, i32, i64, u8, u16, u32, u64)";
 }
 
 /// The constant's bytes as the runtime stores them: dense, row-major,

@@ -58,9 +58,16 @@ Type systolic::onnx::getElementType(MLIRContext *context, int32_t dataType) {
     return b.getI64Type();
   case DataType::Bool:
     return b.getI1Type();
+  case DataType::UInt8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case DataType::UInt16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case DataType::UInt32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case DataType::UInt64:
+    return b.getIntegerType(64, /*isSigned=*/false);
   default:
-    // Unsigned integers would lose their signedness in signless nn tensors;
-    // strings, complex and 4/8-bit floats have no nn counterpart.
+    // Strings, complex and 4/8-bit floats have no nn counterpart.
     return Type();
   }
 }
@@ -79,6 +86,8 @@ static uint32_t typedFieldFor(int32_t dataType) {
   case DataType::Int8:
   case DataType::Int16:
   case DataType::Int32:
+  case DataType::UInt8:
+  case DataType::UInt16:
   case DataType::Bool:
   case DataType::Float16:
   case DataType::BFloat16:
@@ -87,6 +96,9 @@ static uint32_t typedFieldFor(int32_t dataType) {
     return 7;
   case DataType::Double:
     return 10;
+  case DataType::UInt32:
+  case DataType::UInt64:
+    return 11;
   default:
     return 0;
   }

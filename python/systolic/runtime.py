@@ -24,7 +24,7 @@ from . import build_dir
 
 # Numbering of systolic_element_type in runtime/c/systolic_runtime.h.
 _DTYPES = [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
-           np.uint8, np.bool_]
+           np.uint8, np.bool_, np.uint16, np.uint32, np.uint64]
 _CODES = {np.dtype(t): i for i, t in enumerate(_DTYPES)}
 _STATUS_NAMES = ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "DATA_LOSS", "UNIMPLEMENTED",
                  "FAILED_PRECONDITION", "INTERNAL"]

@@ -42,7 +42,8 @@ constexpr ElementTypeInfo kElementTypes[] = {
     {ElementType::F64, "f64", 8}, {ElementType::I8, "i8", 1},
     {ElementType::I16, "i16", 2}, {ElementType::I32, "i32", 4},
     {ElementType::I64, "i64", 8}, {ElementType::U8, "u8", 1},
-    {ElementType::Bool, "bool", 1},
+    {ElementType::Bool, "bool", 1}, {ElementType::U16, "u16", 2},
+    {ElementType::U32, "u32", 4},   {ElementType::U64, "u64", 8},
 };
 } // namespace
 

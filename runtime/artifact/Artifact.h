@@ -25,14 +25,17 @@ namespace systolic::artifact {
 
 /// The format version this library writes and the newest major it reads.
 constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 1;
+constexpr uint16_t kFormatMinor = 2;
 /// Alignment of every buffer and of constant data inside the file.
 constexpr uint32_t kBufferAlignment = 64;
 /// Largest buffer the reader accepts (1 TiB): keeps size arithmetic far from
 /// overflow whatever a file claims.
 constexpr uint64_t kMaxBufferSize = uint64_t(1) << 40;
 
-enum class ElementType : uint8_t { F16, F32, F64, I8, I16, I32, I64, U8, Bool };
+enum class ElementType : uint8_t {
+  F16, F32, F64, I8, I16, I32, I64, U8, Bool,
+  U16, U32, U64, // format 1.2
+};
 
 /// Bytes per element (bool is one byte).
 size_t elementSize(ElementType type);

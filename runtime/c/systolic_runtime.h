@@ -56,6 +56,9 @@ typedef enum systolic_element_type {
   SYSTOLIC_I64 = 6,
   SYSTOLIC_U8 = 7,
   SYSTOLIC_BOOL = 8,
+  SYSTOLIC_U16 = 9,
+  SYSTOLIC_U32 = 10,
+  SYSTOLIC_U64 = 11,
 } systolic_element_type;
 
 typedef struct systolic_status systolic_status;

@@ -109,6 +109,9 @@ Status bindRandomInputs(Session &session, uint64_t seed) {
       case ElementType::I64: static_cast<int64_t *>(data)[k] = small(rng); break;
       case ElementType::U8: static_cast<uint8_t *>(data)[k] = small(rng); break;
       case ElementType::Bool: static_cast<uint8_t *>(data)[k] = rng() & 1; break;
+      case ElementType::U16: static_cast<uint16_t *>(data)[k] = rng() & 7; break;
+      case ElementType::U32: static_cast<uint32_t *>(data)[k] = rng() & 7; break;
+      case ElementType::U64: static_cast<uint64_t *>(data)[k] = rng() & 7; break;
       }
     }
     if (Status s = session.setInput(i, tensor->view()); !s)
@@ -191,6 +194,9 @@ double elementAsDouble(const TensorView &t, uint64_t i) {
   case ElementType::I64: return static_cast<double>(t.as<int64_t>()[i]);
   case ElementType::U8: return t.as<uint8_t>()[i];
   case ElementType::Bool: return t.as<uint8_t>()[i] != 0;
+  case ElementType::U16: return t.as<uint16_t>()[i];
+  case ElementType::U32: return t.as<uint32_t>()[i];
+  case ElementType::U64: return static_cast<double>(t.as<uint64_t>()[i]);
   }
   return 0;
 }

@@ -220,6 +220,31 @@ def constants():
     )
 
 
+def unsigned():
+    """A uint8 image, as deployed models take it: max-pooled as uint8, cast to
+    f32 and scaled; uint32 arithmetic whose results differ from signed (a
+    value above 2^31, unsigned division and comparison). The uint32 and
+    uint16 initializers use the typed fields (uint64_data, int32_data)
+    instead of raw_data."""
+    big = helper.make_tensor("big", TensorProto.UINT32, [2], [4000000000, 3])
+    small = helper.make_tensor("small", TensorProto.UINT16, [2], [65535, 2])
+    return model(
+        [
+            node("MaxPool", ["image"], ["pooled"], name="pool", kernel_shape=[2, 2],
+                 strides=[2, 2]),
+            node("Cast", ["pooled"], ["pixels"], name="to_float", to=TensorProto.FLOAT),
+            node("Div", ["pixels", "scale"], ["y"], name="scale"),
+            node("Div", ["big", "n"], ["q"], name="udiv"),
+            node("Less", ["n", "big"], ["lt"], name="uless"),
+            node("Cast", ["small"], ["wide"], name="widen", to=TensorProto.INT32),
+        ],
+        [("image", TensorProto.UINT8, [1, 1, 4, 4]), ("n", TensorProto.UINT32, [2])],
+        [("y", F32, [1, 1, 2, 2]), ("q", TensorProto.UINT32, [2]),
+         ("lt", TensorProto.BOOL, [2]), ("wide", TensorProto.INT32, [2])],
+        [const("scale", np.float32(255)), big, small],
+    )
+
+
 def external():
     """Saved by gen.py with its initializer in weights.bin."""
     return model(

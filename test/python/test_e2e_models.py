@@ -214,3 +214,29 @@ def test_too_many_inputs(knn):
     sysm, (queries, database) = knn
     assert_one_error(run_module(sysm, [queries, database, queries], []),
                      "the model has 2 inputs (queries, database), but 3 --input values were given")
+
+
+def test_unsigned_integers_match_onnxruntime(tmp_path):
+    """uint8 image input, uint32 arithmetic past 2^31: the unsigned
+    operations, not the signed ones, and the runtime's u8/u32 .npy I/O."""
+    import onnx_models
+    onnx_path = tmp_path / "unsigned.onnx"
+    onnx_path.write_bytes(onnx_models.unsigned().SerializeToString())
+    sysm = tmp_path / "unsigned.sysm"
+    systolic.compile_model(onnx_path, "--target=cpu", "-o", sysm)
+    rng = np.random.default_rng(7)
+    feeds = {"image": rng.integers(0, 256, (1, 1, 4, 4), dtype=np.uint8),
+             "n": np.array([7, 4000000001], np.uint32)}
+    inputs = []
+    for name, value in feeds.items():
+        np.save(tmp_path / f"{name}.npy", value)
+        inputs.append(tmp_path / f"{name}.npy")
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    names = [o.name for o in session.get_outputs()]
+    outputs = [tmp_path / f"out_{n}.npy" for n in names]
+    proc = run_module(sysm, inputs, outputs)
+    assert proc.returncode == 0, proc.stderr
+    for name, path, want in zip(names, outputs, session.run(None, feeds)):
+        got = np.load(path)
+        assert got.dtype == want.dtype, name
+        np.testing.assert_array_equal(got, want, err_msg=name)

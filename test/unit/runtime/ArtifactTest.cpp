@@ -318,7 +318,7 @@ TEST(ArtifactBuilderTest, DispatchReferences) {
   ASSERT_TRUE(good) << good.status().message();
   auto loaded = Artifact::fromBytes(good->data(), good->size());
   ASSERT_TRUE(loaded) << loaded.status().message();
-  EXPECT_EQ((*loaded)->formatMinor(), 1u);
+  EXPECT_EQ((*loaded)->formatMinor(), kFormatMinor);
   const DispatchSpec &d = (*loaded)->dispatches()[0];
   ASSERT_TRUE(d.referenceExecutable.has_value());
   EXPECT_EQ(*d.referenceExecutable, 0u);

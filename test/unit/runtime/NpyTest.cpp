@@ -34,7 +34,8 @@ std::string parseError(const std::vector<uint8_t> &bytes) {
 TEST(NpyTest, RoundTripsEveryElementType) {
   for (ElementType type : {ElementType::F16, ElementType::F32, ElementType::F64,
                            ElementType::I8, ElementType::I16, ElementType::I32,
-                           ElementType::I64, ElementType::U8, ElementType::Bool}) {
+                           ElementType::I64, ElementType::U8, ElementType::Bool,
+                           ElementType::U16, ElementType::U32, ElementType::U64}) {
     for (const Shape &shape : {Shape{}, Shape{5}, Shape{2, 3, 4}, Shape{0, 3}}) {
       Expected<Tensor> t = Tensor::allocate(type, shape);
       ASSERT_TRUE(t);
