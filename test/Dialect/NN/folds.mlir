@@ -217,3 +217,26 @@ func.func @max_pool_used_indices(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64>
   %0:2 = nn.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, storage_order = 1} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
   return %0#1 : tensor<1x1x2x2xi64>
 }
+
+// -----
+
+// Unsigned constants fold with unsigned semantics: 200 / 3 = 66 (not
+// -56 / 3), max(200, 100) = 200, 200 > 100, and widening zero-extends.
+// CHECK-LABEL: func @unsigned_arithmetic
+// CHECK-DAG: arith.constant dense<[66, 2]> : tensor<2xui8>
+// CHECK-DAG: arith.constant dense<[200, 100]> : tensor<2xui8>
+// CHECK-DAG: arith.constant dense<[true, false]> : tensor<2xi1>
+// CHECK-DAG: arith.constant dense<[200, 100]> : tensor<2xi32>
+// CHECK-DAG: arith.constant dense<[2.000000e+02, 1.000000e+02]> : tensor<2xf32>
+// CHECK-NOT: nn.
+func.func @unsigned_arithmetic() -> (tensor<2xui8>, tensor<2xui8>, tensor<2xi1>, tensor<2xi32>, tensor<2xf32>) {
+  %a = arith.constant dense<[200, 100]> : tensor<2xui8>
+  %b = arith.constant dense<[3, 50]> : tensor<2xui8>
+  %c = arith.constant dense<[100, 100]> : tensor<2xui8>
+  %q = nn.div %a, %b : tensor<2xui8>, tensor<2xui8> -> tensor<2xui8>
+  %m = nn.max %a, %c : tensor<2xui8>, tensor<2xui8> -> tensor<2xui8>
+  %gt = nn.compare %a, %c {predicate = #nn.predicate<gt>} : tensor<2xui8>, tensor<2xui8> -> tensor<2xi1>
+  %w = nn.cast %a : tensor<2xui8> -> tensor<2xi32>
+  %f = nn.cast %a : tensor<2xui8> -> tensor<2xf32>
+  return %q, %m, %gt, %w, %f : tensor<2xui8>, tensor<2xui8>, tensor<2xi1>, tensor<2xi32>, tensor<2xf32>
+}
