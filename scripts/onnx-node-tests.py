@@ -17,6 +17,7 @@ Exit status: 0 when there are no unexpected failures.
 """
 import argparse
 import concurrent.futures
+import hashlib
 import os
 import re
 import subprocess
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import onnx_parameters  # noqa: E402
 from onnx_parameters import freeze_inputs, parameter_inputs  # noqa: E402
 
 # The ops the nn dialect lists (issue #3's acceptance list).
@@ -108,7 +110,10 @@ def node_test_models(cache=None):
 
     import onnx
 
-    cache = Path(cache or build_dir() / "onnx-node-tests" / onnx.__version__)
+    # The prepared models depend on the freezing rules: a change to them
+    # prepares a new cache.
+    rules = hashlib.sha1(Path(onnx_parameters.__file__).read_bytes()).hexdigest()[:8]
+    cache = Path(cache or build_dir() / "onnx-node-tests" / f"{onnx.__version__}-{rules}")
     manifest = cache / "manifest.json"
     if not manifest.exists():
         shipped = Path(onnx.__file__).parent / "backend" / "test" / "data" / "node"

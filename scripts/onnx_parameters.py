@@ -21,13 +21,28 @@ PARAMETER_SLOTS = {
 
 
 def parameter_inputs(model):
-    """Indices of the graph inputs used only in parameter slots."""
-    slots = {}
+    """Indices of the graph inputs used only as parameters: directly in
+    parameter slots, or through arithmetic whose results are themselves used
+    only as parameters (CenterCropPad's expansion computes Pad's pads and
+    Slice's starts from its `shape` input)."""
+    uses = {}
     for node in model.graph.node:
         for index, name in enumerate(node.input):
-            slots.setdefault(name, []).append(index in PARAMETER_SLOTS.get(node.op_type, ()))
+            uses.setdefault(name, []).append((node, index))
+    graph_outputs = {o.name for o in model.graph.output}
+    memo = {}
+
+    def parameter_only(name):
+        if name not in memo:
+            memo[name] = False  # a cycle does not make a value a parameter
+            memo[name] = bool(uses.get(name)) and name not in graph_outputs and all(
+                index in PARAMETER_SLOTS.get(node.op_type, ())
+                or (node.output and all(parameter_only(o) for o in node.output if o))
+                for node, index in uses[name])
+        return memo[name]
+
     return [index for index, info in enumerate(model.graph.input)
-            if slots.get(info.name) and all(slots[info.name])]
+            if parameter_only(info.name)]
 
 
 def freeze_inputs(model, values):

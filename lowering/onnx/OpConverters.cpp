@@ -1226,7 +1226,7 @@ const OpConverter kConverters[] = {
      "spatial = 1; training_mode (opset 14+) normalizes with the batch "
      "statistics and returns the updated running mean/variance"},
     {"Cast", 13, kNewest, convertCast,
-     "no unsigned, string, complex or 8/4-bit float types"},
+     "no string, complex, 8/4-bit float or 4/2-bit integer types"},
     {"Clip", 6, kNewest, convertClip,
      "run-time or integer bounds become nn.max/nn.min"},
     {"Concat", 11, kNewest, convertConcat, ""},
