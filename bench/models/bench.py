@@ -41,7 +41,7 @@ def compile_model(build, onnx_path, sysm, threads):
     """Compiles for the cpu target; returns the wall time in seconds."""
     start = time.perf_counter()
     proc = subprocess.run([str(build / "bin" / "systolic-compile"), str(onnx_path),
-                           "--target=cpu", f"--threads={threads}", "-o", str(sysm)],
+                           "--target=cpu", f"--num-threads={threads}", "-o", str(sysm)],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:

@@ -32,7 +32,9 @@ def CPUTileAndVectorize
     FMAs per load subject to the accumulators fitting the vector registers.
     Dimensions the tile does not divide are split first, so every tile keeps
     a static shape. With `threads` > 1, the outermost parallel dimension that
-    divides evenly is distributed over an `scf.forall` first.
+    divides evenly is distributed over an `scf.forall` first, for ops with at
+    least `min-parallel-iterations` points in their iteration space (smaller
+    ones are slower split than on one thread).
     Ops that cannot be vectorized stay as tiled linalg ops (lowered to loops
     later), so the pass never fails on valid input.
   }];
@@ -47,6 +49,9 @@ def CPUTileAndVectorize
            /*default=*/"0", "Override the number of vector registers">,
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Threads to distribute the outermost parallel loop over">,
+    Option<"minParallelIterations", "min-parallel-iterations", "int64_t",
+           /*default=*/"1048576",
+           "Smallest iteration space distributed over threads">,
     Option<"l1CacheBytes", "l1-cache-bytes", "int64_t", /*default=*/"0",
            "Override the L1 data cache size the cache blocks are sized for">,
     Option<"l2CacheBytes", "l2-cache-bytes", "int64_t", /*default=*/"0",

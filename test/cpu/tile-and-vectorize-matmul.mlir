@@ -1,5 +1,6 @@
 // RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16}))" | FileCheck %s
-// RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16 threads=2}))" | FileCheck %s --check-prefix=THREADS
+// RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16 threads=2 min-parallel-iterations=1}))" | FileCheck %s --check-prefix=THREADS
+// RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16 threads=2}))" | FileCheck %s --check-prefix=SMALL
 // RUN: systolic-opt %s --pass-pipeline="builtin.module(func.func(systolic-cpu-tile-and-vectorize{vector-bits=256 vector-registers=16 l1-cache-bytes=4096 l2-cache-bytes=16384 l3-cache-bytes=4096}))" | FileCheck %s --check-prefix=PACK
 
 // AVX2-sized target: 16 registers of 8 floats. The model picks 6 rows x 2
@@ -67,6 +68,13 @@ func.func @matmul_i8(%a: tensor<16x16xi8>, %b: tensor<16x16xi8>,
 // THREADS:       scf.for
 // THREADS:         vector.contract {{.*}} into vector<{{[0-9]+}}x16xf32>
 // THREADS:   scf.forall.in_parallel
+// With the default minimum (1 M multiply-adds) this 49 K one stays on one
+// thread: splitting ops that small was measured slower than not.
+// SMALL-LABEL: func.func @matmul_threads(
+// SMALL-NOT: scf.forall
+// SMALL: vector.contract
+// SMALL-NOT: scf.forall
+// SMALL: return
 func.func @matmul_threads(%a: tensor<24x32xf32>, %b: tensor<32x64xf32>)
     -> tensor<24x64xf32> {
   %zero = arith.constant 0.0 : f32

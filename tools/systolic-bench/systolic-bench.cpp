@@ -476,10 +476,9 @@ static Status bench() {
 }
 
 int main(int argc, char **argv) {
-  cl::HideUnrelatedOptions(category);
   systolic::parseToolCommandLine(argc, argv, "systolic-bench",
                                  "Systolic benchmark driver: latency and throughput "
-                                 "of a compiled model\n");
+                                 "of a compiled model\n", category);
   Status status = bench();
   if (!status) {
     errs() << "systolic-bench: error: " << status.message() << "\n";

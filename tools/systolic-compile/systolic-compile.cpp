@@ -246,9 +246,8 @@ static int compile() {
 }
 
 int main(int argc, char **argv) {
-  cl::HideUnrelatedOptions(category);
   systolic::parseToolCommandLine(argc, argv, "systolic-compile",
-                                 "Systolic ahead-of-time compiler\n");
+                                 "Systolic ahead-of-time compiler\n", category);
   if (listOnnxOps) {
     systolic::onnx::printSupportedOnnxOps(llvm::outs());
     return 0;

@@ -106,9 +106,8 @@ static Status runModel() {
 }
 
 int main(int argc, char **argv) {
-  cl::HideUnrelatedOptions(category);
   systolic::parseToolCommandLine(argc, argv, "systolic-run",
-                                 "Systolic runtime driver: runs a compiled model\n");
+                                 "Systolic runtime driver: runs a compiled model\n", category);
   Status status = runModel();
   if (!status) {
     errs() << "systolic-run: error: " << status.message() << "\n";
