@@ -39,8 +39,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from onnx_parameters import freeze_inputs, parameter_inputs  # noqa: E402
-TARGETS = ("cpu",)
+from onnx_parameters import (PARAMETER_SLOTS, WEIGHT_SLOTS, freeze_inputs,  # noqa: E402
+                             parameter_inputs)
+TARGETS = ("cpu", "accel")
 COMPILE_TIMEOUT_S = 120
 RUN_TIMEOUT_S = 60
 # The harness defaults (onnx/backend/test/loader).
@@ -199,6 +200,7 @@ class Result:
     passed: bool
     stage: str = ""       # compile, input, run or compare
     message: str = ""
+    accel_ops: int = 0    # --target=accel: graph ops placed on the array
 
 
 def first_error(stderr, workdir):
@@ -221,9 +223,10 @@ def read_tensor(path, value_info):
     return numpy_helper.to_array(tensor)
 
 
-def compare(outputs, expected, rtol, atol):
+def compare(outputs, expected, rtol=None, atol=None):
     """None when `outputs` match `expected` as onnx.backend.test checks them,
-    else what differs."""
+    else what differs. Without tolerances only the count, shapes and dtypes
+    are compared."""
     if len(outputs) != len(expected):
         return f"{len(outputs)} outputs, expected {len(expected)}"
     for i, (out, ref) in enumerate(zip(outputs, expected)):
@@ -231,6 +234,8 @@ def compare(outputs, expected, rtol, atol):
             return f"output {i} has shape {list(out.shape)}, expected {list(ref.shape)}"
         if out.dtype != ref.dtype:
             return f"output {i} has dtype {out.dtype}, expected {ref.dtype}"
+        if rtol is None:
+            continue
         try:
             np.testing.assert_allclose(out, ref, rtol=rtol, atol=atol)
         except AssertionError as e:
@@ -239,14 +244,20 @@ def compare(outputs, expected, rtol, atol):
     return None
 
 
-def compile_model(model_path, module, tools, target):
-    """None when systolic-compile succeeds, else a failed Result."""
+def compile_model(model_path, module, tools, target, calibration=()):
+    """A passed Result (with the accel placement count) when systolic-compile
+    succeeds, else a failed one.
+    `calibration`: .npy files of one sample (target accel)."""
+    extra = ["--report-placement"] if target == "accel" else []
+    if calibration:
+        extra.append(f"--calibrate={','.join(f'@{c}' for c in calibration)}")
     # A compile that hangs is retried once (a rare hang of systolic-compile
     # under load, not reproducible alone); the retry is reported.
     for attempt in range(2):
         try:
             proc = subprocess.run(
-                [str(tools["compile"]), str(model_path), f"--target={target}", "-o", str(module)],
+                [str(tools["compile"]), str(model_path), f"--target={target}", *extra,
+                 "-o", str(module)],
                 capture_output=True, text=True, timeout=COMPILE_TIMEOUT_S)
             break
         except subprocess.TimeoutExpired:
@@ -259,18 +270,59 @@ def compile_model(model_path, module, tools, target):
                       f"({signal.Signals(-proc.returncode).name})")
     if proc.returncode != 0:
         return Result(False, "compile", first_error(proc.stderr, model_path.parent))
+    placed = re.search(r"placement of @\w+: (\d+) ops? on accel", proc.stderr)
+    return Result(True, accel_ops=int(placed.group(1)) if placed else 0)
+
+
+def run_outputs(tools, module, inputs, count, work, device=None):
+    """(outputs, None) of one systolic-run, or (None, failed Result)."""
+    tag = device or "default"
+    args = [str(tools["run"]), f"--module={module}", *[f"--input=@{p}" for p in inputs]]
+    if device:
+        args.append(f"--device={device}")
+    outputs = [work / f"output_{tag}_{j}.npy" for j in range(count)]
+    args += [f"--output=@{p}" for p in outputs]
+    try:
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return None, Result(False, "run", f"systolic-run ran over {RUN_TIMEOUT_S} s")
+    if proc.returncode != 0:
+        return None, Result(False, "run", first_error(proc.stderr, work))
+    return [np.load(p) for p in outputs], None
+
+
+def bit_identical(a, b):
+    """None when the two output lists hold the same bits, else what differs."""
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x.shape != y.shape or x.dtype != y.dtype or x.tobytes() != y.tobytes():
+            return f"output {i}: the accel device and the CPU reference differ"
     return None
 
 
 def run_test(test, tools, target):
     """Compiles and runs every data set. Inputs used only as operator
     parameters (onnx_parameters.py) are frozen into the model with the data
-    set's values; the model is compiled again only when those values change."""
+    set's values; the model is compiled again only when those values change.
+
+    --target=cpu compares with the expected outputs at the test's tolerance.
+    --target=accel also freezes weights fed as inputs (WEIGHT_SLOTS: the
+    array needs constant weights), calibrates on the data set being compiled
+    for, runs on the
+    golden model (accel-golden) and on the CPU reference of the same
+    artifact (--device=cpu), and requires bit-identical outputs with the
+    expected shapes and dtypes: int8 results are not within the f32
+    tolerances, so values are checked against the bit-exact reference
+    instead."""
     import onnx
 
     model = onnx.load(test.dir / "model.onnx", load_external_data=False)
     graph = model.graph
-    parameters = parameter_inputs(model)
+    # Merged per op type: an input may be a parameter of one op and a weight
+    # of another.
+    slots = PARAMETER_SLOTS if target == "cpu" else {
+        op: PARAMETER_SLOTS.get(op, set()) | WEIGHT_SLOTS.get(op, set())
+        for op in PARAMETER_SLOTS.keys() | WEIGHT_SLOTS.keys()}
+    parameters = parameter_inputs(model, slots)
     data_sets = sorted(test.dir.glob("test_data_set_*"))
     if not data_sets:
         return Result(False, "input", "the test has no data set")
@@ -278,6 +330,7 @@ def run_test(test, tools, target):
         work = Path(tmp)
         module = work / "model.sysm"
         compiled_for = None  # the frozen parameter values the module holds
+        accel_ops = 0
         for data_set in data_sets:
             inputs = {}
             for j, info in enumerate(graph.input):
@@ -287,6 +340,11 @@ def run_test(test, tools, target):
                 inputs[j] = array
             frozen = {j: inputs[j] for j in parameters}
             key = [(j, a.dtype.str, a.shape, a.tobytes()) for j, a in frozen.items()]
+            run_inputs = []
+            for j, array in inputs.items():
+                if j not in frozen:
+                    np.save(work / f"input_{j}.npy", array)
+                    run_inputs.append(work / f"input_{j}.npy")
             if compiled_for != key:
                 model_path = test.dir / "model.onnx"
                 if frozen:
@@ -294,34 +352,36 @@ def run_test(test, tools, target):
                     freeze_inputs(specialized, frozen)
                     model_path = work / "model.onnx"
                     onnx.save_model(specialized, model_path)
-                failure = compile_model(model_path, module, tools, target)
-                if failure:
-                    return failure
+                compiled = compile_model(model_path, module, tools, target,
+                                         run_inputs if target == "accel" else ())
+                if not compiled.passed:
+                    return compiled
+                accel_ops = max(accel_ops, compiled.accel_ops)
                 compiled_for = key
-            args = [str(tools["run"]), f"--module={module}"]
-            for j, array in inputs.items():
-                if j in frozen:
-                    continue
-                np.save(work / f"input_{j}.npy", array)
-                args.append(f"--input=@{work / f'input_{j}.npy'}")
             expected = []
             for j, info in enumerate(graph.output):
                 array = read_tensor(data_set / f"output_{j}.pb", info)
                 if array is None:
                     return Result(False, "input", f"output {j} '{info.name}' is not a tensor")
                 expected.append(array)
-                args.append(f"--output=@{work / f'output_{j}.npy'}")
-            try:
-                proc = subprocess.run(args, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                return Result(False, "run", f"systolic-run ran over {RUN_TIMEOUT_S} s")
-            if proc.returncode != 0:
-                return Result(False, "run", first_error(proc.stderr, work))
-            outputs = [np.load(work / f"output_{j}.npy") for j in range(len(graph.output))]
-            difference = compare(outputs, expected, test.rtol, test.atol)
+            if target == "accel":
+                outputs, failure = run_outputs(tools, module, run_inputs, len(expected), work,
+                                               "accel-golden")
+                if failure:
+                    return failure
+                reference, failure = run_outputs(tools, module, run_inputs, len(expected), work,
+                                                 "cpu")
+                if failure:
+                    return failure
+                difference = compare(outputs, expected) or bit_identical(outputs, reference)
+            else:
+                outputs, failure = run_outputs(tools, module, run_inputs, len(expected), work)
+                if failure:
+                    return failure
+                difference = compare(outputs, expected, test.rtol, test.atol)
             if difference:
                 return Result(False, "compare", f"{data_set.name}: {difference}")
-    return Result(True)
+    return Result(True, accel_ops=accel_ops)
 
 
 # --- The expected-failure list ----------------------------------------------
@@ -345,10 +405,15 @@ def read_xfail(path):
     return entries
 
 
-def write_xfail(path, target, tests, results, old):
-    """Lists this run's failures, keeping the reasons already written."""
-    failing = sorted((t for t in tests if not results[t.name].passed), key=lambda t: (t.op, t.name))
+def write_xfail(path, target, tests, results, old, inherited=()):
+    """Lists this run's failures, keeping the reasons already written; those
+    in `inherited` (the cpu list, for other targets) are not repeated."""
+    failing = sorted((t for t in tests
+                      if not results[t.name].passed and t.name not in inherited),
+                     key=lambda t: (t.op, t.name))
     lines = [f"# ONNX node tests expected to fail on --target={target}: `test_name  reason`.",
+             *(["# Besides those in cpu-xfail.txt, which every target inherits."]
+               if target != "cpu" else []),
              "# Checked by scripts/onnx-conformance.py; a listed test that passes is an error.",
              "# Regenerate with scripts/onnx-conformance.py --write-xfail (keeps these reasons)."]
     op = None
@@ -397,7 +462,11 @@ def main(argv=None):
                   "(ninja systolic-compile systolic-run)", file=sys.stderr)
             return 1
     xfail_path = args.xfail or ROOT / "test" / "conformance" / f"{args.target}-xfail.txt"
-    xfail = read_xfail(xfail_path)
+    # Other targets compile the same graph with the CPU backend beside them,
+    # so they inherit the CPU list and keep only their own failures.
+    inherited = ({} if args.target == "cpu"
+                 else read_xfail(ROOT / "test" / "conformance" / "cpu-xfail.txt"))
+    xfail = {**inherited, **read_xfail(xfail_path)}
     ops, ops_source = supported_ops(tools["compile"])
 
     all_tests = load_tests(node_test_dir(args.cache))
@@ -421,8 +490,8 @@ def main(argv=None):
     elapsed = time.monotonic() - start
 
     if args.write_xfail:
-        write_xfail(xfail_path, args.target, in_scope, results, xfail)
-        xfail = read_xfail(xfail_path)
+        write_xfail(xfail_path, args.target, in_scope, results, xfail, inherited)
+        xfail = {**inherited, **read_xfail(xfail_path)}
         print(f"wrote {xfail_path.relative_to(ROOT)} ({len(xfail)} entries)")
 
     rows = {}
@@ -469,11 +538,15 @@ def main(argv=None):
     skipped_count = sum(len(v) for v in skipped.values())
     rate = 100.0 * passed / len(in_scope) if in_scope else 0.0
     specialized = sum(1 for t in in_scope if t.parameters)
+    on_array = sum(1 for r in results.values() if r.passed and r.accel_ops)
     print(f"\npass rate: {passed}/{len(in_scope)} = {rate:.1f}% of the node tests whose ops are "
           f"all supported ({expected} expected failures, {failed} unexpected failures, "
           f"{xpassed} unexpected passes, {len(stale)} stale entries; {skipped_count} tests "
           f"skipped for unsupported ops; {specialized} tests compiled with parameter inputs frozen "
           f"to their data set's values; {elapsed:.0f} s)")
+    if args.target == "accel":
+        print(f"{on_array} of the passing tests ran ops on the accelerator (golden model), "
+              f"bit-identical with the CPU reference; the others ran wholly on the CPU")
     return 1 if failed or xpassed or stale else 0
 
 

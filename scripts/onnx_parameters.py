@@ -20,11 +20,22 @@ PARAMETER_SLOTS = {
 }
 
 
-def parameter_inputs(model):
+# Weights fed as graph inputs. Deployed models hold them as initializers, and
+# the accelerator needs constant weights (they are quantized per channel at
+# compile time), so --target=accel runs freeze these too.
+WEIGHT_SLOTS = {
+    "Conv": {1, 2}, "ConvTranspose": {1, 2}, "Gemm": {1, 2}, "MatMul": {1},
+    "LSTM": {1, 2, 3}, "GRU": {1, 2, 3},
+}
+
+
+def parameter_inputs(model, slots=None):
     """Indices of the graph inputs used only as parameters: directly in
     parameter slots, or through arithmetic whose results are themselves used
     only as parameters (CenterCropPad's expansion computes Pad's pads and
-    Slice's starts from its `shape` input)."""
+    Slice's starts from its `shape` input). `slots` defaults to
+    PARAMETER_SLOTS."""
+    slots = slots or PARAMETER_SLOTS
     uses = {}
     for node in model.graph.node:
         for index, name in enumerate(node.input):
@@ -36,7 +47,7 @@ def parameter_inputs(model):
         if name not in memo:
             memo[name] = False  # a cycle does not make a value a parameter
             memo[name] = bool(uses.get(name)) and name not in graph_outputs and all(
-                index in PARAMETER_SLOTS.get(node.op_type, ())
+                index in slots.get(node.op_type, ())
                 or (node.output and all(parameter_only(o) for o in node.output if o))
                 for node, index in uses[name])
         return memo[name]

@@ -4,6 +4,7 @@ and checks of the runner's own comparison and expected-failure list.
 The full run takes a few minutes; deselect it for quick runs with
 `pytest -m "not conformance"`."""
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,22 @@ def test_node_tests_cpu():
     assert proc.returncode == 0, summary + proc.stderr
 
 
+@pytest.mark.conformance
+def test_node_tests_accel():
+    """The same tests compiled with --target=accel (weights frozen, calibrated
+    on the test's data): they compile whatever the array can take, and the
+    golden model's outputs equal the CPU reference's bit for bit."""
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--target=accel", "-j", "2",
+                           "--build-dir", str(systolic.build_dir())],
+                          capture_output=True, text=True, timeout=1200)
+    summary = proc.stdout[proc.stdout.rfind("\nop "):] if "\nop " in proc.stdout else proc.stdout
+    print(summary)
+    assert proc.returncode == 0, summary + proc.stderr
+    on_array = int(re.search(r"(\d+) of the passing tests ran ops on the accelerator",
+                             proc.stdout).group(1))
+    assert on_array > 0, "no node test placed an op on the accelerator"
+
+
 def test_compare_follows_the_harness():
     ref = [np.array([1.0, 2.0], np.float32)]
     assert conformance.compare([np.array([1.0005, 2.0], np.float32)], ref, 1e-3, 1e-7) is None
@@ -36,6 +53,10 @@ def test_compare_follows_the_harness():
     assert "dtype float64" in conformance.compare([ref[0].astype(np.float64)], ref, 1e-3, 1e-7)
     assert "shape [1, 2]" in conformance.compare([ref[0].reshape(1, 2)], ref, 1e-3, 1e-7)
     assert "2 outputs, expected 1" in conformance.compare(ref * 2, ref, 1e-3, 1e-7)
+    # Without tolerances (--target=accel) only count, shapes and dtypes count.
+    assert conformance.compare([np.array([9.0, 9.0], np.float32)], ref) is None
+    assert "differ" in conformance.bit_identical([ref[0]], [ref[0] + 1])
+    assert conformance.bit_identical([ref[0]], [ref[0].copy()]) is None
 
 
 def test_xfail_entries_need_a_reason(tmp_path):
