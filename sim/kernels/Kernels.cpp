@@ -26,6 +26,7 @@ class Emitter {
     lastLoad_ = add(in);
   }
   void endLoadGroup() { instrs[lastLoad_].pushNext = true; }
+  int64_t loadGroups() const { return loadGroups_; }
 
   // MATMULs consuming one load group.
   void beginComputeGroup() { firstComputePops_ = true; }
@@ -33,6 +34,11 @@ class Emitter {
     in.op = Opcode::Matmul;
     if (firstComputePops_) in.popPrev = true, firstComputePops_ = false;
     if (accBusy_) in.popNext = true, accBusy_ = false;
+    lastCompute_ = add(in);
+  }
+  // Any other compute instruction consuming a load group (VECTOR).
+  void compute(Instr in) {
+    if (firstComputePops_) in.popPrev = true, firstComputePops_ = false;
     lastCompute_ = add(in);
   }
   void endComputeGroup() { instrs[lastCompute_].pushPrev = true; }
@@ -681,6 +687,110 @@ Status buildScaledAdd(const HwConfig& cfg, const ScaledAddLayer& L, Program* out
       e.beginStoreGroup();
       storeRows(e, 0, buf, L.outAddr + m0 * oStride + n0, tm, oStride, tn);
       e.endStoreGroup();
+    }
+  }
+  return encodeAll(e, prologueEnd, out);
+}
+
+std::vector<int8_t> maxPoolConstant(const HwConfig& cfg) {
+  return std::vector<int8_t>(cfg.rowBytes(), int8_t(-128));
+}
+
+// Output blocks of whole output lines (or, when a line is longer than a tile,
+// runs of one line), times channel tiles of W lanes. Scratchpad: the -128
+// block, two tap slots (double-buffered between load and compute), two output
+// buffers (between compute and store); every part holds TM rows.
+Status buildMaxPool(const HwConfig& cfg, const MaxPoolLayer& L, Program* out) {
+  const int64_t W = cfg.rowBytes();
+  if (L.height < 1 || L.width < 1 || L.channels < 1)
+    return Status::failure("max pool: height, width and channels must be positive");
+  if (L.kernelH < 1 || L.kernelW < 1 || L.strideH < 1 || L.strideW < 1 || L.dilationH < 1 ||
+      L.dilationW < 1)
+    return Status::failure("max pool: kernel, strides and dilations must be positive");
+  if (L.padTop < 0 || L.padLeft < 0 || L.padBottom < 0 || L.padRight < 0)
+    return Status::failure("max pool: pads must be non-negative");
+  const int64_t OH = L.outHeight(), OW = L.outWidth(), CH = L.channels;
+  if (OH < 1 || OW < 1) return Status::failure("max pool: empty output");
+  int64_t TM = std::min<int64_t>({4095, int64_t(cfg.spRows) / 5, OH * OW});
+  if (L.maxTileRows) TM = std::min(TM, L.maxTileRows);
+  if (TM < 1) return Status::failure("max pool: layer does not fit on-chip memory");
+  const int64_t spNeg = 0, spSlot[2] = {TM, 2 * TM}, spOut[2] = {3 * TM, 4 * TM};
+  const int64_t NT = ceilDiv(CH, W);
+  const int64_t rowStride = L.width * CH;
+
+  Emitter e;
+  {
+    Emitter c;  // TM rows of -128: one DRAM row replicated with stride 0
+    dmaGrid(c, false, 0, spNeg, L.minAddr, TM, 1, 0, 0, W);
+    for (const Instr& in : c.instrs) e.add(in);
+  }
+  const size_t prologueEnd = e.instrs.size();
+  int64_t outputs = 0;
+  // Blocks: [oh0, oh0 + lines) x [ow0, ow0 + bw).
+  const int64_t linesPerBlock = OW <= TM ? std::max<int64_t>(1, TM / OW) : 1;
+  for (int64_t oh0 = 0; oh0 < OH; oh0 += linesPerBlock) {
+    const int64_t lines = std::min(linesPerBlock, OH - oh0);
+    for (int64_t ow0 = 0; ow0 < OW; ow0 += TM) {
+      const int64_t bw = std::min(TM, OW - ow0);
+      for (int64_t nt = 0; nt < NT; ++nt) {
+        const int64_t c0 = nt * W, tn = std::min(W, CH - c0);
+        const int64_t buf = spOut[outputs % 2];
+        Instr init;
+        init.op = Opcode::Vector;
+        init.vecOp = int64_t(VecOp::Max);
+        init.mem = 0;
+        init.srcA = init.srcB = spNeg;
+        init.dst = buf;
+        init.rows = lines * bw;
+        if (outputs >= 2) init.popNext = true;  // the store unit freed the buffer
+        size_t last = e.add(init);
+        for (int64_t kh = 0; kh < L.kernelH; ++kh) {
+          int64_t la, lb;  // valid block lines for this tap row
+          validRange(lines, L.strideH, oh0 * L.strideH + kh * L.dilationH - L.padTop, L.height,
+                     &la, &lb);
+          if (la >= lb) continue;
+          for (int64_t kw = 0; kw < L.kernelW; ++kw) {
+            int64_t ca, cb;
+            validRange(bw, L.strideW, ow0 * L.strideW + kw * L.dilationW - L.padLeft, L.width,
+                       &ca, &cb);
+            if (ca >= cb) continue;
+            const int64_t nl = lb - la, nc = cb - ca;
+            const int64_t ih = (oh0 + la) * L.strideH + kh * L.dilationH - L.padTop;
+            const int64_t iw = (ow0 + ca) * L.strideW + kw * L.dilationW - L.padLeft;
+            const int64_t slot = spSlot[e.loadGroups() % 2];
+            e.beginLoadGroup();
+            dmaGrid(e, false, 0, slot, L.inAddr + (ih * L.width + iw) * CH + c0, nl, nc,
+                    L.strideH * rowStride, L.strideW * CH, tn);
+            e.endLoadGroup();
+            e.beginComputeGroup();
+            Instr mx;
+            mx.op = Opcode::Vector;
+            mx.vecOp = int64_t(VecOp::Max);
+            mx.mem = 0;
+            if (nc == bw) {  // whole block lines: one contiguous run
+              mx.srcA = mx.dst = buf + la * bw;
+              mx.srcB = slot;
+              mx.rows = nl * nc;
+              e.compute(mx);
+            } else {
+              for (int64_t l = 0; l < nl; ++l) {
+                mx.srcA = mx.dst = buf + (la + l) * bw + ca;
+                mx.srcB = slot + l * nc;
+                mx.rows = nc;
+                e.compute(mx);
+              }
+            }
+            e.endComputeGroup();
+            last = e.instrs.size() - 1;
+          }
+        }
+        e.instrs[last].pushNext = true;  // the buffer is ready for the store unit
+        ++outputs;
+        e.beginStoreGroup();
+        dmaGrid(e, true, 0, buf, L.outAddr + (oh0 * OW + ow0) * CH + c0, lines, bw, OW * CH, CH,
+                tn);
+        e.endStoreGroup();
+      }
     }
   }
   return encodeAll(e, prologueEnd, out);

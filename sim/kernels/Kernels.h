@@ -91,6 +91,38 @@ struct ScaledAddLayer {
 std::vector<int8_t> scaledAddWeights(const HwConfig& cfg, const ScaledAddLayer& layer);
 Status buildScaledAdd(const HwConfig& cfg, const ScaledAddLayer& layer, Program* out);
 
+// 2-D max pooling of an int8 NHWC tensor (batch 1; 1-D is height =
+// kernelH = 1): out[oh][ow][c] = max over the taps (kh, kw) whose input pixel
+// (oh*strideH + kh*dilationH - padTop, ow*strideW + kw*dilationW - padLeft)
+// lies inside the input; padding never takes part (a window without any valid
+// tap gives -128). outH/outW default (0) to the floor formula; ceil_mode
+// callers pass the larger extent. Computed with the vector unit: each output
+// tile starts as -128 (a resident scratchpad block loaded once from minAddr,
+// where the caller places maxPoolConstant(cfg)), then per kernel tap one
+// unpadded strided LOAD brings the tap's valid pixels and VECTOR max folds them
+// into the output rows they belong to. Channels wider than a scratchpad row
+// are split into row-wide channel tiles. Row strides default to `channels`.
+struct MaxPoolLayer {
+  int64_t height = 0, width = 0, channels = 0;
+  int64_t kernelH = 1, kernelW = 1, strideH = 1, strideW = 1;
+  int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  int64_t dilationH = 1, dilationW = 1;
+  int64_t outH = 0, outW = 0;  // 0: floor((in + pads - extent) / stride) + 1
+  uint64_t inAddr = 0, minAddr = 0, outAddr = 0;
+  int64_t maxTileRows = 0;  // 0: as large as the scratchpad allows
+
+  int64_t outHeight() const {
+    return outH > 0 ? outH : (height + padTop + padBottom - dilationH * (kernelH - 1) - 1) / strideH + 1;
+  }
+  int64_t outWidth() const {
+    return outW > 0 ? outW : (width + padLeft + padRight - dilationW * (kernelW - 1) - 1) / strideW + 1;
+  }
+};
+
+// The DRAM image at minAddr: one scratchpad row (rowBytes()) of -128.
+std::vector<int8_t> maxPoolConstant(const HwConfig& cfg);
+Status buildMaxPool(const HwConfig& cfg, const MaxPoolLayer& layer, Program* out);
+
 // Ideal SCALE-Sim weight-stationary cycles for the layer on cfg:
 // folds x (2R + C + T - 2), T = M, folds = ceil(K/R) * ceil(N/C).
 uint64_t scaleSimWsCycles(const HwConfig& cfg, int64_t m, int64_t k, int64_t n);

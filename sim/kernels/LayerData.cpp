@@ -2,6 +2,7 @@
 
 #include "golden/Arith.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace systolic {
@@ -150,6 +151,50 @@ std::vector<uint8_t> referenceOutput(const ScaledAddData& d, const std::vector<u
                                            int8_t(L.zeroPoint), int8_t(L.clampMax), unsigned(L.act),
                                            d.lut.data()));
     }
+  return out;
+}
+
+MaxPoolData makeMaxPoolData(const HwConfig& cfg, const MaxPoolLayer& shape, uint64_t base,
+                            std::mt19937_64& rng) {
+  MaxPoolData d;
+  d.layer = shape;
+  MaxPoolLayer& L = d.layer;
+  d.in.resize(size_t(L.height * L.width * L.channels));
+  // Mostly negative values so that a padding zero would win if it took part.
+  std::uniform_int_distribution<int> byte(-128, 127), coin(0, 3);
+  for (auto& v : d.in) v = int8_t(coin(rng) ? byte(rng) / 2 - 64 : byte(rng));
+  d.minRow = maxPoolConstant(cfg);
+  L.inAddr = align64(base);
+  L.minAddr = align64(L.inAddr + d.in.size());
+  L.outAddr = align64(L.minAddr + d.minRow.size());
+  d.outBytes = uint64_t(L.outHeight() * L.outWidth() * L.channels);
+  d.endAddr = align64(L.outAddr + d.outBytes);
+  return d;
+}
+
+Status writeMaxPoolData(Accelerator& accel, const MaxPoolData& d) {
+  Status s = accel.writeDram(d.layer.inAddr, d.in.data(), d.in.size());
+  if (s.ok()) s = accel.writeDram(d.layer.minAddr, d.minRow.data(), d.minRow.size());
+  return s;
+}
+
+std::vector<uint8_t> referenceOutput(const MaxPoolData& d) {
+  const MaxPoolLayer& L = d.layer;
+  const int64_t OH = L.outHeight(), OW = L.outWidth(), C = L.channels;
+  std::vector<uint8_t> out(d.outBytes);
+  for (int64_t oh = 0; oh < OH; ++oh)
+    for (int64_t ow = 0; ow < OW; ++ow)
+      for (int64_t c = 0; c < C; ++c) {
+        int v = -128;
+        for (int64_t kh = 0; kh < L.kernelH; ++kh)
+          for (int64_t kw = 0; kw < L.kernelW; ++kw) {
+            const int64_t ih = oh * L.strideH + kh * L.dilationH - L.padTop;
+            const int64_t iw = ow * L.strideW + kw * L.dilationW - L.padLeft;
+            if (ih < 0 || ih >= L.height || iw < 0 || iw >= L.width) continue;
+            v = std::max<int>(v, d.in[size_t((ih * L.width + iw) * C + c)]);
+          }
+        out[size_t((oh * OW + ow) * C + c)] = uint8_t(int8_t(v));
+      }
   return out;
 }
 

@@ -45,4 +45,18 @@ Status writeScaledAddData(Accelerator& accel, const ScaledAddData& d);
 // between strided output rows are left unchanged).
 std::vector<uint8_t> referenceOutput(const ScaledAddData& d, const std::vector<uint8_t>& before);
 
+struct MaxPoolData {
+  MaxPoolLayer layer;           // with addresses filled in
+  std::vector<int8_t> in;       // height x width x channels
+  std::vector<int8_t> minRow;   // maxPoolConstant()
+  uint64_t outBytes = 0;
+  uint64_t endAddr = 0;
+};
+
+MaxPoolData makeMaxPoolData(const HwConfig& cfg, const MaxPoolLayer& shape, uint64_t base,
+                            std::mt19937_64& rng);
+Status writeMaxPoolData(Accelerator& accel, const MaxPoolData& d);
+// Plain max over the valid taps of each window (-128 for a window of padding).
+std::vector<uint8_t> referenceOutput(const MaxPoolData& d);
+
 }  // namespace systolic

@@ -74,6 +74,36 @@ void runLegal(unsigned size, uint64_t seed, uint64_t cases) {
   EXPECT_EQ(ran, cases);
 }
 
+// Random max pooling layers (buildMaxPool) on golden and RTL.
+void runMaxPool(unsigned size, uint64_t seed, int cases) {
+  HwConfig cfg = configFor(size);
+  auto golden = make("golden", cfg), rtl = make("rtl", cfg);
+  ASSERT_TRUE(golden && rtl);
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < cases; ++i) {
+    RandomCase c = maxPoolCase(cfg, rng);
+    ASSERT_FALSE(c.program.empty()) << c.description;
+    for (auto& [addr, bytes] : c.dramInit) {
+      ASSERT_TRUE(golden->writeDram(addr, bytes.data(), bytes.size()).ok());
+      ASSERT_TRUE(rtl->writeDram(addr, bytes.data(), bytes.size()).ok());
+    }
+    RunResult g, r;
+    Status gs = golden->run(c.program, &g);
+    Status rs = rtl->run(c.program, &r);
+    std::string where = "size " + std::to_string(size) + " case " + std::to_string(i) + ": " + c.description;
+    ASSERT_TRUE(gs.ok()) << where << ": golden: " << gs.error;
+    ASSERT_TRUE(rs.ok()) << where << ": rtl: " << rs.error;
+    std::vector<uint8_t> go(c.outBytes), ro(c.outBytes);
+    ASSERT_TRUE(golden->readDram(c.outAddr, go.data(), go.size()).ok());
+    ASSERT_TRUE(rtl->readDram(c.outAddr, ro.data(), ro.size()).ok());
+    for (size_t b = 0; b < go.size(); ++b)
+      ASSERT_EQ(int(go[b]), int(ro[b])) << where << ": output byte " << b << " differs";
+    for (unsigned k = 0; k < kNumCounters; ++k)
+      if (isEventCounter(k))
+        ASSERT_EQ(g.counters[k], r.counters[k]) << where << ": counter " << counterName(k);
+  }
+}
+
 // Corrupted programs: both models must report the same error and index.
 void runIllegal(unsigned size, uint64_t seed, uint64_t cases) {
   HwConfig cfg = configFor(size);
@@ -112,6 +142,8 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
               (unsigned long long)seed, (unsigned long long)seed);
   runLegal(GetParam(), seed, envOr("SYSTOLIC_DIFFTEST_RANDOM_CASES", 40));
 }
+
+TEST_P(DiffTest, MaxPoolLayers) { runMaxPool(GetParam(), 4321 + GetParam(), 40); }
 
 // Fixed seed unless SYSTOLIC_DIFFTEST_SEED is set (as by difftest-long.sh).
 TEST_P(DiffTest, IllegalPrograms) {

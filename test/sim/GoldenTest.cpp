@@ -252,6 +252,82 @@ TEST(Golden, ScaledAddMatchesReference) {
   }
 }
 
+void expectMaxPoolMatchesReference(const HwConfig& cfg, const MaxPoolLayer& shape, uint64_t seed,
+                                   RunResult* result = nullptr) {
+  std::mt19937_64 rng(seed);
+  MaxPoolData d = makeMaxPoolData(cfg, shape, 0, rng);
+  Program p;
+  Status s = buildMaxPool(cfg, d.layer, &p);
+  ASSERT_TRUE(s.ok()) << s.error;
+  GoldenModel g(cfg);
+  ASSERT_TRUE(writeMaxPoolData(g, d).ok());
+  std::vector<uint8_t> before(d.outBytes, 0x5a);
+  ASSERT_TRUE(g.writeDram(d.layer.outAddr, before.data(), before.size()).ok());
+  RunResult r;
+  s = g.run(p, &r);
+  ASSERT_TRUE(s.ok()) << s.error;
+  std::vector<uint8_t> out(d.outBytes);
+  ASSERT_TRUE(g.readDram(d.layer.outAddr, out.data(), out.size()).ok());
+  std::vector<uint8_t> ref = referenceOutput(d);
+  for (size_t i = 0; i < out.size(); ++i) ASSERT_EQ(int(ref[i]), int(out[i])) << "byte " << i;
+  if (result) *result = r;
+}
+
+TEST(Golden, MaxPoolMatchesReference) {
+  for (unsigned size : {4u, 8u, 16u}) {
+    HwConfig cfg = smallConfig(size);
+    std::mt19937_64 rng(500 + size);
+    for (int i = 0; i < 60; ++i) {
+      MaxPoolLayer L = randomMaxPoolShape(cfg, rng);
+      SCOPED_TRACE("size " + std::to_string(size) + " case " + std::to_string(i) + ": " +
+                   std::to_string(L.height) + "x" + std::to_string(L.width) + "x" +
+                   std::to_string(L.channels) + " k" + std::to_string(L.kernelH) + "x" +
+                   std::to_string(L.kernelW) + " s" + std::to_string(L.strideH) + "x" +
+                   std::to_string(L.strideW) + " p" + std::to_string(L.padTop) + "," +
+                   std::to_string(L.padLeft) + "," + std::to_string(L.padBottom) + "," +
+                   std::to_string(L.padRight) + " out" + std::to_string(L.outHeight()) + "x" +
+                   std::to_string(L.outWidth()) + " tile" + std::to_string(L.maxTileRows));
+      expectMaxPoolMatchesReference(cfg, L, 900 + i);
+      if (HasFatalFailure()) return;
+    }
+  }
+  // Lines longer than a tile, lines longer than 255 elements, and a stride
+  // wider than the xstride field.
+  HwConfig cfg = smallConfig(4);
+  MaxPoolLayer L;
+  L.height = 3, L.width = 300, L.channels = 5, L.kernelH = L.kernelW = 3, L.strideW = 1;
+  L.padTop = L.padLeft = L.padRight = 1;
+  L.maxTileRows = 70;
+  expectMaxPoolMatchesReference(cfg, L, 1);
+  L.maxTileRows = 0;
+  expectMaxPoolMatchesReference(cfg, L, 2);
+  L.channels = 1500, L.width = 9, L.strideW = 3;  // xstride 4500 > 4095
+  expectMaxPoolMatchesReference(cfg, L, 3);
+}
+
+// A ResNet stem pooling layer: 112x112x64, 3x3, stride 2, pad 1 on 16x16.
+TEST(Golden, MaxPoolResNetStem) {
+  HwConfig cfg = smallConfig(16);
+  cfg.dramBytes = 8 << 20;
+  MaxPoolLayer L;
+  L.height = L.width = 112, L.channels = 64, L.kernelH = L.kernelW = 3;
+  L.strideH = L.strideW = 2, L.padTop = L.padLeft = L.padBottom = L.padRight = 1;
+  RunResult r;
+  expectMaxPoolMatchesReference(cfg, L, 4, &r);
+  std::printf("max pool 112x112x64 3x3 s2 p1 on 16x16: %llu cycles\n",
+              (unsigned long long)r.counters[kCycles]);
+}
+
+TEST(Golden, MaxPoolRejectsBadLayers) {
+  MaxPoolLayer L;
+  L.height = L.width = 4, L.channels = 3, L.kernelH = 0;
+  Program p;
+  EXPECT_NE(buildMaxPool(smallConfig(4), L, &p).error.find("kernel, strides and dilations"),
+            std::string::npos);
+  L.kernelH = 6, L.kernelW = 1;
+  EXPECT_NE(buildMaxPool(smallConfig(4), L, &p).error.find("empty output"), std::string::npos);
+}
+
 TEST(Golden, ScaledAddRejectsBadLayers) {
   ScaledAddLayer L;
   L.pixels = 4, L.channels = 4, L.wa = 200;

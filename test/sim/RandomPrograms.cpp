@@ -216,6 +216,56 @@ RandomCase vectorCase(const HwConfig& cfg, std::mt19937_64& rng) {
 
 }  // namespace
 
+MaxPoolLayer randomMaxPoolShape(const HwConfig& cfg, std::mt19937_64& rng) {
+  MaxPoolLayer L;
+  const bool oneD = pick(rng, 0, 7) == 0;
+  L.height = oneD ? 1 : pick(rng, 1, 14);
+  L.width = pick(rng, 1, 20);
+  L.channels = pick(rng, 1, 3 * int64_t(cfg.rowBytes()) + 3);
+  L.kernelH = oneD ? 1 : pick(rng, 1, 4);
+  L.kernelW = pick(rng, 1, 4);
+  L.strideH = pick(rng, 1, 3), L.strideW = pick(rng, 1, 3);
+  if (pick(rng, 0, 4) == 0) L.dilationH = oneD ? 1 : pick(rng, 1, 2), L.dilationW = pick(rng, 1, 3);
+  L.padTop = pick(rng, 0, L.kernelH - 1), L.padBottom = pick(rng, 0, L.kernelH - 1);
+  L.padLeft = pick(rng, 0, L.kernelW - 1), L.padRight = pick(rng, 0, L.kernelW - 1);
+  // Inputs smaller than the window: grow them so the output is not empty.
+  L.height = std::max(L.height, L.dilationH * (L.kernelH - 1) + 1 - L.padTop - L.padBottom);
+  L.width = std::max(L.width, L.dilationW * (L.kernelW - 1) + 1 - L.padLeft - L.padRight);
+  // ceil_mode: one more window where it still starts inside the input.
+  if (pick(rng, 0, 2) == 0) {
+    int64_t oh = L.outHeight(), ow = L.outWidth();
+    if (oh * L.strideH - L.padTop < L.height && (L.height + L.padTop + L.padBottom - L.dilationH * (L.kernelH - 1) - 1) % L.strideH)
+      L.outH = oh + 1;
+    if (ow * L.strideW - L.padLeft < L.width && (L.width + L.padLeft + L.padRight - L.dilationW * (L.kernelW - 1) - 1) % L.strideW)
+      L.outW = ow + 1;
+  }
+  if (pick(rng, 0, 2) == 0) L.maxTileRows = pick(rng, 1, 40);
+  return L;
+}
+
+RandomCase maxPoolCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  MaxPoolData d = makeMaxPoolData(cfg, randomMaxPoolShape(cfg, rng), pick(rng, 0, 64), rng);
+  const MaxPoolLayer& L = d.layer;
+  RandomCase c;
+  std::ostringstream desc;
+  desc << "max pool " << L.height << "x" << L.width << "x" << L.channels << " k" << L.kernelH << "x"
+       << L.kernelW << " s" << L.strideH << "x" << L.strideW << " d" << L.dilationH << "x"
+       << L.dilationW << " p" << L.padTop << "," << L.padLeft << "," << L.padBottom << ","
+       << L.padRight << " out" << L.outHeight() << "x" << L.outWidth() << " tile" << L.maxTileRows;
+  c.description = desc.str();
+  Status s = buildMaxPool(cfg, L, &c.program);
+  if (!s.ok()) {
+    c.description += " (unbuildable: " + s.error + ")";
+    c.program.clear();
+    return c;
+  }
+  c.dramInit.emplace_back(L.inAddr, std::vector<uint8_t>(d.in.begin(), d.in.end()));
+  c.dramInit.emplace_back(L.minAddr, std::vector<uint8_t>(d.minRow.begin(), d.minRow.end()));
+  c.outAddr = L.outAddr;
+  c.outBytes = d.outBytes;
+  return c;
+}
+
 RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng) {
   switch (pick(rng, 0, 11)) {
     case 0: case 1: return vectorCase(cfg, rng);

@@ -21,6 +21,11 @@ struct RandomCase {
 
 // A random legal, race-free program for cfg (DRAM must hold 4 MiB).
 RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng);
+// A random max pooling layer (shapes, strides, pads < kernel, dilations,
+// ceil-mode extents, channel counts not multiple of the row width, tile
+// sizes) and a random case running it through buildMaxPool().
+MaxPoolLayer randomMaxPoolShape(const HwConfig& cfg, std::mt19937_64& rng);
+RandomCase maxPoolCase(const HwConfig& cfg, std::mt19937_64& rng);
 // Corrupts one instruction of `p` (bit flips or an out-of-range field).
 void corruptProgram(Program* p, std::mt19937_64& rng);
 
