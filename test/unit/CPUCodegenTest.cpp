@@ -144,13 +144,15 @@ TEST_F(CPUCodegenTest, MatmulF32OddSizes) {
   checkMatmulF32(entry, 37, 45, 29);
 }
 
-// Even sizes, so that a loop splits over the two threads (OpenMP).
+// Even sizes, so that a loop splits over the two threads (OpenMP), and more
+// than the 1 M multiply-adds below which an op stays on one thread
+// (120 x 96 x 96 = 1.1 M).
 TEST_F(CPUCodegenTest, MatmulF32TwoThreads) {
-  auto exe = compile(matmulSource(40, 96, 29), /*threads=*/2);
+  auto exe = compile(matmulSource(120, 96, 96), /*threads=*/2);
   ASSERT_TRUE(exe);
   EntryPoint entry = exe->lookup("matmul");
   ASSERT_NE(entry, nullptr);
-  checkMatmulF32(entry, 40, 96, 29);
+  checkMatmulF32(entry, 120, 96, 96);
 }
 
 TEST_F(CPUCodegenTest, MatmulI8) {
