@@ -149,5 +149,71 @@ LogicalResult ScaledAddOp::verify() {
   return expectResult(*this, lhs.getShape());
 }
 
+int64_t systolic::accel::maxPoolOutputSize(int64_t size, int64_t kernel,
+                                            int64_t stride, int64_t padBegin,
+                                            int64_t padEnd, int64_t dilation,
+                                            bool ceilMode) {
+  int64_t span = size + padBegin + padEnd - (dilation * (kernel - 1) + 1);
+  if (span < 0)
+    return 0;
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // A ceil_mode window must start inside the input or the leading padding.
+  if (ceilMode && (out - 1) * stride >= size + padBegin)
+    --out;
+  return out;
+}
+
+LogicalResult MaxPoolOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  if (input.getRank() != 4)
+    return emitOpError("input must be [N, H, W, C], got ") << input;
+  ArrayRef<int64_t> kernel = getKernelShape(), strides = getStrides(),
+                    pads = getPads(), dilations = getDilations();
+  if (kernel.size() != 2)
+    return emitOpError("kernel_shape needs 2 entries (h, w), got ")
+           << kernel.size();
+  if (strides.size() != 2)
+    return emitOpError("strides needs 2 entries (h, w), got ")
+           << strides.size();
+  if (dilations.size() != 2)
+    return emitOpError("dilations needs 2 entries (h, w), got ")
+           << dilations.size();
+  if (pads.size() != 4)
+    return emitOpError("pads needs 4 entries (top, left, bottom, right), got ")
+           << pads.size();
+  for (int i = 0; i < 2; ++i) {
+    if (kernel[i] < 1)
+      return emitOpError("kernel_shape must be positive, got ") << kernel[i];
+    if (strides[i] < 1)
+      return emitOpError("strides must be positive, got ") << strides[i];
+    if (dilations[i] < 1)
+      return emitOpError("dilations must be positive, got ") << dilations[i];
+  }
+  for (int i = 0; i < 4; ++i) {
+    if (pads[i] < 0)
+      return emitOpError("pads must be non-negative, got ") << pads[i];
+    if (pads[i] >= kernel[i % 2])
+      return emitOpError("pad ")
+             << pads[i] << " must be smaller than the kernel extent "
+             << kernel[i % 2] << " in spatial dimension " << i % 2;
+  }
+  int64_t out[2];
+  for (int i = 0; i < 2; ++i) {
+    if (input.isDynamicDim(1 + i))
+      return emitOpError("spatial dimensions must be static, got ") << input;
+    out[i] = maxPoolOutputSize(input.getDimSize(1 + i), kernel[i], strides[i],
+                               pads[i], pads[2 + i], dilations[i],
+                               getCeilMode());
+    if (out[i] < 1)
+      return emitOpError("the dilated kernel (")
+             << dilations[i] * (kernel[i] - 1) + 1
+             << ") is larger than the padded input ("
+             << input.getDimSize(1 + i) + pads[i] + pads[2 + i]
+             << ") in spatial dimension " << i;
+  }
+  return expectResult(*this, {input.getDimSize(0), out[0], out[1],
+                              input.getDimSize(3)});
+}
+
 #define GET_OP_CLASSES
 #include "dialects/systolic/SystolicOps.cpp.inc"

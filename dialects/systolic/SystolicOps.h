@@ -16,4 +16,12 @@
 #define GET_OP_CLASSES
 #include "dialects/systolic/SystolicOps.h.inc"
 
+namespace systolic::accel {
+/// Output extent of one spatial dimension of systolic.max_pool (0: the
+/// window does not fit).
+int64_t maxPoolOutputSize(int64_t size, int64_t kernel, int64_t stride,
+                          int64_t padBegin, int64_t padEnd, int64_t dilation,
+                          bool ceilMode);
+} // namespace systolic::accel
+
 #endif // SYSTOLIC_DIALECTS_SYSTOLIC_SYSTOLICOPS_H

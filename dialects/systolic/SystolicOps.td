@@ -112,4 +112,30 @@ def Systolic_ScaledAddOp : Systolic_OutputPathOp<"scaled_add", (ins
   }];
 }
 
+def Systolic_MaxPoolOp : Systolic_Op<"max_pool", [Pure]> {
+  let summary = "int8 2-D max pooling, NHWC";
+  let description = [{
+    `input` is [N, H, W, C] int8. `kernel_shape`, `strides` and `dilations`
+    are [h, w], `pads` is [top, left, bottom, right] (each pad smaller than
+    its kernel extent). The result is [N, OH, OW, C] with
+    `out[n, oh, ow, c] = max in[n, oh*sh + kh*dh - top, ow*sw + kw*dw - left, c]`
+    over the taps that lie inside the input: padding never takes part (it
+    acts as -128, the identity of int8 max). OH = floor((H + top + bottom -
+    dh*(KH-1) - 1) / sh) + 1, or with `ceil_mode` the ceiling, less one when
+    the last window would start in the bottom padding (likewise OW). There is
+    no output path: max commutes with the monotone affine quantization, so
+    the result has the input's scale and zero point.
+  }];
+  let arguments = (ins Systolic_I8Tensor:$input,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+  let results = (outs Systolic_I8Tensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // SYSTOLIC_SYSTOLIC_OPS_TD

@@ -12,6 +12,10 @@
 //  * matmul: linalg.matmul i8 x i8 -> i32.
 //  * scaled_add: lhs_weight * lhs + rhs_weight * rhs in int32 inside the
 //    output path's generic (no intermediate tensor).
+//  * max_pool: tensor.pad with -128 (the identity of int8 max, so padding
+//    never wins, as on the accelerator where padded taps are skipped; extra
+//    end padding covers ceil_mode windows), then linalg.pooling_nhwc_max
+//    (signed) into a -128-filled result.
 // int32 adds and multiplies wrap (no overflow flags), as the array does.
 //
 //===----------------------------------------------------------------------===//
@@ -181,9 +185,67 @@ struct ScaledAddLowering : OpConversionPattern<accel::ScaledAddOp> {
     return success();
   }
 };
+struct MaxPoolLowering : OpConversionPattern<accel::MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(accel::MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type i8 = rewriter.getI8Type();
+    ArrayRef<int64_t> kernel = op.getKernelShape(), pads = op.getPads(),
+                      dilations = op.getDilations();
+    SmallVector<int64_t> strides(op.getStrides());
+    for (int i = 0; i < 2; ++i)
+      if (resultType.getDimSize(1 + i) == 1)
+        strides[i] = 1;
+    Value lowest = intConstant(rewriter, loc, i8, -128);
+    // Pad so that every window fits (ceil_mode windows may reach past the
+    // end padding), then keep only the extent the windows read.
+    SmallVector<int64_t> low{0, pads[0], pads[1], 0}, high{0, 0, 0, 0};
+    SmallVector<int64_t> used(inputType.getShape());
+    for (int i = 0; i < 2; ++i) {
+      used[1 + i] = (resultType.getDimSize(1 + i) - 1) * strides[i] +
+                    (kernel[i] - 1) * dilations[i] + 1;
+      high[1 + i] = std::max<int64_t>(
+          pads[2 + i], used[1 + i] - inputType.getDimSize(1 + i) - pads[i]);
+    }
+    SmallVector<int64_t> padded(inputType.getShape());
+    for (int i = 0; i < 4; ++i)
+      padded[i] += low[i] + high[i];
+    if (padded != SmallVector<int64_t>(inputType.getShape()))
+      input = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(padded, i8), input,
+          getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
+          lowest);
+    if (used != padded) {
+      SmallVector<int64_t> zeros(4, 0), ones(4, 1);
+      input = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(used, i8), input,
+          getAsIndexOpFoldResult(ctx, zeros), getAsIndexOpFoldResult(ctx, used),
+          getAsIndexOpFoldResult(ctx, ones));
+    }
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), i8);
+    Value init = linalg::FillOp::create(rewriter, loc, lowest, empty).getResult(0);
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, i8);
+    Value result =
+        linalg::PoolingNhwcMaxOp::create(
+            rewriter, loc, TypeRange{resultType}, ValueRange{input, window},
+            ValueRange{init}, rewriter.getI64TensorAttr(strides),
+            rewriter.getI64TensorAttr(dilations))
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 } // namespace
 
 void systolic_to_linalg::populateLayerPatterns(RewritePatternSet &patterns) {
-  patterns.add<Conv2DLowering, MatMulLowering, ScaledAddLowering>(
+  patterns.add<Conv2DLowering, MatMulLowering, ScaledAddLowering,
+               MaxPoolLowering>(
       patterns.getContext());
 }

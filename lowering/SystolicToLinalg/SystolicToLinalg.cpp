@@ -33,7 +33,8 @@ struct ConvertSystolicToLinalgPass
     target.addIllegalOp<systolic::accel::QuantizeOp,
                         systolic::accel::DequantizeOp,
                         systolic::accel::Conv2DOp, systolic::accel::MatMulOp,
-                        systolic::accel::ScaledAddOp>();
+                        systolic::accel::ScaledAddOp,
+                        systolic::accel::MaxPoolOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
     RewritePatternSet patterns(ctx);

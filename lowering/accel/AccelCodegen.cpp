@@ -150,7 +150,7 @@ struct Source {
   std::optional<unsigned> constant;
 };
 
-enum Role { kA, kB, kParams, kLut, kDiagonals, kNumRoles };
+enum Role { kA, kB, kParams, kLut, kDiagonals, kMinRow, kNumRoles };
 
 /// Everything known about one accel dispatch before DRAM addresses.
 struct LayerPlan {
@@ -164,6 +164,7 @@ struct LayerPlan {
   int64_t m = 0, k = 0, n = 0, images = 1;
   sim::GemmLayer gemm;          // shape, output path; addresses per build
   sim::ScaledAddLayer scaledAdd; // for scaled_add
+  sim::MaxPoolLayer maxPool;     // for max_pool (per image)
   AccelEntryPoint entry;        // filled progressively
 };
 
@@ -242,10 +243,10 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
   for (Operation &op : body) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
-    if (!isa<Conv2DOp, MatMulOp, ScaledAddOp>(op))
+    if (!isa<Conv2DOp, MatMulOp, ScaledAddOp, MaxPoolOp>(op))
       return op.emitError("accel codegen: an accel dispatch holds constants and "
-                          "one systolic.conv2d, systolic.matmul or "
-                          "systolic.scaled_add; found ")
+                          "one systolic.conv2d, systolic.matmul, "
+                          "systolic.scaled_add or systolic.max_pool; found ")
              << op.getName();
     if (plan.op)
       return op.emitError("accel codegen: an accel dispatch holds exactly one "
@@ -320,6 +321,33 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     plan.k = g.k = lhs.getDimSize(1);
     plan.n = g.n = rhs.getDimSize(1);
     setOutputPath(g, mm);
+  } else if (auto pool = dyn_cast<MaxPoolOp>(plan.op)) {
+    plan.layer = "max_pool";
+    if (failed(resolve(plan, pool.getInput(), kA, "input")))
+      return failure();
+    auto input = cast<RankedTensorType>(pool.getInput().getType());
+    ArrayRef<int64_t> kernel = pool.getKernelShape(), strides = pool.getStrides(),
+                      pads = pool.getPads(), dilations = pool.getDilations();
+    sim::MaxPoolLayer &mp = plan.maxPool;
+    mp.height = input.getDimSize(1);
+    mp.width = input.getDimSize(2);
+    mp.channels = input.getDimSize(3);
+    mp.kernelH = kernel[0];
+    mp.kernelW = kernel[1];
+    mp.strideH = strides[0];
+    mp.strideW = strides[1];
+    mp.padTop = pads[0];
+    mp.padLeft = pads[1];
+    mp.padBottom = pads[2];
+    mp.padRight = pads[3];
+    mp.dilationH = dilations[0];
+    mp.dilationW = dilations[1];
+    mp.outH = resultType.getDimSize(1); // ceil_mode extents included
+    mp.outW = resultType.getDimSize(2);
+    plan.images = input.getDimSize(0);
+    plan.m = mp.outH * mp.outW;
+    plan.k = mp.kernelH * mp.kernelW;
+    plan.n = mp.channels;
   } else {
     auto add = cast<ScaledAddOp>(plan.op);
     plan.layer = "scaled_add";
@@ -433,6 +461,19 @@ sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
                           sim::Dataflow dataflow, const Addresses &at,
                           std::vector<sim::Program> *programs) {
   programs->clear();
+  if (plan.layer == "max_pool") {
+    sim::MaxPoolLayer mp = plan.maxPool;
+    mp.minAddr = at.role[kMinRow];
+    const uint64_t inBytes = uint64_t(mp.height * mp.width * mp.channels);
+    for (int64_t image = 0; image < plan.images; ++image) {
+      mp.inAddr = at.role[kA] + image * inBytes;
+      mp.outAddr = at.out + image * plan.m * plan.n;
+      programs->emplace_back();
+      if (sim::Status s = sim::buildMaxPool(cfg, mp, &programs->back()); !s.ok())
+        return s;
+    }
+    return sim::Status::success();
+  }
   if (plan.layer == "scaled_add") {
     sim::ScaledAddLayer s = plan.scaledAdd;
     s.aAddr = at.role[kA];
@@ -510,6 +551,17 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
       *out += estimateCycles(cfg, p, end);
     return success();
   };
+
+  if (plan.layer == "max_pool") {
+    // No MATMUL: the dataflow does not apply; the entry point records ws.
+    if (failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
+      return failure();
+    e.dataflow = AccelDataflow::WeightStationary;
+    e.dataflowReason = "max pooling runs on the vector unit (one strided LOAD "
+                       "and VECTOR max per kernel tap), no MATMUL: the "
+                       "dataflow does not apply";
+    return success();
+  }
 
   // The output path keeps bias, multiplier and shift of every channel tile in
   // the accumulator for the whole layer (three rows per tile of C channels).
@@ -616,6 +668,13 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
           {0, std::vector<uint8_t>(diagonals.begin(), diagonals.end()),
            "scaled-add diagonals"});
     }
+    if (plan->layer == "max_pool") {
+      std::vector<int8_t> lowest = sim::maxPoolConstant(cfg);
+      plan->sources[kMinRow].constant = plan->constants.size();
+      plan->constants.push_back(
+          {0, std::vector<uint8_t>(lowest.begin(), lowest.end()),
+           "max-pool -128 row"});
+    }
     if (failed(chooseDataflow(cfg, *plan)))
       return failure();
     plans.push_back(std::move(*plan));
@@ -693,7 +752,25 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
     e.k = plan.k;
     e.n = plan.n;
     e.images = static_cast<uint32_t>(plan.images);
-    if (plan.layer == "scaled_add") {
+    if (plan.layer == "max_pool") {
+      // No MACs. Ideal: the vector unit folding every tap's row of W lanes
+      // once per cycle, for the taps that read the input (the DMA of those
+      // rows overlaps with it).
+      const sim::MaxPoolLayer &mp = plan.maxPool;
+      auto valid = [](int64_t out, int64_t stride, int64_t offset, int64_t size) {
+        int64_t count = 0;
+        for (int64_t o = 0; o < out; ++o)
+          count += o * stride + offset >= 0 && o * stride + offset < size;
+        return count;
+      };
+      uint64_t rows = 0;
+      for (int64_t kh = 0; kh < mp.kernelH; ++kh)
+        for (int64_t kw = 0; kw < mp.kernelW; ++kw)
+          rows += valid(mp.outH, mp.strideH, kh * mp.dilationH - mp.padTop, mp.height) *
+                  valid(mp.outW, mp.strideW, kw * mp.dilationW - mp.padLeft, mp.width);
+      e.macs = 0;
+      e.idealCycles = rows * ceilDiv(plan.n, cfg.rowBytes()) * plan.images;
+    } else if (plan.layer == "scaled_add") {
       // Useful work: two products per element. SCALE-Sim view: per channel
       // tile of T = min(R, C) lanes, two folds streaming every pixel.
       const int64_t T = std::min(cfg.rows, cfg.cols);

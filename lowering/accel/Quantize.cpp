@@ -95,6 +95,7 @@ private:
   std::string whyNotGemm(nn::GemmOp gemm);
   std::string whyNotMatMul(nn::MatMulOp matmul);
   std::string whyNotAdd(nn::AddOp add);
+  std::string whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput = true);
 
   // --- Rewrites -------------------------------------------------------------
   struct OutputPath;
@@ -104,6 +105,7 @@ private:
   LogicalResult convertDense(Operation *op, Value input, std::vector<double> weights,
                              int64_t k, int64_t n, std::vector<double> bias);
   LogicalResult convertAdd(nn::AddOp add);
+  LogicalResult convertMaxPool(nn::MaxPoolOp pool);
 
   FusedActivation fusedActivation(Value result);
   FailureOr<AffineQuant> quantOf(Value v, Operation *user);
@@ -201,6 +203,29 @@ std::string Quantizer::whyNotAdd(nn::AddOp add) {
     return "adding a constant is left to the CPU";
   if (!produced.count(add.getLhs()) && !produced.count(add.getRhs()))
     return "neither operand comes from the array (a residual add needs one)";
+  return "";
+}
+
+std::string Quantizer::whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput) {
+  auto input = cast<RankedTensorType>(pool.getInput().getType());
+  if (input.getRank() != 3 && input.getRank() != 4)
+    return "only 1-D and 2-D max pooling maps to the array";
+  if (!input.getElementType().isF32())
+    return "only f32 max pooling is quantized";
+  if (pool.getIndices())
+    return "its indices result (storage_order) is not computed on the array";
+  if (!input.hasStaticShape())
+    return "its input shape is not static";
+  ArrayRef<int64_t> kernel = pool.getKernelShape(), pads = pool.getPads();
+  int64_t spatial = kernel.size();
+  for (int64_t i = 0; i < 2 * spatial; ++i)
+    if (pads[i] >= kernel[i % spatial])
+      return "pad " + std::to_string(pads[i]) +
+             " is not smaller than the kernel extent " +
+             std::to_string(kernel[i % spatial]);
+  if (checkInput && !produced.count(pool.getInput()))
+    return "its input is computed on the CPU in f32 (pooling it on the array "
+           "would only add a quantize/dequantize round trip)";
   return "";
 }
 
@@ -598,6 +623,42 @@ LogicalResult Quantizer::convertAdd(nn::AddOp add) {
   return success();
 }
 
+LogicalResult Quantizer::convertMaxPool(nn::MaxPoolOp pool) {
+  FailureOr<Value> input = twinOf(pool.getInput(), Layout::ChannelsLast, pool);
+  if (failed(input))
+    return failure();
+  // max commutes with the monotone affine mapping: the result has the
+  // input's scale and zero point (its own calibration range is not used).
+  quants[pool.getResult()] = quants.at(pool.getInput());
+  auto inputType = cast<RankedTensorType>((*input).getType()); // [N, H, W, C]
+  auto resultF32 = cast<RankedTensorType>(pool.getResult().getType());
+  // 1-D pooling runs as 2-D over [N, 1, W, C].
+  bool oneD = resultF32.getRank() == 3;
+  auto as2D = [&](ArrayRef<int64_t> v, int64_t fill) {
+    return oneD ? SmallVector<int64_t>{fill, v[0]} : SmallVector<int64_t>(v);
+  };
+  SmallVector<int64_t> kernel = as2D(pool.getKernelShape(), 1);
+  SmallVector<int64_t> strides = as2D(pool.getStrides(), 1);
+  SmallVector<int64_t> dilations = as2D(pool.getDilations(), 1);
+  ArrayRef<int64_t> p = pool.getPads();
+  SmallVector<int64_t> pads =
+      oneD ? SmallVector<int64_t>{0, p[0], 0, p[1]} : SmallVector<int64_t>(p);
+  int64_t n = resultF32.getDimSize(0), c = resultF32.getDimSize(1);
+  int64_t oh = oneD ? 1 : resultF32.getDimSize(2);
+  int64_t ow = resultF32.getDimSize(resultF32.getRank() - 1);
+  builder.setInsertionPoint(pool);
+  Value layer = MaxPoolOp::create(
+      builder, pool.getLoc(), tensorOf({n, oh, ow, c}, builder.getI8Type()), *input,
+      builder.getDenseI64ArrayAttr(kernel), builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(pads), builder.getDenseI64ArrayAttr(dilations),
+      builder.getBoolAttr(pool.getCeilMode()));
+  (void)inputType;
+  produced[pool.getResult()] = {layer, Layout::ChannelsLast};
+  twins[{pool.getResult(), int(Layout::ChannelsLast)}] = layer;
+  converted.push_back(pool);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
@@ -610,6 +671,13 @@ LogicalResult Quantizer::run() {
       if (whyNotConv(conv).empty() &&
           llvm::any_of(conv.getPads(), [](int64_t p) { return p != 0; }))
         needsZeroPointZero.insert(conv.getInput());
+  // A max pool's result shares its input's quantization: propagate the need
+  // backwards through chains of pools.
+  for (Operation &op : llvm::reverse(body))
+    if (auto pool = dyn_cast<nn::MaxPoolOp>(op))
+      if (needsZeroPointZero.contains(pool.getResult()) &&
+          whyNotMaxPool(pool, /*checkInput=*/false).empty())
+        needsZeroPointZero.insert(pool.getInput());
 
   llvm::DenseMap<Operation *, Operation *> fusedInto;
   for (Operation &op : llvm::make_early_inc_range(body.without_terminator())) {
@@ -665,6 +733,11 @@ LogicalResult Quantizer::run() {
       onArray = why.empty();
       if (onArray)
         converted = convertAdd(add);
+    } else if (auto pool = dyn_cast<nn::MaxPoolOp>(op)) {
+      why = whyNotMaxPool(pool);
+      onArray = why.empty();
+      if (onArray)
+        converted = convertMaxPool(pool);
     } else {
       onArray = false;
       why = "no accelerator mapping for " + op.getName().getStringRef().str();

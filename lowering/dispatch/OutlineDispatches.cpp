@@ -135,7 +135,7 @@ struct OutlineDispatchesPass
     // The array's layers run on the accelerator; quantize/dequantize and every
     // nn op run on the CPU.
     if (isa<systolic::accel::Conv2DOp, systolic::accel::MatMulOp,
-            systolic::accel::ScaledAddOp>(op))
+            systolic::accel::ScaledAddOp, systolic::accel::MaxPoolOp>(op))
       dispatch->setAttr(systolic::kDispatchDeviceAttr,
                         builder.getStringAttr("accel"));
     symbols.insert(dispatch);

@@ -145,6 +145,50 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
 
 TEST_P(DiffTest, MaxPoolLayers) { runMaxPool(GetParam(), 4321 + GetParam(), 40); }
 
+// A ResNet stem pooling layer (112x112x64, 3x3, stride 2, pad 1) on the
+// 16x16 RTL and golden model: bit-identical outputs and event counters; prints
+// both cycle counts and the vector unit's ideal (one row per valid tap and
+// channel tile per cycle).
+TEST(DiffTestLayers, MaxPoolResNetStem16x16) {
+  HwConfig cfg = configFor(16);
+  cfg.dramBytes = 8 << 20;
+  auto golden = make("golden", cfg), rtl = make("rtl", cfg);
+  ASSERT_TRUE(golden && rtl);
+  MaxPoolLayer L;
+  L.height = L.width = 112, L.channels = 64, L.kernelH = L.kernelW = 3;
+  L.strideH = L.strideW = 2, L.padTop = L.padLeft = L.padBottom = L.padRight = 1;
+  std::mt19937_64 rng(5);
+  MaxPoolData d = makeMaxPoolData(cfg, L, 0, rng);
+  Program p;
+  Status s = buildMaxPool(cfg, d.layer, &p);
+  ASSERT_TRUE(s.ok()) << s.error;
+  for (Accelerator* a : {golden.get(), rtl.get()}) ASSERT_TRUE(writeMaxPoolData(*a, d).ok());
+  RunResult g, r;
+  ASSERT_TRUE(golden->run(p, &g).ok());
+  ASSERT_TRUE(rtl->run(p, &r).ok());
+  std::vector<uint8_t> go(d.outBytes), ro(d.outBytes);
+  ASSERT_TRUE(golden->readDram(d.layer.outAddr, go.data(), go.size()).ok());
+  ASSERT_TRUE(rtl->readDram(d.layer.outAddr, ro.data(), ro.size()).ok());
+  EXPECT_EQ(go, ro);
+  EXPECT_EQ(go, referenceOutput(d));
+  for (unsigned k = 0; k < kNumCounters; ++k)
+    if (isEventCounter(k)) EXPECT_EQ(g.counters[k], r.counters[k]) << counterName(k);
+  uint64_t ideal = 0;  // valid (output pixel, tap) pairs x channel tiles
+  for (int64_t oh = 0; oh < L.outHeight(); ++oh)
+    for (int64_t ow = 0; ow < L.outWidth(); ++ow)
+      for (int64_t kh = 0; kh < 3; ++kh)
+        for (int64_t kw = 0; kw < 3; ++kw) {
+          int64_t ih = oh * 2 + kh - 1, iw = ow * 2 + kw - 1;
+          ideal += ih >= 0 && ih < 112 && iw >= 0 && iw < 112;
+        }
+  ideal *= 64 / 16;
+  std::printf("max pool 112x112x64 3x3 s2 p1 on 16x16: rtl %llu cycles, golden %llu cycles, "
+              "vector-unit ideal %llu (%.1f%% of the RTL cycles), %zu instructions\n",
+              (unsigned long long)r.counters[kCycles], (unsigned long long)g.counters[kCycles],
+              (unsigned long long)ideal, 100.0 * double(ideal) / double(r.counters[kCycles]),
+              p.size());
+}
+
 // Fixed seed unless SYSTOLIC_DIFFTEST_SEED is set (as by difftest-long.sh).
 TEST_P(DiffTest, IllegalPrograms) {
   runIllegal(GetParam(), envOr("SYSTOLIC_DIFFTEST_SEED", 99) + GetParam(),

@@ -583,8 +583,9 @@ func.func @d0(%x: tensor<4x8xi8>) -> tensor<4x8xi8> attributes {systolic.device 
 })";
     EXPECT_FALSE(compiler.compile(text, config("8x8")));
     EXPECT_NE(compiler.errors.find("an accel dispatch holds constants and one "
-                                   "systolic.conv2d, systolic.matmul or "
-                                   "systolic.scaled_add; found arith.addi"),
+                                   "systolic.conv2d, systolic.matmul, "
+                                   "systolic.scaled_add or systolic.max_pool; "
+                                   "found arith.addi"),
               std::string::npos)
         << compiler.errors;
   }
