@@ -799,7 +799,9 @@ void printAccelExecutable(const AccelExecutableDesc &exe, raw_ostream &os,
     if (e.images != 1)
       os << " images=" << e.images;
     os << "\n  macs " << e.macs << " (programs " << e.programMacs << ")"
-       << ", ideal " << e.idealCycles << " cycles (SCALE-Sim ws), estimated "
+       << ", ideal " << e.idealCycles << " cycles ("
+       << (e.layer == "max_pool" ? "vector unit, a row per valid tap" : "SCALE-Sim ws")
+       << "), estimated "
        << e.estimatedCycles() << " cycles\n"
        << "  dataflow " << artifact::accel::dataflowName(e.dataflow) << ": "
        << e.dataflowReason << "\n";

@@ -3,7 +3,8 @@
 A small CNN, conv -> relu -> MaxPool (3x3, stride 2, pad 1, the ResNet stem's
 pooling) -> conv -> relu -> MaxPool (3x3, stride 2, ceil_mode) -> global
 average pool -> linear -> softmax, with channel counts that are not a multiple
-of the 16x16 array's scratchpad row (24, 40). Calibrated on random samples and
+of the 16x16 array's scratchpad row (24, 40). The second pool's ceil_mode
+matters: 14x14 -> 7x7 (floor would give 6x6). Calibrated on random samples and
 compiled with --target=accel: both poolings must be placed on the accelerator
 (systolic.max_pool), the outputs must be bit-identical on the RTL (`accel`), the
 golden model (`accel-golden`) and the CPU int8 reference (`cpu`), and within
@@ -49,7 +50,7 @@ def pool_cnn():
     h = g.flatten_batch(h, "flatten")
     logits = g.linear(h, "fc", 40, 10)
     g.op("Softmax", [logits], "/Softmax", out="probabilities", axis=1)
-    return g.model("pool_cnn", [(x, F32, [1, 3, 26, 26])], [("probabilities", F32, [1, 10])])
+    return g.model("pool_cnn", [(x, F32, [1, 3, 28, 28])], [("probabilities", F32, [1, 10])])
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +62,10 @@ def compiled(tmp_path_factory):
     flags = []
     for s in range(4):
         calib = work / f"calib{s}.npy"
-        np.save(calib, rng.standard_normal((1, 3, 26, 26)).astype(np.float32))
+        np.save(calib, rng.standard_normal((1, 3, 28, 28)).astype(np.float32))
         flags.append(f"--calibrate=@{calib}")
     held_out = work / "input.npy"
-    np.save(held_out, np.random.default_rng(11).standard_normal((1, 3, 26, 26)).astype(np.float32))
+    np.save(held_out, np.random.default_rng(11).standard_normal((1, 3, 28, 28)).astype(np.float32))
     sysm = work / "pool_cnn.accel.sysm"
     proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
                            "--target=accel", *flags, "--report-placement", "-o", str(sysm)],
