@@ -597,11 +597,14 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
     return success();
   }
 
-  // matmul: OS needs A transposed (K x M) in DRAM. Only a compile-time
-  // constant lhs can be stored that way: an lhs produced at run time is M x K
-  // row-major, and the DMA cannot gather a column into a scratchpad row.
+  // matmul: OS needs A transposed (K x M) in DRAM. A compile-time constant
+  // lhs can be stored that way; an lhs produced at run time is M x K
+  // row-major, and the DMA cannot gather a column into a scratchpad row,
+  // except for a single row (M = 1, a batch-1 dense layer), whose 1 x K
+  // bytes are already its K x 1 transpose.
   bool lhsConstant = plan.sources[kA].constant.has_value();
-  bool osApplicable = os && lhsConstant;
+  bool lhsIsItsTranspose = plan.m == 1;
+  bool osApplicable = os && (lhsConstant || lhsIsItsTranspose);
   if (ws && failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
     return failure();
   if (osApplicable) {
@@ -618,7 +621,7 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
               "dataflows=ws+os)";
   std::string osWhy =
       !os ? "os: not supported by the configuration"
-      : !lhsConstant
+      : !osApplicable
           ? "os: not applicable, the lhs is produced at run time as M x K "
             "row-major and output-stationary needs it transposed (K x M) in DRAM"
           : "os ~" + cycles(e.osEstimatedCycles);
@@ -628,7 +631,7 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
   e.dataflow = chooseOs ? AccelDataflow::OutputStationary
                         : AccelDataflow::WeightStationary;
   e.dataflowReason = "cost model: " + wsWhy + "; " + osWhy;
-  if (chooseOs) {
+  if (chooseOs && lhsConstant && !lhsIsItsTranspose) {
     // The constant lhs image becomes A^T.
     AccelConstant &a = plan.constants[*plan.sources[kA].constant];
     std::vector<uint8_t> transposed(a.data.size());

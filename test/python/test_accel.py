@@ -226,6 +226,25 @@ def test_output_stationary_matmul_is_bit_identical(tmp_path):
     assert outputs["accel"].tobytes() == outputs["accel-golden"].tobytes() == outputs["cpu"].tobytes()
 
 
+@needs_sim
+def test_output_stationary_batch1_dense_is_bit_identical(tmp_path):
+    # A run-time lhs of one row (dataflow-os-batch1.mlir): output-stationary
+    # reads it in place; the cost model chooses it on 8x8.
+    sysm = tmp_path / "os1.sysm"
+    systolic.compile_model(MODEL.parent / "dataflow-os-batch1.mlir", "--target=accel",
+                           "--accel-config=8x8", "-o", sysm)
+    a = np.random.default_rng(6).integers(-128, 128, (1, 64)).astype(np.int8)
+    module = runtime.Module.load(sysm)
+    outputs = {}
+    for device in ("accel", "accel-golden", "cpu"):
+        session = runtime.Session(module, devices=(device, "cpu"))
+        (outputs[device],) = session.run(a)
+        if device != "cpu":
+            (c,) = session.dispatch_counters()
+            assert c["dataflow"] == "os" and c["macs"] == 64 * 8
+    assert outputs["accel"].tobytes() == outputs["accel-golden"].tobytes() == outputs["cpu"].tobytes()
+
+
 def reseal(data: bytearray) -> bytearray:
     """Recomputes the artifact's CRC (docs/artifact-format.md) after an edit."""
     root = struct.unpack_from("<I", data, 0)[0]
