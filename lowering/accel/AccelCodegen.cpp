@@ -235,6 +235,26 @@ template <typename OpT> void setOutputPath(sim::GemmLayer &g, OpT op) {
   g.clampMax = static_cast<int64_t>(op.getClampMax());
 }
 
+/// The sliding window of a 2-D convolution or pooling layer (NHWC `input`,
+/// ONNX-ordered pads [top, left, bottom, right]) in a kernel-library shape.
+template <typename Shape>
+void setWindow(Shape &shape, RankedTensorType input, ArrayRef<int64_t> kernel,
+               ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+               ArrayRef<int64_t> dilations) {
+  shape.height = input.getDimSize(1);
+  shape.width = input.getDimSize(2);
+  shape.kernelH = kernel[0];
+  shape.kernelW = kernel[1];
+  shape.strideH = strides[0];
+  shape.strideW = strides[1];
+  shape.padTop = pads[0];
+  shape.padLeft = pads[1];
+  shape.padBottom = pads[2];
+  shape.padRight = pads[3];
+  shape.dilationH = dilations[0];
+  shape.dilationW = dilations[1];
+}
+
 FailureOr<LayerPlan> analyze(func::FuncOp function) {
   LayerPlan plan;
   plan.function = function;
@@ -284,20 +304,10 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
                       dilations = conv.getDilations();
     g.isConv = true;
     sim::ConvShape &cv = g.conv;
-    cv.height = input.getDimSize(1);
-    cv.width = input.getDimSize(2);
     cv.inChannels = input.getDimSize(3);
-    cv.kernelH = weight.getDimSize(0);
-    cv.kernelW = weight.getDimSize(1);
-    cv.strideH = strides[0];
-    cv.strideW = strides[1];
+    setWindow(cv, input, {weight.getDimSize(0), weight.getDimSize(1)}, strides,
+              pads, dilations);
     cv.stride = strides[0];
-    cv.padTop = pads[0];
-    cv.padLeft = pads[1];
-    cv.padBottom = pads[2];
-    cv.padRight = pads[3];
-    cv.dilationH = dilations[0];
-    cv.dilationW = dilations[1];
     g.n = weight.getDimSize(3);
     setOutputPath(g, conv);
     plan.images = input.getDimSize(0);
@@ -329,19 +339,8 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     ArrayRef<int64_t> kernel = pool.getKernelShape(), strides = pool.getStrides(),
                       pads = pool.getPads(), dilations = pool.getDilations();
     sim::MaxPoolLayer &mp = plan.maxPool;
-    mp.height = input.getDimSize(1);
-    mp.width = input.getDimSize(2);
     mp.channels = input.getDimSize(3);
-    mp.kernelH = kernel[0];
-    mp.kernelW = kernel[1];
-    mp.strideH = strides[0];
-    mp.strideW = strides[1];
-    mp.padTop = pads[0];
-    mp.padLeft = pads[1];
-    mp.padBottom = pads[2];
-    mp.padRight = pads[3];
-    mp.dilationH = dilations[0];
-    mp.dilationW = dilations[1];
+    setWindow(mp, input, kernel, strides, pads, dilations);
     mp.outH = resultType.getDimSize(1); // ceil_mode extents included
     mp.outW = resultType.getDimSize(2);
     plan.images = input.getDimSize(0);

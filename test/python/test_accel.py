@@ -208,40 +208,28 @@ def test_artifact_for_an_array_size_without_rtl_build(build):
     np.testing.assert_array_equal(np.load(y), reference(build["x"]))
 
 
+# (lit test holding the model, its input's shape, MACs). dataflow-os.mlir: a
+# constant lhs, stored transposed. dataflow-os-batch1.mlir: a run-time lhs of
+# one row, read in place. The cost model chooses output-stationary for both.
+OS_MODELS = [("dataflow-os.mlir", (64, 8), 4 * 64 * 8),
+             ("dataflow-os-batch1.mlir", (1, 64), 64 * 8)]
+
+
 @needs_sim
-def test_output_stationary_matmul_is_bit_identical(tmp_path):
-    # A constant lhs: the cost model chooses output-stationary (dataflow-os.mlir).
+@pytest.mark.parametrize("model,shape,macs", OS_MODELS)
+def test_output_stationary_matmul_is_bit_identical(model, shape, macs, tmp_path):
     sysm = tmp_path / "os.sysm"
-    systolic.compile_model(MODEL.parent / "dataflow-os.mlir", "--target=accel",
-                           "--accel-config=8x8", "-o", sysm)
-    b = np.random.default_rng(5).integers(-20, 20, (64, 8)).astype(np.int8)
+    systolic.compile_model(MODEL.parent / model, "--target=accel", "--accel-config=8x8",
+                           "-o", sysm)
+    x = np.random.default_rng(5).integers(-20, 20, shape).astype(np.int8)
     module = runtime.Module.load(sysm)
     outputs = {}
     for device in ("accel", "accel-golden", "cpu"):
         session = runtime.Session(module, devices=(device, "cpu"))
-        (outputs[device],) = session.run(b)
+        (outputs[device],) = session.run(x)
         if device != "cpu":
             (c,) = session.dispatch_counters()
-            assert c["dataflow"] == "os" and c["macs"] == 4 * 64 * 8
-    assert outputs["accel"].tobytes() == outputs["accel-golden"].tobytes() == outputs["cpu"].tobytes()
-
-
-@needs_sim
-def test_output_stationary_batch1_dense_is_bit_identical(tmp_path):
-    # A run-time lhs of one row (dataflow-os-batch1.mlir): output-stationary
-    # reads it in place; the cost model chooses it on 8x8.
-    sysm = tmp_path / "os1.sysm"
-    systolic.compile_model(MODEL.parent / "dataflow-os-batch1.mlir", "--target=accel",
-                           "--accel-config=8x8", "-o", sysm)
-    a = np.random.default_rng(6).integers(-128, 128, (1, 64)).astype(np.int8)
-    module = runtime.Module.load(sysm)
-    outputs = {}
-    for device in ("accel", "accel-golden", "cpu"):
-        session = runtime.Session(module, devices=(device, "cpu"))
-        (outputs[device],) = session.run(a)
-        if device != "cpu":
-            (c,) = session.dispatch_counters()
-            assert c["dataflow"] == "os" and c["macs"] == 64 * 8
+            assert c["dataflow"] == "os" and c["macs"] == macs
     assert outputs["accel"].tobytes() == outputs["accel-golden"].tobytes() == outputs["cpu"].tobytes()
 
 

@@ -20,14 +20,21 @@ conformance = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(conformance)
 
 
-@pytest.mark.conformance
-def test_node_tests_cpu():
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--target=cpu", "-j", "2",
+def run_conformance(target):
+    """The script's run on `target`: its stdout; fails the test on a non-zero
+    exit, printing the per-op table."""
+    proc = subprocess.run([sys.executable, str(SCRIPT), f"--target={target}", "-j", "2",
                            "--build-dir", str(systolic.build_dir())],
                           capture_output=True, text=True, timeout=1200)
     summary = proc.stdout[proc.stdout.rfind("\nop "):] if "\nop " in proc.stdout else proc.stdout
     print(summary)
     assert proc.returncode == 0, summary + proc.stderr
+    return proc.stdout
+
+
+@pytest.mark.conformance
+def test_node_tests_cpu():
+    run_conformance("cpu")
 
 
 @pytest.mark.conformance
@@ -35,14 +42,9 @@ def test_node_tests_accel():
     """The same tests compiled with --target=accel (weights frozen, calibrated
     on the test's data): they compile whatever the array can take, and the
     golden model's outputs equal the CPU reference's bit for bit."""
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--target=accel", "-j", "2",
-                           "--build-dir", str(systolic.build_dir())],
-                          capture_output=True, text=True, timeout=1200)
-    summary = proc.stdout[proc.stdout.rfind("\nop "):] if "\nop " in proc.stdout else proc.stdout
-    print(summary)
-    assert proc.returncode == 0, summary + proc.stderr
+    stdout = run_conformance("accel")
     on_array = int(re.search(r"(\d+) of the passing tests ran ops on the accelerator",
-                             proc.stdout).group(1))
+                             stdout).group(1))
     assert on_array > 0, "no node test placed an op on the accelerator"
 
 
