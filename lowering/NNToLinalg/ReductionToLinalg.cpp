@@ -99,15 +99,42 @@ constexpr ReductionKind kSumSquare{zeroInit, squareCombine, nullptr};
 
 /// Reduces `input` over the normalized `axes` (the reduced dims are dropped).
 /// `input` is signless; `isUnsigned` says whether its nn type is unsigned.
+/// Partial results a trailing reduction keeps side by side: enough for the
+/// vector registers of any x86 target (4 x 8 f32 lanes on AVX2, 2 x 16 on
+/// AVX-512), so the loop accumulates in registers with independent chains.
+constexpr int64_t kReductionLanes = 32;
+
 Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
              const ReductionKind &kind, bool isUnsigned) {
   auto inputType = cast<RankedTensorType>(input.getType());
-  Value reduced = buildReduction(
-      b, loc, input, axes,
-      kind.init(b, loc, inputType.getElementType(), isUnsigned),
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        return kind.combine(nested, nestedLoc, args[0], args[1], isUnsigned);
-      });
+  Type elementType = inputType.getElementType();
+  auto reduceOver = [&](Value x, ArrayRef<int64_t> over) {
+    return buildReduction(
+        b, loc, x, over, kind.init(b, loc, elementType, isUnsigned),
+        [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+          return kind.combine(nested, nestedLoc, args[0], args[1], isUnsigned);
+        });
+  };
+  // Reducing the trailing dims (global pooling, softmax-like rows) innermost
+  // would fold every vector horizontally. Instead: [kept..., R] ->
+  // [kept..., R / L, L], reduce the R / L dim (L lanes of partial results,
+  // vector adds), then the L lanes. Same combiner, another association.
+  int64_t rank = inputType.getRank();
+  int64_t kept = rank - int64_t(axes.size());
+  bool trailing = !axes.empty() && llvm::equal(axes, llvm::seq<int64_t>(kept, rank));
+  int64_t extent = 1;
+  for (int64_t axis : axes)
+    extent *= inputType.getDimSize(axis);
+  Value reduced;
+  if (trailing && isa<FloatType>(elementType) &&
+      extent % kReductionLanes == 0 && extent >= 2 * kReductionLanes) {
+    SmallVector<int64_t> split(inputType.getShape().take_front(kept));
+    split.append({extent / kReductionLanes, kReductionLanes});
+    Value lanes = reduceOver(reshape(b, loc, input, withShape(inputType, split)), {kept});
+    reduced = reduceOver(lanes, {kept});
+  } else {
+    reduced = reduceOver(input, axes);
+  }
   if (!kind.finish)
     return reduced;
   int64_t count = 1;

@@ -162,3 +162,23 @@ func.func @global_pools(%a: tensor<2x3x4x3xf32>) -> (tensor<2x3x1x1xf32>, tensor
   %1 = nn.global_max_pool %a : tensor<2x3x4x3xf32> -> tensor<2x3x1x1xf32>
   return %0, %1 : tensor<2x3x1x1xf32>, tensor<2x3x1x1xf32>
 }
+
+// -----
+
+// A reduction over trailing dims of 64 or more elements (a multiple of 32)
+// keeps 32 partial results side by side: [2, 1, 8, 8] -> [2, 1, 2, 32],
+// reduce the 2-dim (32 independent accumulators, vector adds), then the 32
+// lanes.
+// CHECK-LABEL: func @global_avg_pool_split
+// CHECK: tensor.expand_shape {{.*}} into tensor<2x1x2x32xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "parallel"]
+// CHECK: arith.addf
+// CHECK: -> tensor<2x1x32xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.addf
+// CHECK: -> tensor<2x1xf32>
+// CHECK: arith.constant 1.562500e-02 : f32
+func.func @global_avg_pool_split(%a: tensor<2x1x8x8xf32>) -> tensor<2x1x1x1xf32> {
+  %0 = nn.global_avg_pool %a : tensor<2x1x8x8xf32> -> tensor<2x1x1x1xf32>
+  return %0 : tensor<2x1x1x1xf32>
+}
