@@ -287,6 +287,32 @@ Value padForPooling(OpBuilder &b, Location loc, Value input,
   return padSpatial(b, loc, input, begins, ends, padValue);
 }
 
+/// The loops of a pooling generic over [N, C, out..., window...]: the
+/// padded input read at out * stride + window * dilation, the window
+/// operand (shape only), the output; the window dims reduce.
+struct PoolLoops {
+  AffineMap input, window, output;
+  SmallVector<utils::IteratorType> iterators;
+};
+
+PoolLoops poolLoops(MLIRContext *ctx, int64_t spatial, ArrayRef<int64_t> strides,
+                    ArrayRef<int64_t> dilations) {
+  int64_t loops = 2 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> in{dim(0), dim(1)}, win, out{dim(0), dim(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
+    in.push_back(o * strides[i] + k * dilations[i]);
+    win.push_back(k);
+    out.push_back(o);
+  }
+  SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  return {AffineMap::get(loops, 0, in, ctx), AffineMap::get(loops, 0, win, ctx),
+          AffineMap::get(loops, 0, out, ctx), std::move(iterators)};
+}
+
 /// Max or sum pooling of a padded input into a destination filled with init.
 Value pool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
@@ -314,25 +340,10 @@ Value pool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
   if (spatial == 2 && !isUnsigned)
     return isMax ? named(linalg::PoolingNchwMaxOp{})
                  : named(linalg::PoolingNchwSumOp{});
-  MLIRContext *ctx = b.getContext();
-  int64_t loops = 2 + 2 * spatial;
-  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> in{dim(0), dim(1)}, win, out{dim(0), dim(1)};
-  for (int64_t i = 0; i < spatial; ++i) {
-    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
-    in.push_back(o * strides[i] + k * dilations[i]);
-    win.push_back(k);
-    out.push_back(o);
-  }
-  SmallVector<utils::IteratorType> iterators(2 + spatial,
-                                             utils::IteratorType::parallel);
-  iterators.append(spatial, utils::IteratorType::reduction);
+  PoolLoops pl = poolLoops(b.getContext(), spatial, strides, dilations);
   return linalg::GenericOp::create(
              b, loc, type, ValueRange{padded, window}, init,
-             {AffineMap::get(loops, 0, in, ctx),
-              AffineMap::get(loops, 0, win, ctx),
-              AffineMap::get(loops, 0, out, ctx)},
-             iterators,
+             {pl.input, pl.window, pl.output}, pl.iterators,
              [&](OpBuilder &nested, Location l, ValueRange args) {
                Value combined =
                    isMax ? createMax(nested, l, args[2], args[0], isUnsigned)
@@ -357,30 +368,17 @@ Value poolWithIndices(OpBuilder &b, Location loc, Value padded,
   Type elementType = type.getElementType();
   Type i64 = indicesType.getElementType();
   int64_t spatial = kernel.size();
-  int64_t loops = 2 + 2 * spatial;
-  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> in{dim(0), dim(1)}, win, out{dim(0), dim(1)};
-  for (int64_t i = 0; i < spatial; ++i) {
-    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
-    in.push_back(o * strides[i] + k * dilations[i]);
-    win.push_back(k);
-    out.push_back(o);
-  }
-  SmallVector<utils::IteratorType> iterators(2 + spatial,
-                                             utils::IteratorType::parallel);
-  iterators.append(spatial, utils::IteratorType::reduction);
+  PoolLoops pl = poolLoops(ctx, spatial, strides, dilations);
   Value values = filledTensor(b, loc, type,
                               lowestValue(b, loc, elementType, isUnsigned));
   Value positions =
       filledTensor(b, loc, indicesType, scalarConstant(b, loc, i64, 0));
   Value window = tensor::EmptyOp::create(b, loc, kernel, elementType);
-  AffineMap outMap = AffineMap::get(loops, 0, out, ctx);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{type, indicesType}, ValueRange{padded, window},
       ValueRange{values, positions},
-      {AffineMap::get(loops, 0, in, ctx), AffineMap::get(loops, 0, win, ctx),
-       outMap, outMap},
-      iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+      {pl.input, pl.window, pl.output, pl.output}, pl.iterators,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
         Value x = args[0], best = args[2], bestIndex = args[3];
         Value better =
             isa<FloatType>(elementType)

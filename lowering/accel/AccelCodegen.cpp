@@ -17,6 +17,7 @@
 #include "golden/Golden.h"
 #include "isa/Assembler.h"
 #include "kernels/Kernels.h"
+#include "runtime/accel/SimHwConfig.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -41,23 +42,6 @@ using artifact::accel::AccelEntryPoint;
 //===----------------------------------------------------------------------===//
 // --accel-config
 //===----------------------------------------------------------------------===//
-
-static sim::HwConfig toHwConfig(const HwDescription &d) {
-  sim::HwConfig cfg;
-  cfg.rows = d.rows;
-  cfg.cols = d.cols;
-  cfg.spRows = d.spRows;
-  cfg.spBanks = d.spBanks;
-  cfg.accRows = d.accRows;
-  cfg.accBanks = d.accBanks;
-  cfg.queueDepth = d.queueDepth;
-  cfg.dramBytes = d.dramBytes;
-  cfg.dramBytesPerCycle = d.dramBytesPerCycle;
-  cfg.dramLatency = d.dramLatency;
-  cfg.supportsWeightStationary = d.supportsWeightStationary;
-  cfg.supportsOutputStationary = d.supportsOutputStationary;
-  return cfg;
-}
 
 llvm::Expected<HwDescription> parseAccelConfig(StringRef spec) {
   auto fail = [&](const Twine &why) {
@@ -128,7 +112,7 @@ llvm::Expected<HwDescription> parseAccelConfig(StringRef spec) {
     if (error)
       return std::move(error);
   }
-  if (sim::Status s = toHwConfig(hw).validate(); !s.ok())
+  if (sim::Status s = toSimHwConfig(hw).validate(); !s.ok())
     return fail(s.error);
   return hw;
 }
@@ -651,7 +635,7 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
 
 FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
                                                     const HwDescription &hw) {
-  sim::HwConfig cfg = toHwConfig(hw);
+  sim::HwConfig cfg = toSimHwConfig(hw);
   if (sim::Status s = cfg.validate(); !s.ok())
     return module.emitError("accel codegen: ") << s.error;
 

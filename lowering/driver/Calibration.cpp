@@ -88,6 +88,18 @@ void annotate(Value value, std::pair<double, double> range, func::FuncOp entry) 
 
 } // namespace
 
+/// A session on the CPU device for the artifact in [data, data + size).
+static systolic::Expected<std::unique_ptr<runtime::Session>>
+cpuSession(const void *data, size_t size) {
+  auto loaded = runtime::Module::fromBytes(data, size);
+  if (!loaded)
+    return loaded.status();
+  auto cpu = runtime::DeviceRegistry::withBuiltinDevices().create("cpu");
+  if (!cpu)
+    return cpu.status();
+  return runtime::Session::create(*loaded, {*cpu});
+}
+
 /// Loads `sample`'s files as the inputs of `session`.
 static systolic::Status bindSample(runtime::Session &session,
                                    const std::vector<std::string> &sample,
@@ -151,17 +163,11 @@ LogicalResult systolic::calibrate(ModuleOp module,
   auto fail = [&](const std::string &message) {
     return emitError(module.getLoc(), "calibration: ") << message;
   };
-  auto loaded = runtime::Module::fromBytes(bytes.data(), bytes.size());
-  if (!loaded)
-    return fail(loaded.status().message());
-  auto cpu = runtime::DeviceRegistry::withBuiltinDevices().create("cpu");
-  if (!cpu)
-    return fail(cpu.status().message());
-  auto session = runtime::Session::create(*loaded, {*cpu});
+  auto session = cpuSession(bytes.data(), bytes.size());
   if (!session)
     return fail(session.status().message());
 
-  size_t numInputs = (*loaded)->inputs().size();
+  size_t numInputs = (*session)->module().inputs().size();
   std::vector<RangeObserver> inputRanges(numInputs, RangeObserver(calibration));
   std::vector<RangeObserver> ranges(observed.size(), RangeObserver(calibration));
   for (auto [sampleIndex, sample] : llvm::enumerate(calibration.samples)) {
@@ -206,17 +212,11 @@ LogicalResult systolic::reportQuantizationError(ModuleOp module,
   auto fail = [&](const std::string &message) {
     return emitError(module.getLoc(), "quantization error report: ") << message;
   };
-  auto loaded = runtime::Module::fromBytes(artifact.data(), artifact.size());
-  if (!loaded)
-    return fail(loaded.status().message());
-  auto cpu = runtime::DeviceRegistry::withBuiltinDevices().create("cpu");
-  if (!cpu)
-    return fail(cpu.status().message());
-  auto session = runtime::Session::create(*loaded, {*cpu});
+  auto session = cpuSession(artifact.data(), artifact.size());
   if (!session)
     return fail(session.status().message());
 
-  const auto &outputs = (*loaded)->outputs();
+  const auto &outputs = (*session)->module().outputs();
   struct Error {
     double dot = 0, refSquares = 0, gotSquares = 0, errSquares = 0, maxAbs = 0;
   };

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/accel/SimBridge.h"
+#include "runtime/accel/SimHwConfig.h"
 
 #include "Accelerator.h"
 
@@ -15,23 +16,6 @@ namespace systolic::runtime::simbridge {
 Simulator::~Simulator() = default;
 
 namespace {
-
-HwConfig toHwConfig(const artifact::accel::HwDescription &d) {
-  HwConfig cfg;
-  cfg.rows = d.rows;
-  cfg.cols = d.cols;
-  cfg.spRows = d.spRows;
-  cfg.spBanks = d.spBanks;
-  cfg.accRows = d.accRows;
-  cfg.accBanks = d.accBanks;
-  cfg.queueDepth = d.queueDepth;
-  cfg.dramBytes = d.dramBytes;
-  cfg.dramBytesPerCycle = d.dramBytesPerCycle;
-  cfg.dramLatency = d.dramLatency;
-  cfg.supportsWeightStationary = d.supportsWeightStationary;
-  cfg.supportsOutputStationary = d.supportsOutputStationary;
-  return cfg;
-}
 
 class SimulatorImpl final : public Simulator {
 public:
@@ -114,7 +98,7 @@ std::string builtConfigs() {
 std::string createSimulator(bool rtl, const artifact::accel::HwDescription &hw,
                             const std::vector<ProgramSource> &sources,
                             std::unique_ptr<Simulator> *out) {
-  HwConfig cfg = toHwConfig(hw);
+  HwConfig cfg = artifact::accel::toSimHwConfig(hw);
   if (Status s = cfg.validate(); !s.ok())
     return "the accel executable's " + s.error;
   std::vector<Program> programs;

@@ -24,15 +24,7 @@ CONV_MACS = 16 * (3 * 3 * 4) * 8  # 4x4 output pixels, K = 36, 8 filters
 FC_MACS = 16 * 8 * 10
 
 
-def accel_devices_built():
-    try:
-        return "accel" in runtime.available_devices()
-    except FileNotFoundError:
-        return False
-
-
-needs_sim = pytest.mark.skipif(not accel_devices_built(),
-                               reason="built without the simulator (SYSTOLIC_ENABLE_SIM)")
+needs_sim = pytest.mark.accel_sim
 
 
 def run(tool, *args):

@@ -26,15 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 from make_models import F32, GraphBuilder  # noqa: E402
 
 
-def accel_devices_built():
-    try:
-        return "accel" in runtime.available_devices()
-    except FileNotFoundError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not accel_devices_built(),
-                                reason="built without the simulator (SYSTOLIC_ENABLE_SIM)")
+pytestmark = pytest.mark.accel_sim
 
 
 def pool_cnn():

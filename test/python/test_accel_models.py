@@ -28,15 +28,7 @@ MODELS = {"resnet_tiny": "probabilities", "cnn_lstm": "logits", "cnn3d": "logits
 CALIBRATION_SAMPLES = 4
 
 
-def accel_devices_built():
-    try:
-        return "accel" in runtime.available_devices()
-    except FileNotFoundError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not accel_devices_built(),
-                                reason="built without the simulator (SYSTOLIC_ENABLE_SIM)")
+pytestmark = pytest.mark.accel_sim
 
 
 @pytest.fixture(scope="module")
