@@ -796,4 +796,231 @@ Status buildMaxPool(const HwConfig& cfg, const MaxPoolLayer& L, Program* out) {
   return encodeAll(e, prologueEnd, out);
 }
 
+
+namespace {
+
+// Where an LSTM's pieces live on chip. T = min(R, C) is the width of a
+// hidden tile: it is both an output tile of the gate GEMMs and a reduction
+// tile of the recurrent GEMM (h's tiles are its left operands), and the
+// identity tile that moves int8 gates into the accumulator is T x T.
+struct LstmPlan {
+  int64_t T = 0, NT = 0, KX = 0, BT = 0;
+  // scratchpad rows
+  int64_t sigmoid = 0, tanh = 0, identity = 0, wx = 0, wh = 0, dynamic = 0;
+  // accumulator rows
+  int64_t cellParams = 0, hParams = 0, accDynamic = 0;
+
+  int64_t wxTile(int64_t kt, int64_t g, int64_t nt, int64_t R) const {
+    return wx + ((kt * 4 + g) * NT + nt) * R;
+  }
+  int64_t whTile(int64_t kh, int64_t g, int64_t nt) const {
+    return wh + ((kh * 4 + g) * NT + nt) * T;
+  }
+  int64_t xSlot(int64_t s) const { return dynamic + s * KX * BT; }
+  int64_t gateOut(int64_t g, int64_t nt) const { return dynamic + (2 * KX + g * NT + nt) * BT; }
+  int64_t tanhOut(int64_t nt) const { return dynamic + (2 * KX + 4 * NT + nt) * BT; }
+  int64_t hBuf(int64_t s, int64_t nt) const {
+    return dynamic + (2 * KX + 5 * NT + s * NT + nt) * BT;
+  }
+  int64_t accGate(int64_t g, int64_t nt) const { return accDynamic + (g * NT + nt) * BT; }
+  int64_t accTanh(int64_t nt) const { return accDynamic + (4 * NT + nt) * BT; }
+  int64_t accCell(int64_t nt) const { return accDynamic + (5 * NT + nt) * BT; }
+};
+
+int64_t identityBytes(int64_t T) { return (T * T + 3) / 4 * 4; }
+
+Status planLstm(const HwConfig& cfg, const LstmLayer& L, LstmPlan* p) {
+  if (L.steps < 1 || L.batch < 1 || L.input < 1 || L.hidden < 1)
+    return Status::failure("lstm: steps, batch, input and hidden sizes must be positive");
+  if (L.cellShift < 0 || L.cellShift > 63)
+    return Status::failure("lstm: cellShift must be in [0, 63]");
+  const int64_t R = cfg.rows;
+  p->T = std::min<int64_t>(cfg.rows, cfg.cols);
+  p->NT = ceilDiv(L.hidden, p->T);
+  p->KX = ceilDiv(L.input, R);
+  const int64_t lut = cfg.lutRows();
+  p->sigmoid = 0;
+  p->tanh = lut;
+  p->identity = 2 * lut;
+  p->wx = p->identity + p->T;
+  p->wh = p->wx + p->KX * 4 * p->NT * R;
+  p->dynamic = p->wh + p->NT * 4 * p->NT * p->T;
+  p->cellParams = 3 * 4 * p->NT;
+  p->hParams = p->cellParams + 3;
+  p->accDynamic = p->hParams + 3;
+  const int64_t spPerRow = 2 * p->KX + 7 * p->NT, accPerRow = 6 * p->NT;
+  if (p->dynamic + spPerRow > int64_t(cfg.spRows))
+    return Status::failure(
+        "lstm: the weights of input " + std::to_string(L.input) + " and hidden " +
+        std::to_string(L.hidden) + " stay resident in the scratchpad and need " +
+        std::to_string(p->dynamic + spPerRow) + " rows with one batch row of state; the "
+        "scratchpad has " + std::to_string(cfg.spRows));
+  if (p->accDynamic + accPerRow > int64_t(cfg.accRows))
+    return Status::failure("lstm: hidden " + std::to_string(L.hidden) + " needs " +
+                           std::to_string(p->accDynamic + accPerRow) +
+                           " accumulator rows with one batch row of state; the "
+                           "accumulator has " + std::to_string(cfg.accRows));
+  p->BT = std::min<int64_t>({L.batch, 4095, (int64_t(cfg.spRows) - p->dynamic) / spPerRow,
+                             (int64_t(cfg.accRows) - p->accDynamic) / accPerRow});
+  if (L.maxBatchRows) p->BT = std::min(p->BT, L.maxBatchRows);
+  return Status::success();
+}
+
+}  // namespace
+
+std::vector<int8_t> lstmConstant(const HwConfig& cfg, const LstmLayer& L) {
+  const int64_t T = std::min<int64_t>(cfg.rows, cfg.cols), C = cfg.cols;
+  std::vector<int8_t> image(size_t(identityBytes(T) + 2 * 3 * 4 * C), 0);
+  for (int64_t i = 0; i < T; ++i) image[size_t(i * T + i)] = 1;
+  auto setRow = [&](int64_t row, int32_t value) {
+    for (int64_t j = 0; j < C; ++j) {
+      size_t at = size_t(identityBytes(T) + (row * C + j) * 4);
+      for (int b = 0; b < 4; ++b) image[at + b] = int8_t(uint32_t(value) >> (8 * b));
+    }
+  };
+  // rows: cell bias, multiplier, shift; h bias, multiplier, shift
+  const int32_t rows[6] = {0, 1, int32_t(L.cellShift), 0, 1, 7};
+  for (int64_t r = 0; r < 6; ++r) setRow(r, rows[r]);
+  return image;
+}
+
+Status checkLstm(const HwConfig& cfg, const LstmLayer& L) {
+  LstmPlan p;
+  return planLstm(cfg, L, &p);
+}
+
+// Prologue: both tables, the identity tile and every weight tile into the
+// scratchpad, the output-path parameters into the accumulator. Then per
+// batch chunk and step: the four gates' GEMMs and table lookups, the cell
+// update, h; x_t is prefetched one step ahead.
+Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
+  LstmPlan p;
+  if (Status s = planLstm(cfg, L, &p); !s.ok()) return s;
+  const int64_t R = cfg.rows, C = cfg.cols, H = L.hidden, I = L.input, T = p.T;
+  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * H;
+
+  Emitter e;
+  loadLut(e, cfg, p.sigmoid, L.sigmoidAddr);
+  loadLut(e, cfg, p.tanh, L.tanhAddr);
+  loadRows(e, 0, p.identity, L.constAddr, T, T, T);
+  loadRows(e, 1, p.cellParams, L.constAddr + identityBytes(T), 6, 4 * C, 4 * C);
+  loadParams(e, 4 * H, 4, T, L.paramAddr);
+  auto tileWidth = [&](int64_t nt) { return std::min(T, H - nt * T); };
+  for (int64_t g = 0; g < 4; ++g)
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      const uint64_t column = uint64_t(g * H + nt * T);
+      for (int64_t kt = 0; kt < p.KX; ++kt)
+        loadRows(e, 0, p.wxTile(kt, g, nt, R), L.wxAddr + kt * R * 4 * H + column,
+                 std::min(R, I - kt * R), 4 * H, tileWidth(nt));
+      for (int64_t kh = 0; kh < p.NT; ++kh)
+        loadRows(e, 0, p.whTile(kh, g, nt), L.whAddr + kh * T * 4 * H + column,
+                 tileWidth(kh), 4 * H, tileWidth(nt));
+    }
+  const size_t prologueEnd = e.instrs.size();
+
+  struct Step { int64_t b0, bt, t; bool first; };
+  std::vector<Step> steps;
+  for (int64_t b0 = 0; b0 < L.batch; b0 += p.BT)
+    for (int64_t s = 0; s < L.steps; ++s)
+      steps.push_back({b0, std::min(p.BT, L.batch - b0), L.reverse ? L.steps - 1 - s : s, s == 0});
+
+  auto loadX = [&](size_t q) {
+    const Step& st = steps[q];
+    e.beginLoadGroup();
+    for (int64_t kt = 0; kt < p.KX; ++kt)
+      loadRows(e, 0, p.xSlot(q % 2) + kt * st.bt,
+               L.xAddr + (st.t * L.batch + st.b0) * I + kt * R, st.bt, I,
+               std::min(R, I - kt * R));
+    e.endLoadGroup();
+  };
+  auto matmul = [](int64_t a, int64_t b, int64_t c, int64_t m, int64_t k, int64_t n,
+                   bool accumulate) {
+    Instr in;
+    in.op = Opcode::Matmul;
+    in.dataflow = int64_t(Dataflow::WeightStationary);
+    in.aRow = a, in.bRow = b, in.cRow = c, in.m = m, in.k = k, in.n = n;
+    in.accumulate = accumulate;
+    return in;
+  };
+  auto output = [](int64_t src, int64_t dst, int64_t param, int64_t rows, Activation act) {
+    Instr in;
+    in.op = Opcode::Output;
+    in.srcRow = src, in.dstRow = dst, in.paramRow = param, in.rows = rows;
+    in.act = int64_t(act);
+    in.clampMax = 127;
+    return in;
+  };
+  auto vector = [](VecOp op, int64_t a, int64_t b, int64_t dst, int64_t rows, int64_t shift) {
+    Instr in;
+    in.op = Opcode::Vector;
+    in.vecOp = int64_t(op);
+    in.mem = 1;
+    in.srcA = a, in.srcB = b, in.dst = dst, in.rows = rows, in.shift = shift;
+    return in;
+  };
+  auto lutLoad = [](int64_t row) {
+    Instr in;
+    in.op = Opcode::LutLoad;
+    in.sramRow = row;
+    return in;
+  };
+
+  if (!steps.empty()) loadX(0);
+  for (size_t q = 0; q < steps.size(); ++q) {
+    if (q + 1 < steps.size()) loadX(q + 1);
+    const Step& st = steps[q];
+    const int64_t bt = st.bt, slot = p.xSlot(q % 2);
+    // Gates: the three sigmoid gates (i, o, f), then the cell gate (tanh).
+    e.beginComputeGroup();
+    e.add(lutLoad(p.sigmoid));
+    for (int64_t g = 0; g < 4; ++g) {
+      if (g == 3) e.add(lutLoad(p.tanh));
+      for (int64_t nt = 0; nt < p.NT; ++nt) {
+        const int64_t n = tileWidth(nt);
+        for (int64_t kt = 0; kt < p.KX; ++kt)
+          e.matmul(matmul(slot + kt * bt, p.wxTile(kt, g, nt, R), p.accGate(g, nt), bt,
+                          std::min(R, I - kt * R), n, kt > 0));
+        if (!st.first)
+          for (int64_t kh = 0; kh < p.NT; ++kh)
+            e.add(matmul(p.hBuf((q - 1) % 2, kh) , p.whTile(kh, g, nt), p.accGate(g, nt), bt,
+                         tileWidth(kh), n, true));
+        e.add(output(p.accGate(g, nt), p.gateOut(g, nt), 3 * (g * p.NT + nt), bt,
+                     Activation::Lut));
+      }
+    }
+    e.endComputeGroup();  // x_t's slot is free once the last x MATMUL ran
+    // Cell update and h, per hidden tile; the tanh table is loaded.
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      const int64_t n = tileWidth(nt);
+      const int64_t accI = p.accGate(0, nt), accO = p.accGate(1, nt), accF = p.accGate(2, nt),
+                    accG = p.accGate(3, nt), accT = p.accTanh(nt), accC = p.accCell(nt);
+      auto toAccumulator = [&](int64_t spRow, int64_t accRow) {
+        e.add(matmul(spRow, p.identity, accRow, bt, n, n, false));
+      };
+      toAccumulator(p.gateOut(0, nt), accI);
+      toAccumulator(p.gateOut(3, nt), accG);
+      e.add(vector(VecOp::Mul, accI, accG, st.first ? accC : accI, bt, 0));
+      if (!st.first) {
+        toAccumulator(p.gateOut(2, nt), accF);
+        e.add(vector(VecOp::Mul, accF, accC, accF, bt, 7));
+        e.add(vector(VecOp::Add, accF, accI, accC, bt, 0));
+      }
+      e.add(output(accC, p.tanhOut(nt), p.cellParams, bt, Activation::Lut));
+      toAccumulator(p.tanhOut(nt), accT);
+      toAccumulator(p.gateOut(1, nt), accO);
+      e.add(vector(VecOp::Mul, accT, accO, accT, bt, 0));
+      Instr h = output(accT, p.hBuf(q % 2, nt), p.hParams, bt, Activation::None);
+      if (nt == 0 && q >= 2) h.popNext = true;  // the store unit freed this h buffer
+      if (nt == p.NT - 1) h.pushNext = true;    // h_t is ready for the store unit
+      e.add(h);
+    }
+    e.beginStoreGroup();
+    for (int64_t nt = 0; nt < p.NT; ++nt)
+      storeRows(e, 0, p.hBuf(q % 2, nt), L.outAddr + st.t * stepStride + st.b0 * H + nt * T,
+                bt, H, tileWidth(nt));
+    e.endStoreGroup();
+  }
+  return encodeAll(e, prologueEnd, out);
+}
+
 }  // namespace systolic

@@ -123,6 +123,52 @@ struct MaxPoolLayer {
 std::vector<int8_t> maxPoolConstant(const HwConfig& cfg);
 Status buildMaxPool(const HwConfig& cfg, const MaxPoolLayer& layer, Program* out);
 
+// One direction of an int8 LSTM layer over a whole sequence (ONNX gate order
+// i, o, f, c; ONNX's default activations). x is [steps][batch][input] int8,
+// wx [input][4*hidden] and wh [hidden][4*hidden] int8 (column j of gate g is
+// g*hidden + j), params bias[4H], multiplier[4H], shift[4H] as int32. For
+// each batch row, over t = 0 .. steps-1 (steps-1 .. 0 when `reverse`), with
+// h and c starting at 0:
+//   pre[j]  = sum_i x[t][i] * wx[i][j] + sum_k h[k] * wh[k][j]    (int32, wraps)
+//   gate[j] = table[uint8(requant(pre[j], bias[j], multiplier[j], shift[j]))]
+//             (zero point 0; tanh table for the cell gate, sigmoid otherwise)
+//   c[j]    = ((f[j] * c[j]) >> 7) + i[j] * g[j]                  (int32)
+//   th[j]   = tanh[uint8(requant(c[j], 0, 1, cellShift))]
+//   h[j]    = requant(o[j] * th[j], 0, 1, 7)
+//   out[t][b][:] = h
+// requant is the OUTPUT instruction's path (round half up, saturate to int8).
+// Both tables produce q/128, so h has the scale 1/128 and c 1/16384; the
+// tanh table is indexed in units of 2^(cellShift - 14).
+//
+// On the hardware the gate GEMMs run on the array with x_t and h_(t-1) as
+// the left operands and every weight tile resident in the scratchpad; the
+// gate activations are the output path's table; the int8 gates move into
+// the accumulator through MATMULs against an identity tile, where the vector
+// unit forms the int32 cell update. x_t is double-buffered between load and
+// compute, h between compute and store. The batch is processed in chunks of
+// as many rows as the memories hold. The caller places lstmConstant() at
+// constAddr and the two 256-entry tables at sigmoidAddr and tanhAddr.
+struct LstmLayer {
+  int64_t steps = 0, batch = 0, input = 0, hidden = 0;
+  bool reverse = false;
+  int64_t cellShift = 9;
+  // out row (t, b) is at outAddr + t * outStepStride + b * hidden; 0:
+  // batch * hidden (a bidirectional layer interleaves its two directions).
+  int64_t outStepStride = 0;
+  uint64_t xAddr = 0, wxAddr = 0, whAddr = 0, paramAddr = 0, sigmoidAddr = 0, tanhAddr = 0,
+           constAddr = 0, outAddr = 0;
+  int64_t maxBatchRows = 0;  // 0: as many as the on-chip memories allow
+};
+
+// The DRAM image at constAddr: a min(R, C) square identity tile (int8), then
+// the output-path parameters of the cell's tanh (bias 0, multiplier 1, shift
+// cellShift) and of h (0, 1, 7), three rows of C int32 each.
+std::vector<int8_t> lstmConstant(const HwConfig& cfg, const LstmLayer& layer);
+// Whether the layer fits cfg (weights resident in the scratchpad, at least one
+// batch row of state); the message says what does not fit.
+Status checkLstm(const HwConfig& cfg, const LstmLayer& layer);
+Status buildLstm(const HwConfig& cfg, const LstmLayer& layer, Program* out);
+
 // Ideal SCALE-Sim weight-stationary cycles for the layer on cfg:
 // folds x (2R + C + T - 2), T = M, folds = ceil(K/R) * ceil(N/C).
 uint64_t scaleSimWsCycles(const HwConfig& cfg, int64_t m, int64_t k, int64_t n);

@@ -3,6 +3,7 @@
 #include "golden/Arith.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace systolic {
@@ -198,4 +199,93 @@ std::vector<uint8_t> referenceOutput(const MaxPoolData& d) {
   return out;
 }
 
+
+LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base,
+                      std::mt19937_64& rng) {
+  LstmData d;
+  d.layer = shape;
+  LstmLayer& L = d.layer;
+  const int64_t G = 4 * L.hidden, K = L.input + L.hidden;
+  std::uniform_int_distribution<int> byte(-128, 127), weight(-127, 127);
+  d.x.resize(size_t(L.steps * L.batch * L.input));
+  d.wx.resize(size_t(L.input * G));
+  d.wh.resize(size_t(L.hidden * G));
+  for (auto& v : d.x) v = int8_t(byte(rng));
+  for (auto& v : d.wx) v = int8_t(weight(rng));
+  for (auto& v : d.wh) v = int8_t(weight(rng));
+  // A dot product of K int8 terms has a spread of ~5500 * sqrt(K); map it
+  // to ~40 table units.
+  const double spread = 5500.0 * std::sqrt(double(K));
+  std::uniform_real_distribution<double> jitter(0.7, 1.3);
+  std::uniform_int_distribution<int32_t> bias(-int32_t(spread), int32_t(spread));
+  d.params.resize(size_t(3 * G));
+  for (int64_t j = 0; j < G; ++j) {
+    d.params[j] = bias(rng);
+    d.params[G + j] = int32_t(40.0 / spread * jitter(rng) * double(1u << 31));
+    d.params[2 * G + j] = 31;
+  }
+  d.sigmoid.resize(256);
+  d.tanh.resize(256);
+  for (int e = 0; e < 256; ++e) {
+    const double in = double(int8_t(uint8_t(e)));
+    d.sigmoid[e] = saturate8(std::llround(128.0 / (1.0 + std::exp(-in / 16.0))));
+    d.tanh[e] = saturate8(std::llround(128.0 * std::tanh(in / 32.0)));
+  }
+  d.constant = lstmConstant(cfg, L);
+  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * L.hidden;
+  L.xAddr = align64(base);
+  L.wxAddr = align64(L.xAddr + d.x.size());
+  L.whAddr = align64(L.wxAddr + d.wx.size());
+  L.paramAddr = align64(L.whAddr + d.wh.size());
+  L.sigmoidAddr = align64(L.paramAddr + 4 * d.params.size());
+  L.tanhAddr = align64(L.sigmoidAddr + 256);
+  L.constAddr = align64(L.tanhAddr + 256);
+  L.outAddr = align64(L.constAddr + d.constant.size());
+  d.outBytes = uint64_t((L.steps - 1) * stepStride + L.batch * L.hidden);
+  d.endAddr = align64(L.outAddr + d.outBytes);
+  return d;
+}
+
+Status writeLstmData(Accelerator& accel, const LstmData& d) {
+  const LstmLayer& L = d.layer;
+  Status s = accel.writeDram(L.xAddr, d.x.data(), d.x.size());
+  if (s.ok()) s = accel.writeDram(L.wxAddr, d.wx.data(), d.wx.size());
+  if (s.ok()) s = accel.writeDram(L.whAddr, d.wh.data(), d.wh.size());
+  if (s.ok()) s = accel.writeDram(L.paramAddr, d.params.data(), 4 * d.params.size());
+  if (s.ok()) s = accel.writeDram(L.sigmoidAddr, d.sigmoid.data(), 256);
+  if (s.ok()) s = accel.writeDram(L.tanhAddr, d.tanh.data(), 256);
+  if (s.ok()) s = accel.writeDram(L.constAddr, d.constant.data(), d.constant.size());
+  return s;
+}
+
+std::vector<uint8_t> referenceOutput(const LstmData& d, const std::vector<uint8_t>& before) {
+  const LstmLayer& L = d.layer;
+  const int64_t H = L.hidden, G = 4 * H, I = L.input;
+  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * H;
+  std::vector<uint8_t> out = before;
+  out.resize(d.outBytes);
+  for (int64_t b = 0; b < L.batch; ++b) {
+    std::vector<int8_t> h(H, 0), gate(G);
+    std::vector<int32_t> c(H, 0);
+    for (int64_t s = 0; s < L.steps; ++s) {
+      const int64_t t = L.reverse ? L.steps - 1 - s : s;
+      const int8_t* x = &d.x[size_t((t * L.batch + b) * I)];
+      for (int64_t j = 0; j < G; ++j) {
+        uint32_t acc = 0;  // wrapping int32
+        for (int64_t i = 0; i < I; ++i) acc += uint32_t(int32_t(x[i]) * d.wx[i * G + j]);
+        for (int64_t k = 0; k < H; ++k) acc += uint32_t(int32_t(h[k]) * d.wh[k * G + j]);
+        gate[j] = requantize(int32_t(acc), d.params[j], d.params[G + j], d.params[2 * G + j], 0,
+                             127, 3, j >= 3 * H ? d.tanh.data() : d.sigmoid.data());
+      }
+      for (int64_t j = 0; j < H; ++j) {
+        const int32_t i = gate[j], o = gate[H + j], f = gate[2 * H + j], g = gate[3 * H + j];
+        c[j] = vectorOp32(0, vectorOp32(1, f, c[j], 7), i * g, 0);
+        const int8_t th = requantize(c[j], 0, 1, int32_t(L.cellShift), 0, 127, 3, d.tanh.data());
+        h[j] = requantize(o * th, 0, 1, 7, 0, 127, 0, nullptr);
+        out[size_t(t * stepStride + b * H + j)] = uint8_t(h[j]);
+      }
+    }
+  }
+  return out;
+}
 }  // namespace systolic

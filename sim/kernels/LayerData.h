@@ -59,4 +59,23 @@ Status writeMaxPoolData(Accelerator& accel, const MaxPoolData& d);
 // Plain max over the valid taps of each window (-128 for a window of padding).
 std::vector<uint8_t> referenceOutput(const MaxPoolData& d);
 
+struct LstmData {
+  LstmLayer layer;                 // with addresses filled in
+  std::vector<int8_t> x, wx, wh;   // [steps][batch][input], [input][4H], [hidden][4H]
+  std::vector<int32_t> params;     // bias[4H], multiplier[4H], shift[4H]
+  std::vector<int8_t> sigmoid, tanh, constant;  // tables (q/128 outputs), lstmConstant()
+  uint64_t outBytes = 0;           // extent of the output region
+  uint64_t endAddr = 0;
+};
+
+// Random x and weights, requantization that spreads the gate pre-activations
+// over the tables' domain, and real sigmoid/tanh tables (inputs at 1/16 and
+// 1/32 per unit, outputs at 1/128).
+LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base,
+                      std::mt19937_64& rng);
+Status writeLstmData(Accelerator& accel, const LstmData& d);
+// The recurrence of LstmLayer's comment, element by element; bytes of the
+// output region that the layer does not write keep their value in `before`.
+std::vector<uint8_t> referenceOutput(const LstmData& d, const std::vector<uint8_t>& before);
+
 }  // namespace systolic

@@ -74,14 +74,15 @@ void runLegal(unsigned size, uint64_t seed, uint64_t cases) {
   EXPECT_EQ(ran, cases);
 }
 
-// Random max pooling layers (buildMaxPool) on golden and RTL.
-void runMaxPool(unsigned size, uint64_t seed, int cases) {
+// Random layers of one kernel builder (`makeCase`) on golden and RTL.
+void runLayers(unsigned size, uint64_t seed, int cases,
+               RandomCase (*makeCase)(const HwConfig&, std::mt19937_64&)) {
   HwConfig cfg = configFor(size);
   auto golden = make("golden", cfg), rtl = make("rtl", cfg);
   ASSERT_TRUE(golden && rtl);
   std::mt19937_64 rng(seed);
   for (int i = 0; i < cases; ++i) {
-    RandomCase c = maxPoolCase(cfg, rng);
+    RandomCase c = makeCase(cfg, rng);
     ASSERT_FALSE(c.program.empty()) << c.description;
     for (auto& [addr, bytes] : c.dramInit) {
       ASSERT_TRUE(golden->writeDram(addr, bytes.data(), bytes.size()).ok());
@@ -143,7 +144,9 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
   runLegal(GetParam(), seed, envOr("SYSTOLIC_DIFFTEST_RANDOM_CASES", 40));
 }
 
-TEST_P(DiffTest, MaxPoolLayers) { runMaxPool(GetParam(), 4321 + GetParam(), 40); }
+TEST_P(DiffTest, MaxPoolLayers) { runLayers(GetParam(), 4321 + GetParam(), 40, maxPoolCase); }
+
+TEST_P(DiffTest, LstmLayers) { runLayers(GetParam(), 5321 + GetParam(), 12, lstmCase); }
 
 // A ResNet stem pooling layer (112x112x64, 3x3, stride 2, pad 1) on the
 // 16x16 RTL and golden model: bit-identical outputs and event counters; prints

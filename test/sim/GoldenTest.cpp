@@ -318,6 +318,70 @@ TEST(Golden, MaxPoolResNetStem) {
               (unsigned long long)r.counters[kCycles]);
 }
 
+void expectLstmMatchesReference(const HwConfig& cfg, const LstmLayer& shape, uint64_t seed,
+                                RunResult* result = nullptr) {
+  std::mt19937_64 rng(seed);
+  LstmData d = makeLstmData(cfg, shape, 0, rng);
+  Program p;
+  Status s = buildLstm(cfg, d.layer, &p);
+  ASSERT_TRUE(s.ok()) << s.error;
+  GoldenModel g(cfg);
+  ASSERT_TRUE(writeLstmData(g, d).ok());
+  std::vector<uint8_t> before(d.outBytes, 0x5a);
+  ASSERT_TRUE(g.writeDram(d.layer.outAddr, before.data(), before.size()).ok());
+  RunResult r;
+  s = g.run(p, &r);
+  ASSERT_TRUE(s.ok()) << s.error;
+  std::vector<uint8_t> out(d.outBytes);
+  ASSERT_TRUE(g.readDram(d.layer.outAddr, out.data(), out.size()).ok());
+  std::vector<uint8_t> ref = referenceOutput(d, before);
+  for (size_t i = 0; i < out.size(); ++i) ASSERT_EQ(int(int8_t(ref[i])), int(int8_t(out[i]))) << "byte " << i;
+  if (result) *result = r;
+}
+
+TEST(Golden, LstmMatchesReference) {
+  for (unsigned size : {4u, 8u, 16u}) {
+    HwConfig cfg = smallConfig(size);
+    std::mt19937_64 rng(700 + size);
+    std::uniform_int_distribution<int64_t> steps(1, 6), batch(1, 5), dim(1, 3 * size);
+    for (int i = 0; i < 25; ++i) {
+      LstmLayer L;
+      L.steps = steps(rng), L.batch = batch(rng), L.input = dim(rng), L.hidden = dim(rng);
+      L.reverse = rng() % 2;
+      L.cellShift = 8 + int64_t(rng() % 3);
+      if (rng() % 3 == 0) L.maxBatchRows = 1 + int64_t(rng() % 2);
+      if (rng() % 4 == 0) L.outStepStride = 2 * L.batch * L.hidden;  // one of two directions
+      SCOPED_TRACE("size " + std::to_string(size) + " case " + std::to_string(i) + ": T" +
+                   std::to_string(L.steps) + " B" + std::to_string(L.batch) + " I" +
+                   std::to_string(L.input) + " H" + std::to_string(L.hidden) +
+                   (L.reverse ? " reverse" : "") + " chunk" + std::to_string(L.maxBatchRows));
+      expectLstmMatchesReference(cfg, L, 1700 + i);
+      if (HasFatalFailure()) return;
+    }
+  }
+  // Non-square arrays: hidden tiles are min(R, C) wide.
+  HwConfig wide = smallConfig(8);
+  wide.cols = 4;
+  LstmLayer L;
+  L.steps = 3, L.batch = 2, L.input = 11, L.hidden = 9;
+  expectLstmMatchesReference(wide, L, 5);
+  wide.cols = 8, wide.rows = 4;
+  expectLstmMatchesReference(wide, L, 6);
+}
+
+TEST(Golden, LstmRejectsWhatDoesNotFit) {
+  HwConfig cfg = smallConfig(4);
+  cfg.spRows = 256;
+  LstmLayer L;
+  L.steps = 2, L.batch = 1, L.input = 16, L.hidden = 16;
+  Program p;
+  Status s = buildLstm(cfg, L, &p);
+  EXPECT_NE(s.error.find("stay resident in the scratchpad"), std::string::npos) << s.error;
+  EXPECT_EQ(checkLstm(cfg, L).error, s.error);
+  L.hidden = 0;
+  EXPECT_NE(buildLstm(cfg, L, &p).error.find("must be positive"), std::string::npos);
+}
+
 TEST(Golden, MaxPoolRejectsBadLayers) {
   MaxPoolLayer L;
   L.height = L.width = 4, L.channels = 3, L.kernelH = 0;

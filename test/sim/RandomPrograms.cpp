@@ -266,6 +266,38 @@ RandomCase maxPoolCase(const HwConfig& cfg, std::mt19937_64& rng) {
   return c;
 }
 
+RandomCase lstmCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  LstmLayer shape;
+  shape.steps = pick(rng, 1, 4), shape.batch = pick(rng, 1, 3);
+  shape.input = pick(rng, 1, 2 * cfg.rows), shape.hidden = pick(rng, 1, 2 * cfg.cols);
+  shape.reverse = pick(rng, 0, 1);
+  if (pick(rng, 0, 2) == 0) shape.maxBatchRows = 1;
+  LstmData d = makeLstmData(cfg, shape, pick(rng, 0, 64), rng);
+  const LstmLayer& L = d.layer;
+  RandomCase c;
+  std::ostringstream desc;
+  desc << "lstm T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
+       << (L.reverse ? " reverse" : "") << " chunk" << L.maxBatchRows;
+  c.description = desc.str();
+  Status s = buildLstm(cfg, L, &c.program);
+  if (!s.ok()) {
+    c.description += " (unbuildable: " + s.error + ")";
+    c.program.clear();
+    return c;
+  }
+  auto bytes = [](const auto& v) {
+    const auto* first = reinterpret_cast<const uint8_t*>(v.data());
+    return std::vector<uint8_t>(first, first + v.size() * sizeof(v[0]));
+  };
+  c.dramInit = {{L.xAddr, bytes(d.x)},           {L.wxAddr, bytes(d.wx)},
+                {L.whAddr, bytes(d.wh)},         {L.paramAddr, bytes(d.params)},
+                {L.sigmoidAddr, bytes(d.sigmoid)}, {L.tanhAddr, bytes(d.tanh)},
+                {L.constAddr, bytes(d.constant)}};
+  c.outAddr = L.outAddr;
+  c.outBytes = d.outBytes;
+  return c;
+}
+
 RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng) {
   switch (pick(rng, 0, 11)) {
     case 0: case 1: return vectorCase(cfg, rng);

@@ -26,6 +26,8 @@ RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng);
 // sizes) and a random case running it through buildMaxPool().
 MaxPoolLayer randomMaxPoolShape(const HwConfig& cfg, std::mt19937_64& rng);
 RandomCase maxPoolCase(const HwConfig& cfg, std::mt19937_64& rng);
+// A random LSTM direction (buildLstm) with its operands.
+RandomCase lstmCase(const HwConfig& cfg, std::mt19937_64& rng);
 // Corrupts one instruction of `p` (bit flips or an out-of-range field).
 void corruptProgram(Program* p, std::mt19937_64& rng);
 
