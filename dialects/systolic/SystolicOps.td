@@ -138,4 +138,40 @@ def Systolic_MaxPoolOp : Systolic_Op<"max_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Systolic_LstmOp : Systolic_Op<"lstm", [Pure]> {
+  let summary = "int8 LSTM over a whole sequence (gate GEMMs on the array)";
+  let description = [{
+    `x` is [T, B, I] int8, `wx` [D, I, 4H] and `wh` [D, H, 4H] int8 (column
+    `g*H + j` is unit j of gate g, ONNX order i, o, f, c), `params` [D, 3, 4H]
+    int32 (bias, multiplier, shift of each gate column), `sigmoid` and `tanh`
+    [256] int8 tables. D is 1, or 2 for a bidirectional layer whose direction
+    0 runs forward and direction 1 backward; with D = 1, `reverse` runs the
+    single direction backward. The result is [T, D, B, H].
+
+    Per direction, batch row and step t (in the direction's order), with h
+    and c starting at 0 (the output path's requantization `requant`, zero
+    point 0):
+      pre[j]  = sum_i x[t, b, i] * wx[d, i, j] + sum_k h[k] * wh[d, k, j]  (int32)
+      gate[j] = table[uint8(requant(pre[j], params[d, :, j]))]
+                (`tanh` for the cell gate c, `sigmoid` for i, o, f)
+      c[j]    = ((f[j] * c[j]) >> 7) + i[j] * g[j]      (int32, wrapping;
+                the product is formed in int64 and its low 32 bits kept)
+      th[j]   = tanh[uint8(requant(c[j], bias 0, multiplier 1, cell_shift))]
+      h[j]    = requant(o[j] * th[j], bias 0, multiplier 1, shift 7)
+      result[t, d, b, :] = h
+    The tables produce q/128, so h has the scale 1/128 and zero point 0; the
+    input zero point's correction is folded into the gate biases.
+  }];
+  let arguments = (ins Systolic_I8Tensor:$x, Systolic_I8Tensor:$wx,
+                       Systolic_I8Tensor:$wh, Systolic_I32Tensor:$params,
+                       Systolic_I8Tensor:$sigmoid, Systolic_I8Tensor:$tanh,
+                       I64Attr:$cell_shift, UnitAttr:$reverse);
+  let results = (outs Systolic_I8Tensor:$result);
+  let assemblyFormat = [{
+    $x `,` $wx `,` $wh `,` $params `,` $sigmoid `,` $tanh attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // SYSTOLIC_SYSTOLIC_OPS_TD

@@ -49,9 +49,11 @@ Value paramRow(OpBuilder &b, Location loc, Value params, int64_t row) {
       ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
 }
 
-/// The scalar output path of one accumulator.
-Value scalarOutputPath(OpBuilder &b, Location loc, Value acc, Value bias,
-                       Value multiplier, Value shift, const OutputPath &path) {
+} // namespace
+
+Value systolic_to_linalg::scalarOutputPath(OpBuilder &b, Location loc, Value acc,
+                                           Value bias, Value multiplier,
+                                           Value shift, const OutputPath &path) {
   // One statement per op, so that the IR order does not depend on the
   // compiler's order of evaluating arguments.
   Type i64 = b.getI64Type();
@@ -101,7 +103,6 @@ Value scalarOutputPath(OpBuilder &b, Location loc, Value acc, Value bias,
   }
   return result;
 }
-} // namespace
 
 Value systolic_to_linalg::buildOutputPath(OpBuilder &b, Location loc,
                                           ValueRange inputs,

@@ -53,6 +53,13 @@ mlir::Value buildOutputPath(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value accumulators, const OutputPath &path,
                             mlir::RankedTensorType resultType);
 
+/// The output path of one int32 accumulator `acc` with the i32 scalars
+/// `bias`, `multiplier` and `shift`, inside a generic's body: the int8 value.
+mlir::Value scalarOutputPath(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value acc, mlir::Value bias,
+                             mlir::Value multiplier, mlir::Value shift,
+                             const OutputPath &path);
+
 /// Scalar helpers shared by the lowerings.
 mlir::Value intConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                         int64_t value);

@@ -10,6 +10,7 @@
 #include "lowering/SystolicToLinalg/Passes.h"
 #include "lowering/SystolicToLinalg/Patterns.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace systolic {
@@ -22,6 +23,7 @@ using namespace mlir;
 void systolic::populateSystolicToLinalgPatterns(RewritePatternSet &patterns) {
   systolic_to_linalg::populateQuantizePatterns(patterns);
   systolic_to_linalg::populateLayerPatterns(patterns);
+  systolic_to_linalg::populateLstmPatterns(patterns);
 }
 
 namespace {
@@ -34,9 +36,10 @@ struct ConvertSystolicToLinalgPass
                         systolic::accel::DequantizeOp,
                         systolic::accel::Conv2DOp, systolic::accel::MatMulOp,
                         systolic::accel::ScaledAddOp,
-                        systolic::accel::MaxPoolOp>();
+                        systolic::accel::MaxPoolOp, systolic::accel::LstmOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
     RewritePatternSet patterns(ctx);
     systolic::populateSystolicToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

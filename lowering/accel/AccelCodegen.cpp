@@ -40,84 +40,6 @@ using artifact::accel::AccelDataflow;
 using artifact::accel::AccelEntryPoint;
 
 //===----------------------------------------------------------------------===//
-// --accel-config
-//===----------------------------------------------------------------------===//
-
-llvm::Expected<HwDescription> parseAccelConfig(StringRef spec) {
-  auto fail = [&](const Twine &why) {
-    return llvm::createStringError("invalid --accel-config '" + spec + "': " + why);
-  };
-  HwDescription hw;
-  SmallVector<StringRef> parts;
-  spec.split(parts, ',');
-  auto [rowsText, colsText] = parts.front().trim().split('x');
-  if (colsText.empty())
-    colsText = rowsText;
-  if (rowsText.getAsInteger(10, hw.rows) || colsText.getAsInteger(10, hw.cols))
-    return fail("it must start with the array size, e.g. 16x16 or 8");
-  for (StringRef part : llvm::drop_begin(parts)) {
-    auto [key, value] = part.trim().split('=');
-    key = key.trim();
-    value = value.trim();
-    auto number = [&](auto &field) -> llvm::Error {
-      uint64_t v;
-      StringRef digits = value;
-      uint64_t scale = 1;
-      if (key == "dram-bytes" && !digits.empty()) {
-        char suffix = digits.back();
-        if (suffix == 'K' || suffix == 'k')
-          scale = 1ull << 10;
-        else if (suffix == 'M' || suffix == 'm')
-          scale = 1ull << 20;
-        else if (suffix == 'G' || suffix == 'g')
-          scale = 1ull << 30;
-        if (scale != 1)
-          digits = digits.drop_back();
-      }
-      if (digits.getAsInteger(10, v))
-        return fail("'" + key + "' needs an integer, got '" + value + "'");
-      field = static_cast<std::remove_reference_t<decltype(field)>>(v * scale);
-      return llvm::Error::success();
-    };
-    llvm::Error error = llvm::Error::success();
-    if (key == "sp-rows")
-      error = number(hw.spRows);
-    else if (key == "sp-banks")
-      error = number(hw.spBanks);
-    else if (key == "acc-rows")
-      error = number(hw.accRows);
-    else if (key == "acc-banks")
-      error = number(hw.accBanks);
-    else if (key == "queue-depth")
-      error = number(hw.queueDepth);
-    else if (key == "dram-bytes")
-      error = number(hw.dramBytes);
-    else if (key == "dram-latency")
-      error = number(hw.dramLatency);
-    else if (key == "dram-bw") {
-      double bw;
-      if (value.getAsDouble(bw))
-        return fail("'dram-bw' needs bytes per cycle, got '" + value + "'");
-      hw.dramBytesPerCycle = bw;
-    } else if (key == "dataflows") {
-      hw.supportsWeightStationary = value == "ws" || value == "ws+os" || value == "os+ws";
-      hw.supportsOutputStationary = value == "os" || value == "ws+os" || value == "os+ws";
-      if (!hw.supportsWeightStationary && !hw.supportsOutputStationary)
-        return fail("'dataflows' must be ws, os or ws+os, got '" + value + "'");
-    } else {
-      return fail("unknown key '" + key +
-                  "' (known: sp-rows, sp-banks, acc-rows, acc-banks, "
-                  "queue-depth, dram-bytes, dram-bw, dram-latency, dataflows)");
-    }
-    if (error)
-      return std::move(error);
-  }
-  if (sim::Status s = toSimHwConfig(hw).validate(); !s.ok())
-    return fail(s.error);
-  return hw;
-}
-
-//===----------------------------------------------------------------------===//
 // Dispatch analysis
 //===----------------------------------------------------------------------===//
 
@@ -134,7 +56,11 @@ struct Source {
   std::optional<unsigned> constant;
 };
 
-enum Role { kA, kB, kParams, kLut, kDiagonals, kMinRow, kNumRoles };
+enum Role {
+  kA, kB, kParams, kLut, kDiagonals, kMinRow,
+  kRecurrent, kTanh, kLstmConstant, // lstm: wh, the tanh table, lstmConstant()
+  kNumRoles
+};
 
 /// Everything known about one accel dispatch before DRAM addresses.
 struct LayerPlan {
@@ -149,6 +75,8 @@ struct LayerPlan {
   sim::GemmLayer gemm;          // shape, output path; addresses per build
   sim::ScaledAddLayer scaledAdd; // for scaled_add
   sim::MaxPoolLayer maxPool;     // for max_pool (per image)
+  sim::LstmLayer lstm;           // for lstm (per direction)
+  int64_t directions = 1;
   AccelEntryPoint entry;        // filled progressively
 };
 
@@ -247,10 +175,11 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
   for (Operation &op : body) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
-    if (!isa<Conv2DOp, MatMulOp, ScaledAddOp, MaxPoolOp>(op))
+    if (!isa<Conv2DOp, MatMulOp, ScaledAddOp, MaxPoolOp, LstmOp>(op))
       return op.emitError("accel codegen: an accel dispatch holds constants and "
                           "one systolic.conv2d, systolic.matmul, "
-                          "systolic.scaled_add or systolic.max_pool; found ")
+                          "systolic.scaled_add, systolic.max_pool or "
+                          "systolic.lstm; found ")
              << op.getName();
     if (plan.op)
       return op.emitError("accel codegen: an accel dispatch holds exactly one "
@@ -331,6 +260,29 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     plan.m = mp.outH * mp.outW;
     plan.k = mp.kernelH * mp.kernelW;
     plan.n = mp.channels;
+  } else if (auto lstm = dyn_cast<LstmOp>(plan.op)) {
+    plan.layer = "lstm";
+    if (failed(resolve(plan, lstm.getX(), kA, "x")) ||
+        failed(resolve(plan, lstm.getWx(), kB, "wx")) ||
+        failed(resolve(plan, lstm.getWh(), kRecurrent, "wh")) ||
+        failed(resolve(plan, lstm.getParams(), kParams, "params")) ||
+        failed(resolve(plan, lstm.getSigmoid(), kLut, "sigmoid table")) ||
+        failed(resolve(plan, lstm.getTanh(), kTanh, "tanh table")))
+      return failure();
+    auto x = cast<RankedTensorType>(lstm.getX().getType());
+    sim::LstmLayer &l = plan.lstm;
+    l.steps = x.getDimSize(0);
+    l.batch = x.getDimSize(1);
+    l.input = x.getDimSize(2);
+    l.hidden = resultType.getDimSize(3);
+    l.cellShift = static_cast<int64_t>(lstm.getCellShift());
+    l.reverse = lstm.getReverse();
+    plan.directions = resultType.getDimSize(1);
+    l.outStepStride = plan.directions * l.batch * l.hidden;
+    // The GEMM view of all steps: rows (t, d, b) x [x_t, h_t-1] x 4H gates.
+    plan.m = l.steps * plan.directions * l.batch;
+    plan.k = l.input + l.hidden;
+    plan.n = 4 * l.hidden;
   } else {
     auto add = cast<ScaledAddOp>(plan.op);
     plan.layer = "scaled_add";
@@ -444,6 +396,28 @@ sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
                           sim::Dataflow dataflow, const Addresses &at,
                           std::vector<sim::Program> *programs) {
   programs->clear();
+  if (plan.layer == "lstm") {
+    // One program per direction; direction 1 of a bidirectional layer runs
+    // backward and writes the second of each step's two [B, H] blocks.
+    const sim::LstmLayer &shape = plan.lstm;
+    const uint64_t gates = uint64_t(4 * shape.hidden);
+    for (int64_t d = 0; d < plan.directions; ++d) {
+      sim::LstmLayer l = shape;
+      l.reverse = shape.reverse || d == 1;
+      l.xAddr = at.role[kA];
+      l.wxAddr = at.role[kB] + d * shape.input * gates;
+      l.whAddr = at.role[kRecurrent] + d * shape.hidden * gates;
+      l.paramAddr = at.role[kParams] + d * 3 * gates * 4;
+      l.sigmoidAddr = at.role[kLut];
+      l.tanhAddr = at.role[kTanh];
+      l.constAddr = at.role[kLstmConstant];
+      l.outAddr = at.out + d * shape.batch * shape.hidden;
+      programs->emplace_back();
+      if (sim::Status s = sim::buildLstm(cfg, l, &programs->back()); !s.ok())
+        return s;
+    }
+    return sim::Status::success();
+  }
   if (plan.layer == "max_pool") {
     sim::MaxPoolLayer mp = plan.maxPool;
     mp.minAddr = at.role[kMinRow];
@@ -535,6 +509,20 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
     return success();
   };
 
+  if (plan.layer == "lstm") {
+    if (!ws)
+      return plan.op->emitError("cannot run ")
+             << plan.op->getName() << " on a configuration without the "
+             << "weight-stationary dataflow (--accel-config=...,dataflows=ws+os)";
+    if (failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
+      return failure();
+    e.dataflow = AccelDataflow::WeightStationary;
+    e.dataflowReason =
+        "the gate GEMMs' left operands are x_t and h_(t-1), a few rows produced "
+        "one step at a time; the weights stay resident in the scratchpad and "
+        "are streamed into the array as weight-stationary tiles";
+    return success();
+  }
   if (plan.layer == "max_pool") {
     // No MATMUL: the dataflow does not apply; the entry point records ws.
     if (failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
@@ -654,6 +642,13 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
           {0, std::vector<uint8_t>(diagonals.begin(), diagonals.end()),
            "scaled-add diagonals"});
     }
+    if (plan->layer == "lstm") {
+      std::vector<int8_t> image = sim::lstmConstant(cfg, plan->lstm);
+      plan->sources[kLstmConstant].constant = plan->constants.size();
+      plan->constants.push_back(
+          {0, std::vector<uint8_t>(image.begin(), image.end()),
+           "lstm identity tile and cell/h output parameters"});
+    }
     if (plan->layer == "max_pool") {
       std::vector<int8_t> lowest = sim::maxPoolConstant(cfg);
       plan->sources[kMinRow].constant = plan->constants.size();
@@ -756,6 +751,14 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
                   valid(mp.outW, mp.strideW, kw * mp.dilationW - mp.padLeft, mp.width);
       e.macs = 0;
       e.idealCycles = rows * ceilDiv(plan.n, cfg.rowBytes()) * plan.images;
+    } else if (plan.layer == "lstm") {
+      // Useful work: the gate GEMMs of every step ([B, I + H] x [I + H, 4H]);
+      // the programs' MACs also count the identity-tile moves of the cell
+      // update. Ideal: SCALE-Sim per step, the steps in sequence.
+      const sim::LstmLayer &l = plan.lstm;
+      e.macs = uint64_t(plan.m * plan.k * plan.n);
+      e.idealCycles = sim::scaleSimWsCycles(cfg, l.batch, plan.k, plan.n) *
+                      uint64_t(l.steps * plan.directions);
     } else if (plan.layer == "scaled_add") {
       // Useful work: two products per element. SCALE-Sim view: per channel
       // tile of T = min(R, C) lanes, two folds streaming every pixel.

@@ -18,6 +18,7 @@
 #ifndef SYSTOLIC_LOWERING_ACCEL_ACCELCODEGEN_H
 #define SYSTOLIC_LOWERING_ACCEL_ACCELCODEGEN_H
 
+#include "lowering/accel/AccelConfig.h"
 #include "runtime/artifact/AccelExecutable.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -30,13 +31,6 @@ namespace systolic::accel {
 using artifact::accel::AccelExecutableDesc;
 using artifact::accel::HwDescription;
 
-/// Parses an `--accel-config` value: an array size "RxC" (or "N" for NxN),
-/// optionally followed by comma-separated overrides of the default memory
-/// system: sp-rows, sp-banks, acc-rows, acc-banks, queue-depth, dram-bytes
-/// (K/M/G suffixes allowed), dram-bw (bytes per cycle), dram-latency (cycles),
-/// dataflows (ws, os or ws+os). E.g. "8x8", "16x16,dram-bw=8,dataflows=ws".
-/// The result is checked like the hardware checks its configuration.
-llvm::Expected<HwDescription> parseAccelConfig(llvm::StringRef spec);
 
 /// Builds the accel executable of every function in `module` carrying
 /// `systolic.device = "accel"`, in module order (entry point names are the

@@ -7,8 +7,9 @@ include "mlir/Pass/PassBase.td"
 def Quantize : Pass<"systolic-quantize", "::mlir::ModuleOp"> {
   let summary = "Quantize the array's layers to int8 and place the rest on the CPU";
   let description = [{
-    Rewrites the nn ops the accelerator runs (2-D and 1-D convolutions,
-    gemm/matmul with constant weights, residual adds; each with a following
+    Rewrites the nn ops the accelerator runs (1-D, 2-D and 3-D convolutions,
+    gemm/matmul with constant weights, residual adds, max pooling, LSTMs;
+    the compute layers each with a following
     relu, clip or any other elementwise activation fused into the output
     path) into `systolic` layer ops on int8 tensors, and leaves every other
     op in f32 on the CPU with `systolic.quantize`/`systolic.dequantize` (and
@@ -27,6 +28,9 @@ def Quantize : Pass<"systolic-quantize", "::mlir::ModuleOp"> {
            "the function holding the graph">,
     Option<"reportPlacement", "report-placement", "bool", "false",
            "print where each graph op runs and why to stderr">,
+    Option<"accelConfig", "accel-config", "std::string", "\"16x16\"",
+           "the accelerator configuration (systolic-compile's --accel-config "
+           "syntax): layers that do not fit it stay on the CPU">,
   ];
   let dependentDialects = [
     "::systolic::accel::SystolicDialect",

@@ -12,6 +12,7 @@
 #include "dialects/nn/NNConstantFolding.h"
 #include "dialects/nn/NNOps.h"
 #include "dialects/systolic/SystolicOps.h"
+#include "lowering/accel/AccelConfig.h"
 #include "lowering/accel/Activations.h"
 #include "lowering/accel/QuantParams.h"
 
@@ -82,10 +83,16 @@ RankedTensorType tensorOf(ArrayRef<int64_t> shape, Type element) {
   return RankedTensorType::get(shape, element);
 }
 
+/// One 2-D window of a pooling layer: [h, w] kernel, strides, dilations, and
+/// pads [top, left, bottom, right].
+struct Window2D {
+  SmallVector<int64_t> kernel, strides, pads, dilations;
+};
+
 class Quantizer {
 public:
-  Quantizer(func::FuncOp entry, bool report)
-      : entry(entry), builder(entry.getContext()), report(report) {}
+  Quantizer(func::FuncOp entry, const HwDescription &hw, bool report)
+      : entry(entry), builder(entry.getContext()), hw(hw), report(report) {}
 
   LogicalResult run();
 
@@ -96,6 +103,8 @@ private:
   std::string whyNotMatMul(nn::MatMulOp matmul);
   std::string whyNotAdd(nn::AddOp add);
   std::string whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput = true);
+  std::string whyNotGlobalPool(Operation *pool);
+  std::string whyNotLstm(nn::LSTMOp lstm);
 
   // --- Rewrites -------------------------------------------------------------
   struct OutputPath;
@@ -106,6 +115,16 @@ private:
                              int64_t k, int64_t n, std::vector<double> bias);
   LogicalResult convertAdd(nn::AddOp add);
   LogicalResult convertMaxPool(nn::MaxPoolOp pool);
+  LogicalResult convertGlobalMaxPool(nn::GlobalMaxPoolOp pool);
+  LogicalResult convertGlobalAvgPool(nn::GlobalAvgPoolOp pool);
+  LogicalResult convertMaxPooling(Operation *op, Value input, ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations, bool ceilMode);
+  Value maxPool2D(Location loc, Value input, const Window2D &window,
+                  bool ceilMode, int64_t outH, int64_t outW);
+  LogicalResult convertLstm(nn::LSTMOp lstm);
+  bool reshapesInInt8(nn::ReshapeOp reshape);
+  void convertReshape(nn::ReshapeOp reshape);
 
   FusedActivation fusedActivation(Value result);
   FailureOr<AffineQuant> quantOf(Value v, Operation *user);
@@ -130,6 +149,7 @@ private:
 
   func::FuncOp entry;
   OpBuilder builder;
+  HwDescription hw;
   bool report;
   llvm::DenseMap<Value, AffineQuant> quants;
   llvm::DenseMap<std::pair<Value, int>, Value> twins;
@@ -208,8 +228,8 @@ std::string Quantizer::whyNotAdd(nn::AddOp add) {
 
 std::string Quantizer::whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput) {
   auto input = cast<RankedTensorType>(pool.getInput().getType());
-  if (input.getRank() != 3 && input.getRank() != 4)
-    return "only 1-D and 2-D max pooling maps to the array";
+  if (input.getRank() < 3 || input.getRank() > 5)
+    return "only 1-D, 2-D and 3-D max pooling maps to the array";
   if (!input.getElementType().isF32())
     return "only f32 max pooling is quantized";
   if (pool.getIndices())
@@ -224,6 +244,60 @@ std::string Quantizer::whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput) {
              " is not smaller than the kernel extent " +
              std::to_string(kernel[i % spatial]);
   if (checkInput && !produced.count(pool.getInput()))
+    return "its input is computed on the CPU in f32 (pooling it on the array "
+           "would only add a quantize/dequantize round trip)";
+  return "";
+}
+
+/// Whether `v` is absent or a constant of zeros.
+bool absentOrZero(Value v) {
+  if (!v)
+    return true;
+  DenseElementsAttr dense = constantValue(v);
+  return dense && llvm::all_of(dense.getValues<float>(), [](float x) { return x == 0; });
+}
+
+std::string Quantizer::whyNotLstm(nn::LSTMOp lstm) {
+  auto x = cast<RankedTensorType>(lstm.getX().getType());
+  if (!x.getElementType().isF32())
+    return "only f32 LSTMs are quantized";
+  if (!x.hasStaticShape())
+    return "its input shape is not static";
+  if (!constantValue(lstm.getW()) || !constantValue(lstm.getR()))
+    return "its weights (W, R) are not constants";
+  if (lstm.getB() && !constantValue(lstm.getB()))
+    return "its bias (B) is not a constant";
+  if (!absentOrZero(lstm.getInitialH()) || !absentOrZero(lstm.getInitialC()))
+    return "a non-zero initial state (initial_h, initial_c) is not mapped: the "
+           "array's recurrence starts from zero";
+  if (!absentOrZero(lstm.getP()))
+    return "peephole connections (P) are not mapped to the array";
+  if (lstm.getClip())
+    return "clipped gate pre-activations (clip) are not mapped to the array";
+  if (!lstm.getYC().use_empty())
+    return "its cell-state output Y_c is used; the array keeps the cell state "
+           "in int32 on chip and returns only h";
+  if (!hw.supportsWeightStationary)
+    return "the LSTM's gate GEMMs need the weight-stationary dataflow, which the "
+           "configuration lacks";
+  if (std::string why = whyLstmDoesNotFit(hw, x.getDimSize(0), x.getDimSize(1),
+                                          x.getDimSize(2),
+                                          static_cast<int64_t>(lstm.getHiddenSize()));
+      !why.empty())
+    return "it does not fit the configuration (" + why + ")";
+  return "";
+}
+
+std::string Quantizer::whyNotGlobalPool(Operation *pool) {
+  Value input = pool->getOperand(0);
+  auto type = cast<RankedTensorType>(input.getType());
+  if (!type.getElementType().isF32())
+    return "only f32 pooling is quantized";
+  if (!type.hasStaticShape())
+    return "its input shape is not static";
+  if (type.getRank() < 3 || type.getRank() > 5)
+    return "only 1-D, 2-D and 3-D global pooling maps to the array";
+  if (!produced.count(input))
     return "its input is computed on the CPU in f32 (pooling it on the array "
            "would only add a quantize/dequantize round trip)";
   return "";
@@ -623,39 +697,278 @@ LogicalResult Quantizer::convertAdd(nn::AddOp add) {
   return success();
 }
 
-LogicalResult Quantizer::convertMaxPool(nn::MaxPoolOp pool) {
-  FailureOr<Value> input = twinOf(pool.getInput(), Layout::ChannelsLast, pool);
-  if (failed(input))
+Value Quantizer::maxPool2D(Location loc, Value input, const Window2D &w,
+                           bool ceilMode, int64_t outH, int64_t outW) {
+  auto type = cast<RankedTensorType>(input.getType()); // [N, H, W, C]
+  return MaxPoolOp::create(
+      builder, loc,
+      tensorOf({type.getDimSize(0), outH, outW, type.getDimSize(3)}, builder.getI8Type()),
+      input, builder.getDenseI64ArrayAttr(w.kernel), builder.getDenseI64ArrayAttr(w.strides),
+      builder.getDenseI64ArrayAttr(w.pads), builder.getDenseI64ArrayAttr(w.dilations),
+      builder.getBoolAttr(ceilMode));
+}
+
+/// Max pooling of the channels-last twin of `op`'s input, with ONNX-ordered
+/// per-axis attributes (pads: all begins, then all ends). 1-D pooling runs as
+/// 2-D over [N, 1, W, C]; 3-D pooling as a 2-D pooling of every frame
+/// ([N*D, H, W, C]) followed by a 2-D pooling over (D, H*W) with a (KD, 1)
+/// window: max is separable.
+LogicalResult Quantizer::convertMaxPooling(Operation *op, Value input,
+                                           ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> strides,
+                                           ArrayRef<int64_t> pads,
+                                           ArrayRef<int64_t> dilations, bool ceilMode) {
+  FailureOr<Value> twin = twinOf(input, Layout::ChannelsLast, op);
+  if (failed(twin))
     return failure();
+  Value result = op->getResult(0);
   // max commutes with the monotone affine mapping: the result has the
   // input's scale and zero point (its own calibration range is not used).
-  quants[pool.getResult()] = quants.at(pool.getInput());
-  auto inputType = cast<RankedTensorType>((*input).getType()); // [N, H, W, C]
-  auto resultF32 = cast<RankedTensorType>(pool.getResult().getType());
-  // 1-D pooling runs as 2-D over [N, 1, W, C].
-  bool oneD = resultF32.getRank() == 3;
-  auto as2D = [&](ArrayRef<int64_t> v, int64_t fill) {
-    return oneD ? SmallVector<int64_t>{fill, v[0]} : SmallVector<int64_t>(v);
+  quants[result] = quants.at(input);
+  auto resultF32 = cast<RankedTensorType>(result.getType());
+  const int64_t spatial = kernel.size();
+  const int64_t n = resultF32.getDimSize(0), c = resultF32.getDimSize(1);
+  ArrayRef<int64_t> out = resultF32.getShape().drop_front(2);
+  builder.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  Type i8 = builder.getI8Type();
+  // The (H, W) window: the last two axes, or (1, W) for 1-D.
+  auto lastTwo = [&](ArrayRef<int64_t> v, int64_t fill) {
+    return spatial == 1 ? SmallVector<int64_t>{fill, v[0]}
+                        : SmallVector<int64_t>{v[spatial - 2], v[spatial - 1]};
   };
-  SmallVector<int64_t> kernel = as2D(pool.getKernelShape(), 1);
-  SmallVector<int64_t> strides = as2D(pool.getStrides(), 1);
-  SmallVector<int64_t> dilations = as2D(pool.getDilations(), 1);
-  ArrayRef<int64_t> p = pool.getPads();
-  SmallVector<int64_t> pads =
-      oneD ? SmallVector<int64_t>{0, p[0], 0, p[1]} : SmallVector<int64_t>(p);
-  int64_t n = resultF32.getDimSize(0), c = resultF32.getDimSize(1);
-  int64_t oh = oneD ? 1 : resultF32.getDimSize(2);
-  int64_t ow = resultF32.getDimSize(resultF32.getRank() - 1);
+  ArrayRef<int64_t> begin = pads.take_front(spatial), end = pads.drop_front(spatial);
+  SmallVector<int64_t> padBegin = lastTwo(begin, 0), padEnd = lastTwo(end, 0);
+  Window2D plane{lastTwo(kernel, 1), lastTwo(strides, 1),
+                 {padBegin[0], padBegin[1], padEnd[0], padEnd[1]}, lastTwo(dilations, 1)};
+  SmallVector<int64_t> outPlane = lastTwo(out, 1);
+  Value layer;
+  if (spatial < 3) {
+    layer = maxPool2D(loc, *twin, plane, ceilMode, outPlane[0], outPlane[1]);
+  } else {
+    auto twinType = cast<RankedTensorType>((*twin).getType()); // [N, D, H, W, C]
+    int64_t d = twinType.getDimSize(1);
+    Value frames = nn::ReshapeOp::create(
+        builder, loc,
+        tensorOf({n * d, twinType.getDimSize(2), twinType.getDimSize(3), c}, i8), *twin);
+    Value pooled = maxPool2D(loc, frames, plane, ceilMode, outPlane[0], outPlane[1]);
+    Value columns = nn::ReshapeOp::create(
+        builder, loc, tensorOf({n, d, outPlane[0] * outPlane[1], c}, i8), pooled);
+    Window2D depth{{kernel[0], 1}, {strides[0], 1}, {begin[0], 0, end[0], 0},
+                   {dilations[0], 1}};
+    Value both = maxPool2D(loc, columns, depth, ceilMode, out[0], outPlane[0] * outPlane[1]);
+    layer = nn::ReshapeOp::create(builder, loc,
+                                  tensorOf({n, out[0], outPlane[0], outPlane[1], c}, i8), both);
+  }
+  produced[result] = {layer, Layout::ChannelsLast};
+  twins[{result, int(Layout::ChannelsLast)}] = layer;
+  converted.push_back(op);
+  return success();
+}
+
+LogicalResult Quantizer::convertMaxPool(nn::MaxPoolOp pool) {
+  return convertMaxPooling(pool, pool.getInput(), pool.getKernelShape(), pool.getStrides(),
+                           pool.getPads(), pool.getDilations(), pool.getCeilMode());
+}
+
+LogicalResult Quantizer::convertGlobalMaxPool(nn::GlobalMaxPoolOp pool) {
+  ArrayRef<int64_t> spatial =
+      cast<RankedTensorType>(pool.getInput().getType()).getShape().drop_front(2);
+  SmallVector<int64_t> ones(spatial.size(), 1), zeros(2 * spatial.size(), 0);
+  return convertMaxPooling(pool, pool.getInput(), spatial, ones, zeros, ones,
+                           /*ceilMode=*/false);
+}
+
+/// The mean over P pixels as a matrix product on the array: a [N, N*P]
+/// block-diagonal matrix of ones times the pixels of the channels-last twin
+/// ([N*P, C]); the output path subtracts P times the input zero point and
+/// divides by P.
+LogicalResult Quantizer::convertGlobalAvgPool(nn::GlobalAvgPoolOp pool) {
+  FailureOr<Value> twin = twinOf(pool.getInput(), Layout::ChannelsLast, pool);
+  if (failed(twin))
+    return failure();
+  AffineQuant in = quants.at(pool.getInput());
+  auto inputType = cast<RankedTensorType>(pool.getInput().getType());
+  const int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+  const int64_t pixels = inputType.getNumElements() / (n * c);
+  std::vector<double> accScales(c, in.scale / double(pixels));
+  std::vector<int64_t> bias(c, -pixels * in.zeroPoint);
   builder.setInsertionPoint(pool);
-  Value layer = MaxPoolOp::create(
-      builder, pool.getLoc(), tensorOf({n, oh, ow, c}, builder.getI8Type()), *input,
-      builder.getDenseI64ArrayAttr(kernel), builder.getDenseI64ArrayAttr(strides),
-      builder.getDenseI64ArrayAttr(pads), builder.getDenseI64ArrayAttr(dilations),
-      builder.getBoolAttr(pool.getCeilMode()));
-  (void)inputType;
-  produced[pool.getResult()] = {layer, Layout::ChannelsLast};
-  twins[{pool.getResult(), int(Layout::ChannelsLast)}] = layer;
+  Location loc = pool.getLoc();
+  Type i8 = builder.getI8Type();
+  FailureOr<OutputPath> path = buildOutputPath(pool, pool.getResult(), accScales, bias);
+  if (failed(path))
+    return failure();
+  std::vector<int8_t> ones(n * n * pixels, 0);
+  for (int64_t i = 0; i < n; ++i)
+    std::fill_n(ones.begin() + i * n * pixels + i * pixels, pixels, int8_t(1));
+  auto onesType = tensorOf({n, n * pixels}, i8);
+  Value lhs = arith::ConstantOp::create(
+      builder, loc, onesType, DenseElementsAttr::get(onesType, ArrayRef<int8_t>(ones)));
+  Value rhs = nn::ReshapeOp::create(builder, loc, tensorOf({n * pixels, c}, i8), *twin);
+  Value sums = MatMulOp::create(
+      builder, loc, tensorOf({n, c}, i8), lhs, rhs, path->params, path->lut,
+      builder.getI64IntegerAttr(path->zeroPoint),
+      ActivationAttr::get(builder.getContext(), path->activation),
+      builder.getI64IntegerAttr(path->clampMax));
+  // [N, C] is the channels-last twin of [N, C, 1, ...] (rank-3 twins keep
+  // their unit height).
+  SmallVector<int64_t> shape(std::max<int64_t>(inputType.getRank() - 2, 2) + 2, 1);
+  shape.front() = n;
+  shape.back() = c;
+  Value layer = nn::ReshapeOp::create(builder, loc, tensorOf(shape, i8), sums);
+  produced[path->finalValue] = {layer, Layout::ChannelsLast};
+  twins[{path->finalValue, int(Layout::ChannelsLast)}] = layer;
   converted.push_back(pool);
+  return success();
+}
+
+/// A reshape of a value the array produced keeps its bytes when the twin is
+/// plain, or channels-last with unit spatial dimensions ([N, 1, 1, C] holds
+/// the bytes of [N, C, 1, 1]).
+bool Quantizer::reshapesInInt8(nn::ReshapeOp reshape) {
+  auto it = produced.find(reshape.getInput());
+  if (it == produced.end())
+    return false;
+  auto type = cast<RankedTensorType>(reshape.getInput().getType());
+  if (!type.hasStaticShape() || !cast<RankedTensorType>(reshape.getType()).hasStaticShape())
+    return false;
+  return it->second.second == Layout::Plain ||
+         llvm::all_of(type.getShape().drop_front(2), [](int64_t d) { return d == 1; });
+}
+
+void Quantizer::convertReshape(nn::ReshapeOp reshape) {
+  Value input = reshape.getInput(), result = reshape.getResult();
+  auto shape = cast<RankedTensorType>(result.getType()).getShape();
+  builder.setInsertionPoint(reshape);
+  Value twin = nn::ReshapeOp::create(builder, reshape.getLoc(),
+                                     tensorOf(shape, builder.getI8Type()),
+                                     produced.lookup(input).first);
+  quants[result] = quants.at(input);
+  produced[result] = {twin, Layout::Plain};
+  twins[{result, int(Layout::Plain)}] = twin;
+  converted.push_back(reshape);
+}
+
+/// The activation tables of the array's LSTM: int8 inputs at 1/16
+/// (sigmoid) and 1/32 (tanh) per unit, where both functions have saturated
+/// to within half an output step at the ends; outputs at 1/128.
+constexpr double kLstmSigmoidInputScale = 1.0 / 16, kLstmTanhInputScale = 1.0 / 32;
+constexpr double kLstmStateScale = 1.0 / 128;
+/// c is kept at 1/16384 (i * g of two 1/128 values): 2^9 units per tanh
+/// table input unit.
+constexpr int64_t kLstmCellShift = 9;
+
+LogicalResult Quantizer::convertLstm(nn::LSTMOp lstm) {
+  auto xType = cast<RankedTensorType>(lstm.getX().getType());
+  auto wType = cast<RankedTensorType>(lstm.getW().getType());
+  const int64_t steps = xType.getDimSize(0), batch = xType.getDimSize(1),
+                input = xType.getDimSize(2);
+  const int64_t dirs = wType.getDimSize(0),
+                hidden = static_cast<int64_t>(lstm.getHiddenSize()),
+                gates = 4 * hidden;
+  FailureOr<Value> x = twinOf(lstm.getX(), Layout::Plain, lstm);
+  if (failed(x))
+    return failure();
+  AffineQuant in = quants.at(lstm.getX());
+  std::vector<double> w = toDoubles(constantValue(lstm.getW())); // [D, 4H, I]
+  std::vector<double> r = toDoubles(constantValue(lstm.getR())); // [D, 4H, H]
+  std::vector<double> b(dirs * 2 * gates, 0.0);                  // [D, 8H]
+  if (lstm.getB())
+    b = toDoubles(constantValue(lstm.getB()));
+
+  // Per gate column j one accumulator scale S[j] shared by both products:
+  // x's weights are quantized at S/s_x, h's at S/s_h, so x*wx and h*wh sum
+  // in the same units; the larger of the two ranges sets S.
+  std::vector<int8_t> wx(dirs * input * gates), wh(dirs * hidden * gates);
+  std::vector<int32_t> params(dirs * 3 * gates);
+  for (int64_t d = 0; d < dirs; ++d)
+    for (int64_t j = 0; j < gates; ++j) {
+      auto wAt = [&](int64_t i) { return w[(d * gates + j) * input + i]; };
+      auto rAt = [&](int64_t k) { return r[(d * gates + j) * hidden + k]; };
+      double wMax = 0, rMax = 0;
+      for (int64_t i = 0; i < input; ++i)
+        wMax = std::max(wMax, std::abs(wAt(i)));
+      for (int64_t k = 0; k < hidden; ++k)
+        rMax = std::max(rMax, std::abs(rAt(k)));
+      double scale = std::max(in.scale * wMax, kLstmStateScale * rMax) / 127;
+      if (scale == 0)
+        scale = in.scale / 127; // an all-zero column: any scale works
+      int64_t columnSum = 0;
+      for (int64_t i = 0; i < input; ++i) {
+        int8_t q = quantize(wAt(i) * in.scale / scale, {1.0, 0});
+        wx[(d * input + i) * gates + j] = q;
+        columnSum += q;
+      }
+      for (int64_t k = 0; k < hidden; ++k)
+        wh[(d * hidden + k) * gates + j] =
+            quantize(rAt(k) * kLstmStateScale / scale, {1.0, 0});
+      double bias = b[d * 2 * gates + j] + b[d * 2 * gates + gates + j];
+      double target = j >= 3 * hidden ? kLstmTanhInputScale : kLstmSigmoidInputScale;
+      FixedPointMultiplier m;
+      if (!toFixedPoint(scale / target, &m))
+        return lstm.emitError() << "cannot quantize " << describe(lstm)
+                                << ": gate column " << j << " needs a requantization "
+                                << "multiplier of " << scale / target
+                                << ", beyond what the output path represents (< 2^31)";
+      params[(d * 3 + 0) * gates + j] = int32_t(std::clamp<int64_t>(
+          int64_t(saturateToInt32(bias / scale)) - in.zeroPoint * columnSum,
+          INT32_MIN, INT32_MAX));
+      params[(d * 3 + 1) * gates + j] = m.multiplier;
+      params[(d * 3 + 2) * gates + j] = m.shift;
+    }
+  auto table = [&](double inputScale, double (*fn)(double)) {
+    SmallVector<int8_t> entries(256);
+    for (int e = 0; e < 256; ++e)
+      entries[e] = quantize(fn(int8_t(e) * inputScale), {kLstmStateScale, 0});
+    return entries;
+  };
+  SmallVector<int8_t> sigmoid =
+      table(kLstmSigmoidInputScale, [](double v) { return 1 / (1 + std::exp(-v)); });
+  SmallVector<int8_t> tanh = table(kLstmTanhInputScale, [](double v) { return std::tanh(v); });
+
+  builder.setInsertionPoint(lstm);
+  Location loc = lstm.getLoc();
+  Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
+  auto constant = [&](ArrayRef<int64_t> shape, auto values, Type element) -> Value {
+    auto type = tensorOf(shape, element);
+    return arith::ConstantOp::create(builder, loc, type,
+                                     DenseElementsAttr::get(type, values));
+  };
+  bool reverse = lstm.getDirection() == nn::RNNDirection::reverse;
+  Value layer = LstmOp::create(
+      builder, loc, tensorOf({steps, dirs, batch, hidden}, i8), *x,
+      constant({dirs, input, gates}, ArrayRef<int8_t>(wx), i8),
+      constant({dirs, hidden, gates}, ArrayRef<int8_t>(wh), i8),
+      constant({dirs, 3, gates}, ArrayRef<int32_t>(params), i32),
+      constant({256}, ArrayRef<int8_t>(sigmoid), i8),
+      constant({256}, ArrayRef<int8_t>(tanh), i8),
+      builder.getI64IntegerAttr(kLstmCellShift),
+      reverse ? builder.getUnitAttr() : UnitAttr());
+  AffineQuant state{kLstmStateScale, 0};
+  quants[lstm.getY()] = state;
+  produced[lstm.getY()] = {layer, Layout::Plain};
+  twins[{lstm.getY(), int(Layout::Plain)}] = layer;
+
+  // Y_h is Y's last step of each direction (step 0 for a backward one).
+  if (!lstm.getYH().use_empty()) {
+    SmallVector<Value> last;
+    for (int64_t d = 0; d < dirs; ++d) {
+      int64_t t = (reverse || d == 1) ? 0 : steps - 1;
+      Value slice = nn::SliceOp::create(
+          builder, loc, layer, builder.getDenseI64ArrayAttr({t, d}),
+          builder.getDenseI64ArrayAttr({t + 1, d + 1}),
+          builder.getDenseI64ArrayAttr({0, 1}), builder.getDenseI64ArrayAttr({1, 1}));
+      last.push_back(nn::ReshapeOp::create(builder, loc,
+                                           tensorOf({1, batch, hidden}, i8), slice));
+    }
+    Value yh = last.size() == 1 ? last.front()
+                                : nn::ConcatOp::create(builder, loc, last, 0).getResult();
+    quants[lstm.getYH()] = state;
+    produced[lstm.getYH()] = {yh, Layout::Plain};
+    twins[{lstm.getYH(), int(Layout::Plain)}] = yh;
+  }
+  converted.push_back(lstm);
   return success();
 }
 
@@ -685,6 +998,12 @@ LogicalResult Quantizer::run() {
       continue;
     if (auto layer = fusedInto.lookup(&op)) {
       record(&op, "accel", "fused into " + describe(layer));
+      continue;
+    }
+    if (auto reshape = dyn_cast<nn::ReshapeOp>(op); reshape && reshapesInInt8(reshape)) {
+      convertReshape(reshape);
+      record(&op, "cpu",
+             "reshapes the array's int8 result (no dequantize/quantize round trip)");
       continue;
     }
     std::string why;
@@ -738,6 +1057,18 @@ LogicalResult Quantizer::run() {
       onArray = why.empty();
       if (onArray)
         converted = convertMaxPool(pool);
+    } else if (isa<nn::GlobalAvgPoolOp, nn::GlobalMaxPoolOp>(op)) {
+      why = whyNotGlobalPool(&op);
+      onArray = why.empty();
+      if (onArray)
+        converted = isa<nn::GlobalAvgPoolOp>(op)
+                        ? convertGlobalAvgPool(cast<nn::GlobalAvgPoolOp>(op))
+                        : convertGlobalMaxPool(cast<nn::GlobalMaxPoolOp>(op));
+    } else if (auto lstm = dyn_cast<nn::LSTMOp>(op)) {
+      why = whyNotLstm(lstm);
+      onArray = why.empty();
+      if (onArray)
+        converted = convertLstm(lstm);
     } else {
       onArray = false;
       why = "no accelerator mapping for " + op.getName().getStringRef().str();
@@ -755,6 +1086,13 @@ LogicalResult Quantizer::run() {
       what = "systolic.matmul";
     else if (isa<nn::AddOp>(op))
       what = "systolic.scaled_add";
+    else if (isa<nn::GlobalAvgPoolOp>(op))
+      what = "systolic.matmul (a row of ones times the pixels)";
+    else if (isa<nn::GlobalMaxPoolOp>(op))
+      what = "systolic.max_pool";
+    else if (auto pool = dyn_cast<nn::MaxPoolOp>(op);
+             pool && pool.getKernelShape().size() == 3)
+      what = "systolic.max_pool x2 (each frame, then across frames)";
     if (this->converted.size() > before + 1) {
       Operation *activation = this->converted[before];
       fusedInto[activation] = &op;
@@ -830,7 +1168,12 @@ struct QuantizePass : systolic::accel::impl::QuantizeBase<QuantizePass> {
       getOperation().emitError() << "no entry function '@" << entryName << "' to quantize";
       return signalPassFailure();
     }
-    if (failed(Quantizer(entry, reportPlacement).run()))
+    llvm::Expected<HwDescription> hw = parseAccelConfig(accelConfig);
+    if (!hw) {
+      getOperation().emitError() << llvm::toString(hw.takeError());
+      return signalPassFailure();
+    }
+    if (failed(Quantizer(entry, *hw, reportPlacement).run()))
       signalPassFailure();
   }
 };

@@ -135,7 +135,8 @@ struct OutlineDispatchesPass
     // The array's layers run on the accelerator; quantize/dequantize and every
     // nn op run on the CPU.
     if (isa<systolic::accel::Conv2DOp, systolic::accel::MatMulOp,
-            systolic::accel::ScaledAddOp, systolic::accel::MaxPoolOp>(op))
+            systolic::accel::ScaledAddOp, systolic::accel::MaxPoolOp,
+            systolic::accel::LstmOp>(op))
       dispatch->setAttr(systolic::kDispatchDeviceAttr,
                         builder.getStringAttr("accel"));
     symbols.insert(dispatch);

@@ -104,6 +104,7 @@ LogicalResult quantizeForAccelerator(ModuleOp module, const CompileOptions &opti
   PassManager pm(module.getContext());
   accel::QuantizeOptions quantize;
   quantize.reportPlacement = options.reportPlacement;
+  quantize.accelConfig = accel::formatAccelConfig(options.accel);
   pm.addPass(accel::createQuantize(quantize));
   return pm.run(module);
 }

@@ -60,7 +60,7 @@ const char *dataflowName(AccelDataflow dataflow);
 
 struct AccelEntryPoint {
   std::string name;
-  std::string layer; ///< "conv2d", "matmul", "scaled_add"
+  std::string layer; ///< "conv2d", "matmul", "scaled_add", "max_pool", "lstm"
   /// Each program: 128-bit words as two little-endian halves (low first).
   std::vector<std::vector<uint64_t>> programs;
   std::vector<AccelConstant> constants;

@@ -72,3 +72,42 @@ func.func @main(%x: tensor<1x2x7xf32> {systolic.calibration = array<f64: -1.0, 1
 // REPORT-NEXT: accel  nn.conv: systolic.conv2d
 // REPORT-NEXT: accel  nn.max_pool: systolic.max_pool
 // REPORT-NEXT: cpu  nn.max_pool: its indices result (storage_order) is not computed on the array
+
+// -----
+
+// 3-D max pooling is separable: a 2-D pooling of every frame over (H, W),
+// then a (KD, 1) pooling over (D, H*W). A global max pool is one window over
+// the whole plane.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[V:.*]] = nn.reshape %{{.*}} : tensor<1x4x5x5x2xi8> -> tensor<4x5x5x2xi8>
+// CHECK: %[[PLANE:.*]] = systolic.max_pool %[[V]] {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 0, 1, 0>, strides = array<i64: 2, 1>} : tensor<4x5x5x2xi8> -> tensor<4x3x3x2xi8>
+// CHECK: %[[COLS:.*]] = nn.reshape %[[PLANE]] : tensor<4x3x3x2xi8> -> tensor<1x4x9x2xi8>
+// CHECK: %[[DEPTH:.*]] = systolic.max_pool %[[COLS]] {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 1>} : tensor<1x4x9x2xi8> -> tensor<1x2x9x2xi8>
+// CHECK: nn.reshape %[[DEPTH]] : tensor<1x2x9x2xi8> -> tensor<1x2x3x3x2xi8>
+// CHECK: %[[C:.*]] = systolic.conv2d %{{.*}} -> tensor<1x5x5x2xi8>
+// CHECK-NEXT: systolic.max_pool %[[C]] {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : tensor<1x5x5x2xi8> -> tensor<1x1x1x2xi8>
+func.func @main(%x: tensor<1x2x4x5x5xf32> {systolic.calibration = array<f64: -1.0, 1.0>},
+                %y: tensor<1x2x5x5xf32> {systolic.calibration = array<f64: -1.0, 1.0>})
+    -> (tensor<1x2x2x3x3xf32>, tensor<1x2x1x1xf32>) {
+  %w = arith.constant dense<0.5> : tensor<2x2x1x1x1xf32>
+  %c = nn.conv %x, %w {strides = array<i64: 1, 1, 1>, dilations = array<i64: 1, 1, 1>,
+      pads = array<i64: 0, 0, 0, 0, 0, 0>, systolic.calibration = array<f64: 0.0, 5.0>}
+      : (tensor<1x2x4x5x5xf32>, tensor<2x2x1x1x1xf32>) -> tensor<1x2x4x5x5xf32>
+  %p = nn.max_pool %c {kernel_shape = array<i64: 2, 3, 3>, strides = array<i64: 2, 2, 1>,
+      pads = array<i64: 0, 1, 0, 0, 1, 0>, dilations = array<i64: 1, 1, 1>,
+      systolic.calibration = array<f64: 0.0, 5.0>}
+      : tensor<1x2x4x5x5xf32> -> tensor<1x2x2x3x3xf32>
+  %w2 = arith.constant dense<0.5> : tensor<2x2x1x1xf32>
+  %c2 = nn.conv %y, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, systolic.calibration = array<f64: 0.0, 5.0>}
+      : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x5x5xf32>
+  %g = nn.global_max_pool %c2 {systolic.calibration = array<f64: 0.0, 5.0>}
+      : tensor<1x2x5x5xf32> -> tensor<1x2x1x1xf32>
+  return %p, %g : tensor<1x2x2x3x3xf32>, tensor<1x2x1x1xf32>
+}
+
+// REPORT: placement of @main: 4 ops on accel, 0 on cpu
+// REPORT-NEXT: accel  nn.conv: systolic.conv2d
+// REPORT-NEXT: accel  nn.max_pool: systolic.max_pool x2 (each frame, then across frames)
+// REPORT-NEXT: accel  nn.conv: systolic.conv2d
+// REPORT-NEXT: accel  nn.global_max_pool: systolic.max_pool

@@ -1,8 +1,8 @@
 // RUN: systolic-opt %s -systolic-quantize=report-placement 2>%t.report | FileCheck %s
 // RUN: FileCheck %s --check-prefix=REPORT < %t.report
 
-// A conv + relu (padded: its input gets zero point 0), a residual add, max
-// pooling on the CPU, and a gemm with a sigmoid table.
+// A conv + relu (padded: its input gets zero point 0), a residual add, a
+// global average pool, a flatten, and a gemm with a sigmoid table.
 // CHECK-LABEL: func.func @main
 func.func @main(%x: tensor<1x2x4x4xf32> {systolic.calibration = array<f64: -1.0, 1.0>})
     -> tensor<1x3xf32> {
@@ -20,16 +20,21 @@ func.func @main(%x: tensor<1x2x4x4xf32> {systolic.calibration = array<f64: -1.0,
   // The add stays NHWC and rescales its operands with int8 weights.
   // CHECK: %[[A:.*]] = systolic.scaled_add %[[C]], %[[T]], %{{.*}} {activation = #systolic.activation<none>, lhs_weight = 127 : i64, output_zero_point = {{.*}}, rhs_weight = 51 : i64}
   %a = nn.add %r, %x {systolic.calibration = array<f64: -1.0, 6.0>} : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
-  // Back to NCHW f32 for the pooling on the CPU.
-  // CHECK: %[[BACK:.*]] = nn.transpose %[[A]] {perm = array<i64: 0, 3, 1, 2>}
-  // CHECK: %[[D:.*]] = systolic.dequantize %[[BACK]]
-  // CHECK: nn.global_avg_pool %[[D]]
+  // The global average pool is a row of ones times the 16 pixels ([16, 2]);
+  // the output path removes 16 times the input zero point and divides by 16.
+  // CHECK: %[[ONES:.*]] = arith.constant dense<1> : tensor<1x16xi8>
+  // CHECK: %[[PIXELS:.*]] = nn.reshape %[[A]] : tensor<1x4x4x2xi8> -> tensor<16x2xi8>
+  // CHECK: %[[MEAN:.*]] = systolic.matmul %[[ONES]], %[[PIXELS]], %{{.*}} {activation = #systolic.activation<none>, output_zero_point = -128 : i64} : (tensor<1x16xi8>, tensor<16x2xi8>, tensor<3x2xi32>) -> tensor<1x2xi8>
+  // The flatten reshapes the int8 result: no dequantize/quantize round trip.
+  // CHECK: %[[NCHW:.*]] = nn.reshape %[[MEAN]] : tensor<1x2xi8> -> tensor<1x1x1x2xi8>
+  // CHECK: %[[FLAT:.*]] = nn.reshape %[[NCHW]] : tensor<1x1x1x2xi8> -> tensor<1x2xi8>
+  // CHECK-NOT: systolic.dequantize
+  // CHECK-NOT: systolic.quantize
   %p = nn.global_avg_pool %a {systolic.calibration = array<f64: 0.0, 6.0>} : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
   %f = nn.reshape %p {systolic.calibration = array<f64: 0.0, 6.0>} : tensor<1x2x1x1xf32> -> tensor<1x2xf32>
   %g = arith.constant dense<[[1.0, 2.0, -3.0], [0.5, 0.0, 1.0]]> : tensor<2x3xf32>
   // CHECK-NOT: arith.constant {{.*}}xf32>
-  // CHECK: systolic.quantize %{{.*}} {scale = 0.023529{{[0-9]*}} : f64, zero_point = -128 : i64} : tensor<1x2xf32> -> tensor<1x2xi8>
-  // CHECK: %[[M:.*]] = systolic.matmul %{{.*}}, %{{.*}}, %{{.*}} lut %{{.*}} {activation = #systolic.activation<lut>
+  // CHECK: %[[M:.*]] = systolic.matmul %[[FLAT]], %{{.*}}, %{{.*}} lut %{{.*}} {activation = #systolic.activation<lut>
   // CHECK-SAME: -> tensor<1x3xi8>
   %m = nn.gemm %f, %g {systolic.calibration = array<f64: -10.0, 10.0>} : (tensor<1x2xf32>, tensor<2x3xf32>) -> tensor<1x3xf32>
   %s = nn.sigmoid %m {systolic.calibration = array<f64: 0.0, 1.0>} : tensor<1x3xf32>
@@ -38,11 +43,11 @@ func.func @main(%x: tensor<1x2x4x4xf32> {systolic.calibration = array<f64: -1.0,
   return %s : tensor<1x3xf32>
 }
 
-// REPORT: placement of @main: 5 ops on accel, 2 on cpu
+// REPORT: placement of @main: 6 ops on accel, 1 on cpu
 // REPORT-NEXT: accel  nn.conv: systolic.conv2d, relu fused
 // REPORT-NEXT: accel  nn.relu: fused into nn.conv
 // REPORT-NEXT: accel  nn.add: systolic.scaled_add
-// REPORT-NEXT: cpu  nn.global_avg_pool: no accelerator mapping for nn.global_avg_pool
-// REPORT-NEXT: cpu  nn.reshape: no accelerator mapping for nn.reshape
+// REPORT-NEXT: accel  nn.global_avg_pool: systolic.matmul (a row of ones times the pixels)
+// REPORT-NEXT: cpu  nn.reshape: reshapes the array's int8 result (no dequantize/quantize round trip)
 // REPORT-NEXT: accel  nn.gemm: systolic.matmul, sigmoid fused
 // REPORT-NEXT: accel  nn.sigmoid: fused into nn.gemm
