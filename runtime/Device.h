@@ -35,7 +35,13 @@ struct DeviceCounters {
   uint64_t idealCycles = 0;
   /// The compiler's cost-model estimate for the dataflow it chose.
   uint64_t estimatedCycles = 0;
+  /// The layer's MACs: the model's arithmetic, as the compiler counted it.
   uint64_t macs = 0;
+  /// MACs the array executed (m * k * n of every MATMUL): more than `macs`
+  /// where the program multiplies structural zeros (merged groups, ones
+  /// vectors over several images) or moves data through the array
+  /// (identity tiles of residual adds and the LSTM's cell update).
+  uint64_t arrayMacs = 0;
   /// Per unit: executing (or results in flight), waiting for a dependency
   /// token, and the unit's own stall (load/store: DRAM; compute: the array,
   /// a weight bank or the exclusive engine busy).

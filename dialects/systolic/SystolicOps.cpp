@@ -79,11 +79,24 @@ LogicalResult Conv2DOp::verify() {
   if (input.getRank() != 4)
     return emitOpError("input must be [N, H, W, C], got ") << input;
   if (weight.getRank() != 4)
-    return emitOpError("weight must be [KH, KW, C, F], got ") << weight;
-  if (weight.getDimSize(2) != input.getDimSize(3))
+    return emitOpError("weight must be [KH, KW, C/group, F], got ") << weight;
+  int64_t group = static_cast<int64_t>(getGroup());
+  if (group < 1)
+    return emitOpError("group must be positive, got ") << group;
+  if (weight.getDimSize(2) * group != input.getDimSize(3))
     return emitOpError("weight has ")
-           << weight.getDimSize(2) << " input channels but the input has "
-           << input.getDimSize(3);
+           << weight.getDimSize(2) << " input channels per group, times group "
+           << group << " is not the input's " << input.getDimSize(3);
+  if (weight.getDimSize(3) % group != 0)
+    return emitOpError("group ") << group << " does not divide the "
+                                 << weight.getDimSize(3) << " output channels";
+  int64_t blocks = static_cast<int64_t>(getDiagonalBlocks());
+  if (blocks < 1 || weight.getDimSize(2) % blocks != 0 ||
+      (weight.getDimSize(3) / group) % blocks != 0)
+    return emitOpError("diagonal_blocks ")
+           << blocks << " must divide the " << weight.getDimSize(2)
+           << " input and " << weight.getDimSize(3) / group
+           << " output channels of a group";
   ArrayRef<int64_t> strides = getStrides(), dilations = getDilations(),
                     pads = getPads();
   if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)

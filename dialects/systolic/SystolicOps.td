@@ -63,14 +63,21 @@ class Systolic_OutputPathOp<string mnemonic, dag computeArgs>
 def Systolic_Conv2DOp : Systolic_OutputPathOp<"conv2d", (ins
     Systolic_I8Tensor:$input, Systolic_I8Tensor:$weight,
     DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-    DenseI64ArrayAttr:$dilations, I64Attr:$input_zero_point)> {
+    DenseI64ArrayAttr:$dilations, I64Attr:$input_zero_point,
+    DefaultValuedAttr<I64Attr, "1">:$group,
+    DefaultValuedAttr<I64Attr, "1">:$diagonal_blocks)> {
   let summary = "int8 2-D convolution, NHWC, through the output path";
   let description = [{
-    `input` is [N, H, W, C] int8, `weight` is [KH, KW, C, F] int8, `params`
-    is [3, F] int32 (bias, multiplier, shift), `lut` (when `activation` is
-    `lut`) is [256] int8. `strides` and `dilations` are [h, w], `pads` is
-    [top, left, bottom, right]. The accumulator is
-    `sum in[n, oh*sh + kh*dh - top, ow*sw + kw*dw - left, c] * w[kh, kw, c, f]`
+    `input` is [N, H, W, C] int8, `weight` is [KH, KW, C/group, F] int8,
+    `params` is [3, F] int32 (bias, multiplier, shift), `lut` (when
+    `activation` is `lut`) is [256] int8. `strides` and `dilations` are
+    [h, w], `pads` is [top, left, bottom, right]. With `group` G, output
+    channel f belongs to group g = f / (F/G) and reads input channels
+    g*C/G + c. `diagonal_blocks` B > 1 says that each group's weights are
+    B diagonal blocks (B original groups merged into one, zero elsewhere):
+    the result does not depend on it, reports count the MACs of the blocks
+    only. The accumulator is
+    `sum in[n, oh*sh + kh*dh - top, ow*sw + kw*dw - left, g*C/G + c] * w[kh, kw, c, f]`
     with padding elements equal to 0 (the DMA pads with zeros, so a padded
     convolution needs `input_zero_point` 0; the zero point's correction of
     the unpadded sum is already folded into the bias). The result is

@@ -3,7 +3,8 @@
 // The compute layers produce int32 accumulators and then run the output path
 // (OutputPath.cpp):
 //  * conv2d: tensor.pad (int8 zeros, as the DMA pads), then
-//    linalg.conv_2d_nhwc_hwcf sign-extending the int8 operands into a
+//    linalg.conv_2d_nhwc_hwcf (grouped: depthwise_conv_2d_nhwc_hwc or
+//    conv_2d_nhwgc_gfhwc) sign-extending the int8 operands into a
 //    zero-filled int32 accumulator. The input zero point is not subtracted:
 //    its correction is folded into the bias (see SystolicOps.td). Strides of
 //    dimensions with one output element become 1, and a single input channel
@@ -40,6 +41,68 @@ Value zeroAccumulators(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
   Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
   return linalg::FillOp::create(b, loc, intConstant(b, loc, i32, 0), empty)
       .getResult(0);
+}
+
+/// int32 accumulators of an NHWC convolution of the padded `input`:
+/// linalg.conv_2d_nhwc_hwcf, or for groups linalg.depthwise_conv_2d_nhwc_hwc
+/// (one input and one output channel per group) or
+/// linalg.conv_2d_nhwgc_gfhwc on group-split views.
+Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
+               ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+               int64_t group, RankedTensorType resultType) {
+  Value init = zeroAccumulators(b, loc, resultType.getShape());
+  auto stridesAttr = b.getI64TensorAttr(strides);
+  auto dilationsAttr = b.getI64TensorAttr(dilations);
+  if (group == 1)
+    return linalg::Conv2DNhwcHwcfOp::create(b, loc, TypeRange{init.getType()},
+                                            ValueRange{input, weight},
+                                            ValueRange{init}, stridesAttr,
+                                            dilationsAttr)
+        .getResult(0);
+  auto weightType = cast<RankedTensorType>(weight.getType()); // [KH, KW, C/G, F]
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t kh = weightType.getDimSize(0), kw = weightType.getDimSize(1),
+          perGroupIn = weightType.getDimSize(2),
+          perGroupOut = weightType.getDimSize(3) / group;
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  if (perGroupIn == 1 && perGroupOut == 1) {
+    Value depthwise = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({kh, kw, group}, i8), weight,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+    return linalg::DepthwiseConv2DNhwcHwcOp::create(
+               b, loc, TypeRange{init.getType()}, ValueRange{input, depthwise},
+               ValueRange{init}, stridesAttr, dilationsAttr)
+        .getResult(0);
+  }
+  SmallVector<int64_t> inShape(inputType.getShape());
+  inShape.back() = group;
+  inShape.push_back(perGroupIn);
+  Value groupedInput = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(inShape, i8), input,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  Value split = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({kh, kw, perGroupIn, group, perGroupOut}, i8),
+      weight, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  Value filter = linalg::TransposeOp::create(
+                     b, loc, split,
+                     tensor::EmptyOp::create(
+                         b, loc, ArrayRef<int64_t>{group, perGroupOut, kh, kw, perGroupIn}, i8),
+                     ArrayRef<int64_t>{3, 4, 0, 1, 2})
+                     .getResult()[0];
+  SmallVector<int64_t> outShape(resultType.getShape());
+  outShape.back() = group;
+  outShape.push_back(perGroupOut);
+  Value groupedInit = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(outShape, i32), init,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  Value acc = linalg::Conv2DNhwgcGfhwcOp::create(
+                  b, loc, TypeRange{groupedInit.getType()},
+                  ValueRange{groupedInput, filter}, ValueRange{groupedInit},
+                  stridesAttr, dilationsAttr)
+                  .getResult(0);
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get(resultType.getShape(), i32), acc,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
 }
 
 struct Conv2DLowering : OpConversionPattern<accel::Conv2DOp> {
@@ -114,13 +177,8 @@ struct Conv2DLowering : OpConversionPattern<accel::Conv2DOp> {
           getAsIndexOpFoldResult(ctx, ones));
     }
 
-    Value init = zeroAccumulators(rewriter, loc, resultType.getShape());
-    Value acc =
-        linalg::Conv2DNhwcHwcfOp::create(
-            rewriter, loc, TypeRange{init.getType()}, ValueRange{input, weight},
-            ValueRange{init}, rewriter.getI64TensorAttr(strides),
-            rewriter.getI64TensorAttr(dilations))
-            .getResult(0);
+    Value acc = convolve(rewriter, loc, input, weight, strides, dilations,
+                         static_cast<int64_t>(op.getGroup()), resultType);
     OutputPath path = OutputPath::of(op);
     path.params = adaptor.getParams();
     path.lut = adaptor.getLut();

@@ -72,6 +72,7 @@ struct LayerPlan {
   std::vector<uint64_t> bindingSizes;   // arguments, then the result
   // GEMM view; for convolutions per image.
   int64_t m = 0, k = 0, n = 0, images = 1;
+  int64_t diagonalBlocks = 1; // conv2d: each group's weights are this many diagonal blocks
   sim::GemmLayer gemm;          // shape, output path; addresses per build
   sim::ScaledAddLayer scaledAdd; // for scaled_add
   sim::MaxPoolLayer maxPool;     // for max_pool (per image)
@@ -218,6 +219,7 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     g.isConv = true;
     sim::ConvShape &cv = g.conv;
     cv.inChannels = input.getDimSize(3);
+    cv.groups = static_cast<int64_t>(conv.getGroup());
     setWindow(cv, input, {weight.getDimSize(0), weight.getDimSize(1)}, strides,
               pads, dilations);
     cv.stride = strides[0];
@@ -225,7 +227,8 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     setOutputPath(g, conv);
     plan.images = input.getDimSize(0);
     plan.m = resultType.getDimSize(1) * resultType.getDimSize(2);
-    plan.k = cv.kernelH * cv.kernelW * cv.inChannels;
+    plan.k = cv.kernelH * cv.kernelW * weight.getDimSize(2);
+    plan.diagonalBlocks = static_cast<int64_t>(conv.getDiagonalBlocks());
     plan.n = g.n;
     if (cv.outHeight() * cv.outWidth() != plan.m)
       return conv.emitError("accel codegen: the kernel library computes a ")
@@ -767,7 +770,9 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
       e.idealCycles = uint64_t(2 * ceilDiv(plan.n, T)) *
                       uint64_t(2 * cfg.rows + cfg.cols + plan.m - 2);
     } else {
-      e.macs = uint64_t(plan.m * plan.k * plan.n * plan.images);
+      // Merged groups (diagonal_blocks) compute zeros off their blocks:
+      // count only the blocks' MACs.
+      e.macs = uint64_t(plan.m * plan.k * plan.n * plan.images / plan.diagonalBlocks);
       e.idealCycles = sim::scaleSimWsCycles(cfg, plan.m, plan.k, plan.n) *
                       uint64_t(plan.images);
     }

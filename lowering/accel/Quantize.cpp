@@ -104,12 +104,14 @@ private:
   std::string whyNotAdd(nn::AddOp add);
   std::string whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput = true);
   std::string whyNotGlobalPool(Operation *pool);
+  std::string whyNotAvgPool(nn::AvgPoolOp pool, bool checkInput = true);
   std::string whyNotLstm(nn::LSTMOp lstm);
 
   // --- Rewrites -------------------------------------------------------------
   struct OutputPath;
   LogicalResult convertConv(nn::ConvOp conv);
-  Value buildConv3D(nn::ConvOp conv, Value input, Value weight, const OutputPath &path,
+  Value buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t group,
+                    int64_t diagonalBlocks, const OutputPath &path,
                     int64_t inputZeroPoint);
   LogicalResult convertDense(Operation *op, Value input, std::vector<double> weights,
                              int64_t k, int64_t n, std::vector<double> bias);
@@ -117,6 +119,7 @@ private:
   LogicalResult convertMaxPool(nn::MaxPoolOp pool);
   LogicalResult convertGlobalMaxPool(nn::GlobalMaxPoolOp pool);
   LogicalResult convertGlobalAvgPool(nn::GlobalAvgPoolOp pool);
+  LogicalResult convertAvgPool(nn::AvgPoolOp pool);
   LogicalResult convertMaxPooling(Operation *op, Value input, ArrayRef<int64_t> kernel,
                                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                                   ArrayRef<int64_t> dilations, bool ceilMode);
@@ -171,15 +174,14 @@ std::string Quantizer::whyNotConv(nn::ConvOp conv) {
   auto input = cast<RankedTensorType>(conv.getInput().getType());
   if (input.getRank() < 3 || input.getRank() > 5)
     return "only 1-D, 2-D and 3-D convolutions map to the array";
-  if (conv.getGroup() != 1)
-    return "grouped convolution (group " + std::to_string(conv.getGroup()) +
-           ") is not mapped to the array";
+  if (conv.getGroup() != 1 && input.getRank() == 5)
+    return "grouped 3-D convolution (group " + std::to_string(conv.getGroup()) +
+           ") is not mapped to the array (its frames are stacked along the "
+           "channels, which would interleave the groups)";
   if (!constantValue(conv.getWeight()))
     return "its weights are not a constant";
   if (conv.getBias() && !constantValue(conv.getBias()))
     return "its bias is not a constant";
-  if (llvm::any_of(conv.getDilations(), [](int64_t d) { return d != 1; }))
-    return "dilated convolutions are not mapped to the array yet";
   if (llvm::any_of(conv.getPads(), [](int64_t p) { return p > 7; }))
     return "padding above 7 does not fit the DMA's pad fields";
   return "";
@@ -298,6 +300,41 @@ std::string Quantizer::whyNotGlobalPool(Operation *pool) {
   if (type.getRank() < 3 || type.getRank() > 5)
     return "only 1-D, 2-D and 3-D global pooling maps to the array";
   if (!produced.count(input))
+    return "its input is computed on the CPU in f32 (pooling it on the array "
+           "would only add a quantize/dequantize round trip)";
+  return "";
+}
+
+std::string Quantizer::whyNotAvgPool(nn::AvgPoolOp pool, bool checkInput) {
+  auto input = cast<RankedTensorType>(pool.getInput().getType());
+  if (!input.getElementType().isF32())
+    return "only f32 pooling is quantized";
+  if (!input.hasStaticShape())
+    return "its input shape is not static";
+  if (input.getRank() != 3 && input.getRank() != 4)
+    return "only 1-D and 2-D average pooling maps to the array (a 3-D one would "
+           "be a grouped 3-D convolution)";
+  ArrayRef<int64_t> kernel = pool.getKernelShape(), strides = pool.getStrides(),
+                    pads = pool.getPads();
+  int64_t spatial = kernel.size();
+  bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
+  if (padded && !pool.getCountIncludePad())
+    return "padded windows without count_include_pad divide by the number of "
+           "valid taps, which varies at the borders; the output path has one "
+           "divisor per channel";
+  if (llvm::any_of(pads, [](int64_t p) { return p > 7; }))
+    return "padding above 7 does not fit the DMA's pad fields";
+  // ceil_mode windows that reach past the padding count fewer taps.
+  auto result = cast<RankedTensorType>(pool.getType());
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t dilation = pool.getDilations() ? (*pool.getDilations())[i] : 1;
+    int64_t extent = input.getDimSize(2 + i) + pads[i] + pads[spatial + i] -
+                     dilation * (kernel[i] - 1) - 1;
+    if (extent / strides[i] + 1 != result.getDimSize(2 + i))
+      return "its ceil_mode windows reach past the padding and average fewer "
+             "taps; the output path has one divisor per channel";
+  }
+  if (checkInput && !produced.count(pool.getInput()))
     return "its input is computed on the CPU in f32 (pooling it on the array "
            "would only add a quantize/dequantize round trip)";
   return "";
@@ -495,6 +532,38 @@ AccumulatorParams accumulatorParams(AffineQuant in, const QuantizedWeights &qw,
   return acc;
 }
 
+/// How many consecutive groups of a grouped convolution with `perGroup`
+/// input channels run as one group on an array of `rows` rows: the largest
+/// divisor of `groups` whose merged input channels still fit one reduction
+/// tile. The kernel library runs every group as its own GEMM, loading
+/// `perGroup` bytes per pixel and tap and filling only `Fg` array columns;
+/// merged groups share those loads and columns (a depthwise convolution on a
+/// 16x16 array becomes groups of 16 channels with diagonal weight tiles).
+int64_t groupsToMerge(int64_t groups, int64_t perGroup, int64_t rows) {
+  int64_t best = 1;
+  for (int64_t m = 1; m <= groups && m * perGroup <= rows; ++m)
+    if (groups % m == 0)
+      best = m;
+  return best;
+}
+
+/// [taps * Cg, F] weights of `groups` groups as [taps * Cg * merge, F] weights
+/// of groups / merge groups: block-diagonal, zero where an output channel
+/// meets an input channel of another original group.
+std::vector<double> mergeGroups(ArrayRef<double> weights, int64_t taps, int64_t perGroup,
+                                int64_t outChannels, int64_t groups, int64_t merge) {
+  const int64_t perGroupOut = outChannels / groups, merged = perGroup * merge;
+  std::vector<double> out(taps * merged * outChannels, 0.0);
+  for (int64_t o = 0; o < outChannels; ++o) {
+    int64_t within = (o / perGroupOut) % merge; // position in the merged group
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t ci = 0; ci < perGroup; ++ci)
+        out[(t * merged + within * perGroup + ci) * outChannels + o] =
+            weights[(t * perGroup + ci) * outChannels + o];
+  }
+  return out;
+}
+
 //===----------------------------------------------------------------------===//
 // Rewrites
 //===----------------------------------------------------------------------===//
@@ -522,6 +591,14 @@ LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
           for (int64_t x = 0; x < kw; ++x)
             weights[(((y * kw + x) * kd + z) * c + ci) * f + o] =
                 source[(((o * c + ci) * kd + z) * kh + y) * kw + x];
+  int64_t group = static_cast<int64_t>(conv.getGroup());
+  const int64_t merge = groupsToMerge(group, c, hw.rows);
+  if (merge > 1) {
+    weights = mergeGroups(weights, kd * kh * kw, c, f, group, merge);
+    c *= merge;
+    k *= merge;
+    group /= merge;
+  }
   QuantizedWeights qw = quantizeWeights(weights, k, f);
 
   FailureOr<Value> input = twinOf(conv.getInput(), Layout::ChannelsLast, conv);
@@ -541,7 +618,7 @@ LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
   Value weight = arith::ConstantOp::create(
       builder, conv.getLoc(), weightI8,
       DenseElementsAttr::get(weightI8, ArrayRef<int8_t>(qw.values)));
-  Value layer = buildConv3D(conv, *input, weight, *path, in.zeroPoint);
+  Value layer = buildConv3D(conv, *input, weight, group, merge, *path, in.zeroPoint);
   produced[path->finalValue] = {layer, Layout::ChannelsLast};
   twins[{path->finalValue, int(Layout::ChannelsLast)}] = layer;
   converted.push_back(conv);
@@ -552,8 +629,9 @@ LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
 /// for a 1-D or 2-D convolution, one per output frame for a 3-D one (its
 /// input is the KD frames the output frame reads, concatenated along the
 /// channels, with zero frames for the depth padding).
-Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight,
-                             const OutputPath &path, int64_t inputZeroPoint) {
+Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t group,
+                             int64_t diagonalBlocks, const OutputPath &path,
+                             int64_t inputZeroPoint) {
   Location loc = conv.getLoc();
   auto resultF32 = cast<RankedTensorType>(conv.getType());
   int64_t spatial = resultF32.getRank() - 2;
@@ -580,7 +658,10 @@ Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight,
         builder.getDenseI64ArrayAttr({strides[1], strides[2]}),
         builder.getDenseI64ArrayAttr({begin[1], begin[2], end[1], end[2]}),
         builder.getDenseI64ArrayAttr({dilations[1], dilations[2]}),
-        builder.getI64IntegerAttr(inputZeroPoint), path.params, path.lut,
+        builder.getI64IntegerAttr(inputZeroPoint),
+        builder.getI64IntegerAttr(group), builder.getI64IntegerAttr(diagonalBlocks),
+        path.params,
+        path.lut,
         builder.getI64IntegerAttr(path.zeroPoint),
         ActivationAttr::get(builder.getContext(), path.activation),
         builder.getI64IntegerAttr(path.clampMax));
@@ -850,6 +931,62 @@ void Quantizer::convertReshape(nn::ReshapeOp reshape) {
   converted.push_back(reshape);
 }
 
+/// Average pooling as a depthwise convolution with a window of ones (its
+/// groups merged like a convolution's, see groupsToMerge); the output path subtracts the window's zero points and divides by
+/// the window size (every window has the same size: see whyNotAvgPool).
+LogicalResult Quantizer::convertAvgPool(nn::AvgPoolOp pool) {
+  FailureOr<Value> twin = twinOf(pool.getInput(), Layout::ChannelsLast, pool);
+  if (failed(twin))
+    return failure();
+  AffineQuant in = quants.at(pool.getInput());
+  auto resultF32 = cast<RankedTensorType>(pool.getType());
+  const int64_t spatial = pool.getKernelShape().size();
+  const int64_t n = resultF32.getDimSize(0), c = resultF32.getDimSize(1);
+  SmallVector<int64_t> dilations(spatial, 1);
+  if (pool.getDilations())
+    dilations.assign(pool.getDilations()->begin(), pool.getDilations()->end());
+  // 1-D pooling runs as 2-D over [N, 1, W, C].
+  auto as2D = [&](ArrayRef<int64_t> v, int64_t fill) {
+    return spatial == 1 ? SmallVector<int64_t>{fill, v[0]} : SmallVector<int64_t>(v);
+  };
+  SmallVector<int64_t> kernel = as2D(pool.getKernelShape(), 1);
+  ArrayRef<int64_t> p = pool.getPads();
+  SmallVector<int64_t> pads =
+      spatial == 1 ? SmallVector<int64_t>{0, p[0], 0, p[1]} : SmallVector<int64_t>(p);
+  const int64_t taps = kernel[0] * kernel[1];
+  std::vector<double> accScales(c, in.scale / double(taps));
+  std::vector<int64_t> bias(c, -taps * in.zeroPoint);
+  builder.setInsertionPoint(pool);
+  FailureOr<OutputPath> path = buildOutputPath(pool, pool.getResult(), accScales, bias);
+  if (failed(path))
+    return failure();
+  Location loc = pool.getLoc();
+  Type i8 = builder.getI8Type();
+  const int64_t merge = groupsToMerge(c, 1, hw.rows);
+  std::vector<double> window =
+      mergeGroups(std::vector<double>(taps * c, 1.0), taps, 1, c, c, merge);
+  auto weightType = tensorOf({kernel[0], kernel[1], merge, c}, i8);
+  Value ones = arith::ConstantOp::create(
+      builder, loc,
+      DenseElementsAttr::get(weightType,
+                             ArrayRef<int8_t>(std::vector<int8_t>(window.begin(), window.end()))));
+  int64_t oh = spatial == 1 ? 1 : resultF32.getDimSize(2);
+  int64_t ow = resultF32.getDimSize(resultF32.getRank() - 1);
+  Value layer = Conv2DOp::create(
+      builder, loc, tensorOf({n, oh, ow, c}, i8), *twin, ones,
+      builder.getDenseI64ArrayAttr(as2D(pool.getStrides(), 1)),
+      builder.getDenseI64ArrayAttr(pads), builder.getDenseI64ArrayAttr(as2D(dilations, 1)),
+      builder.getI64IntegerAttr(in.zeroPoint), builder.getI64IntegerAttr(c / merge),
+      builder.getI64IntegerAttr(merge), path->params,
+      path->lut, builder.getI64IntegerAttr(path->zeroPoint),
+      ActivationAttr::get(builder.getContext(), path->activation),
+      builder.getI64IntegerAttr(path->clampMax));
+  produced[path->finalValue] = {layer, Layout::ChannelsLast};
+  twins[{path->finalValue, int(Layout::ChannelsLast)}] = layer;
+  converted.push_back(pool);
+  return success();
+}
+
 /// The activation tables of the array's LSTM: int8 inputs at 1/16
 /// (sigmoid) and 1/32 (tanh) per unit, where both functions have saturated
 /// to within half an output step at the ends; outputs at 1/128.
@@ -978,12 +1115,19 @@ LogicalResult Quantizer::convertLstm(nn::LSTMOp lstm) {
 
 LogicalResult Quantizer::run() {
   Block &body = entry.getBody().front();
-  // Tensors read by a zero-padded convolution need zero point 0.
-  for (Operation &op : body)
+  // Tensors read by a zero-padded convolution (or average pooling, which
+  // runs as one) need zero point 0.
+  auto padded = [](ArrayRef<int64_t> pads) {
+    return llvm::any_of(pads, [](int64_t p) { return p != 0; });
+  };
+  for (Operation &op : body) {
     if (auto conv = dyn_cast<nn::ConvOp>(op))
-      if (whyNotConv(conv).empty() &&
-          llvm::any_of(conv.getPads(), [](int64_t p) { return p != 0; }))
+      if (whyNotConv(conv).empty() && padded(conv.getPads()))
         needsZeroPointZero.insert(conv.getInput());
+    if (auto pool = dyn_cast<nn::AvgPoolOp>(op))
+      if (whyNotAvgPool(pool, /*checkInput=*/false).empty() && padded(pool.getPads()))
+        needsZeroPointZero.insert(pool.getInput());
+  }
   // A max pool's result shares its input's quantization: propagate the need
   // backwards through chains of pools.
   for (Operation &op : llvm::reverse(body))
@@ -1057,6 +1201,11 @@ LogicalResult Quantizer::run() {
       onArray = why.empty();
       if (onArray)
         converted = convertMaxPool(pool);
+    } else if (auto pool = dyn_cast<nn::AvgPoolOp>(op)) {
+      why = whyNotAvgPool(pool);
+      onArray = why.empty();
+      if (onArray)
+        converted = convertAvgPool(pool);
     } else if (isa<nn::GlobalAvgPoolOp, nn::GlobalMaxPoolOp>(op)) {
       why = whyNotGlobalPool(&op);
       onArray = why.empty();
@@ -1088,6 +1237,8 @@ LogicalResult Quantizer::run() {
       what = "systolic.scaled_add";
     else if (isa<nn::GlobalAvgPoolOp>(op))
       what = "systolic.matmul (a row of ones times the pixels)";
+    else if (isa<nn::AvgPoolOp>(op))
+      what = "systolic.conv2d (depthwise, a window of ones)";
     else if (isa<nn::GlobalMaxPoolOp>(op))
       what = "systolic.max_pool";
     else if (auto pool = dyn_cast<nn::MaxPoolOp>(op);

@@ -78,7 +78,7 @@ public:
       c.storeBusy += r.storeBusy;
       c.storeStallToken += r.storeStallToken;
       c.storeStallDram += r.storeStallDram;
-      c.macs += r.macs;
+      c.arrayMacs += r.macs;
       c.spReads += r.spReads;
       c.spWrites += r.spWrites;
       c.accReads += r.accReads;
@@ -98,6 +98,7 @@ public:
     c.rows = desc_.hw.rows;
     c.cols = desc_.hw.cols;
     c.idealCycles = ep.idealCycles;
+    c.macs = ep.macs;
     c.estimatedCycles = ep.estimatedCycles();
     c.dataflow = artifact::accel::dataflowName(ep.dataflow);
     c.layer = ep.layer;

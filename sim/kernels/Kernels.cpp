@@ -521,8 +521,8 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
               }
               for (int64_t i = 0; i < ng; ++i) {
                 int64_t n0 = (nt0 + i) * C;
-                loadRows(e, 0, spSlot[slot] + TM + i * R, L.bAddr + (grp * K + kRow) * Ng + n0, tk,
-                         Ng, std::min(C, Ng - n0));
+                loadRows(e, 0, spSlot[slot] + TM + i * R, L.bAddr + kRow * N + grp * Ng + n0, tk,
+                         N, std::min(C, Ng - n0));
               }
               e.endLoadGroup();
               e.beginComputeGroup();

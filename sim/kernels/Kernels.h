@@ -44,8 +44,8 @@ struct ConvShape {
 //  A: M x K int8, or for convolutions the NHWC input (M = outH*outW pixels,
 //     K = kernelH*kernelW*inChannels/groups, ordered (kh, kw, cin)); for the
 //     output-stationary dataflow A is stored transposed (K x M).
-//  B: K x N int8; for grouped convolutions `groups` matrices of K x N/groups
-//     one after the other (group g's output channels are g*N/groups ...).
+//  B: K x N int8; for grouped convolutions K = kernelH*kernelW*inChannels/groups
+//     rows, and group g's output channels are columns g*N/groups ...
 //  params: bias[N], multiplier[N], shift[N] as int32.
 //  lut: 256 int8 (used when act == Lut).  out: M x N int8, or int32 when
 //  int32Out (raw accumulators, no output path).

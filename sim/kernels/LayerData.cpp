@@ -77,9 +77,9 @@ std::vector<uint8_t> referenceOutput(const LayerData& d) {
   for (int64_t m = 0; m < L.m; ++m) {
     for (int64_t n = 0; n < L.n; ++n) {
       uint32_t acc = 0;
-      const int64_t g = n / ng;  // group g's weights: K x ng at g * K * ng
+      const int64_t g = n / ng;  // group g's output channels are columns g * ng ...
       for (int64_t k = 0; k < L.k; ++k)
-        acc += uint32_t(aAt(m, k, g) * int32_t(d.b[(g * L.k + k) * ng + n - g * ng]));
+        acc += uint32_t(aAt(m, k, g) * int32_t(d.b[k * L.n + n]));
       if (L.int32Out) {
         std::memcpy(&out[4 * (m * L.n + n)], &acc, 4);
       } else {

@@ -136,7 +136,7 @@ AccelReport accelReport(const Module &m, const Session &session) {
     for (size_t b = plan[d].numOperands; b < plan[d].bindings.size(); ++b)
       layer.outputs += m.artifact().buffers()[plan[d].bindings[b]].size;
     const double rowBytes = std::max(c.rows, c.cols), accRowBytes = 4.0 * c.cols;
-    double mac = c.macs * kMacPj;
+    double mac = c.arrayMacs * kMacPj; // energy: every MAC the array ran
     double sram = ((c.spReads + c.spWrites) * rowBytes +
                    (c.accReads + c.accWrites) * accRowBytes) * kSramPjPerByte;
     double dram = (c.dramReadBytes + c.dramWriteBytes) * kDramPjPerByte;
@@ -362,7 +362,7 @@ void printJson(const Module &m, const Report &r, const Session &session) {
              << ", \"ideal_cycles\": " << c.idealCycles
              << ", \"ratio\": "
              << format("%.4f", c.idealCycles ? double(l.cycles) / c.idealCycles : 0.0)
-             << ", \"macs\": " << c.macs
+             << ", \"macs\": " << c.macs << ", \"array_macs\": " << c.arrayMacs
              << ", \"utilization\": " << format("%.6f", l.utilization())
              << ", \"programs\": " << c.programs
              << ",\n       \"load\": {\"busy\": " << c.loadBusy

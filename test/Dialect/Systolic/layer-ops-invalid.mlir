@@ -28,7 +28,7 @@ func.func @padded_with_zero_point(%x: tensor<1x8x8x3xi8>, %w: tensor<3x3x3x16xi8
 // -----
 
 func.func @channels(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x3x16xi8>, %p: tensor<3x16xi32>) -> tensor<1x6x6x16xi8> {
-  // expected-error @+1 {{weight has 3 input channels but the input has 4}}
+  // expected-error @+1 {{weight has 3 input channels per group, times group 1 is not the input's 4}}
   %c = systolic.conv2d %x, %w, %p {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
       dilations = array<i64: 1, 1>, input_zero_point = 0 : i64, output_zero_point = 0 : i64,
       activation = #systolic.activation<none>}
@@ -92,4 +92,26 @@ func.func @relu6_clamp(%a: tensor<4x8xi8>, %p: tensor<3x8xi32>) -> tensor<4x8xi8
       output_zero_point = 0 : i64, activation = #systolic.activation<relu6>, clamp_max = -5 : i64}
       : (tensor<4x8xi8>, tensor<4x8xi8>, tensor<3x8xi32>) -> tensor<4x8xi8>
   return %m : tensor<4x8xi8>
+}
+
+// -----
+
+func.func @group_outputs(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x2x15xi8>, %p: tensor<3x15xi32>) -> tensor<1x6x6x15xi8> {
+  // expected-error @+1 {{group 2 does not divide the 15 output channels}}
+  %c = systolic.conv2d %x, %w, %p {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, input_zero_point = 0 : i64, output_zero_point = 0 : i64,
+      activation = #systolic.activation<none>, group = 2 : i64}
+      : (tensor<1x8x8x4xi8>, tensor<3x3x2x15xi8>, tensor<3x15xi32>) -> tensor<1x6x6x15xi8>
+  return %c : tensor<1x6x6x15xi8>
+}
+
+// -----
+
+func.func @group_positive(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x4x16xi8>, %p: tensor<3x16xi32>) -> tensor<1x6x6x16xi8> {
+  // expected-error @+1 {{group must be positive, got 0}}
+  %c = systolic.conv2d %x, %w, %p {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, input_zero_point = 0 : i64, output_zero_point = 0 : i64,
+      activation = #systolic.activation<none>, group = 0 : i64}
+      : (tensor<1x8x8x4xi8>, tensor<3x3x4x16xi8>, tensor<3x16xi32>) -> tensor<1x6x6x16xi8>
+  return %c : tensor<1x6x6x16xi8>
 }
