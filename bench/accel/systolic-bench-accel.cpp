@@ -102,6 +102,45 @@ Outcome runLayer(Accelerator& rtl, Accelerator& golden, const Layer& layer, std:
 
 }  // namespace
 
+// One program on the golden model and the RTL: outputs compared, cycles
+// (RTL), the golden model's estimate and both simulators' CPU time.
+struct ProgramRun {
+  bool ok = false;
+  std::string error;
+  uint64_t cycles = 0, estimate = 0;
+  double rtlSeconds = 0, goldenSeconds = 0;
+  double estimateError() const {
+    return 100.0 * (double(estimate) - double(cycles)) / double(cycles);
+  }
+};
+
+ProgramRun runBoth(Accelerator& rtl, Accelerator& golden, const Status& built,
+                   const Program& p, uint64_t outAddr, uint64_t outBytes) {
+  ProgramRun run;
+  if (!built.ok()) {
+    run.error = built.error;
+    return run;
+  }
+  RunResult g, r;
+  double t0 = cpuNow();
+  Status s = golden.run(p, &g);
+  run.goldenSeconds = cpuNow() - t0;
+  t0 = cpuNow();
+  if (s.ok()) s = rtl.run(p, &r);
+  run.rtlSeconds = cpuNow() - t0;
+  std::vector<uint8_t> a(outBytes), b(outBytes);
+  rtl.readDram(outAddr, a.data(), a.size());
+  golden.readDram(outAddr, b.data(), b.size());
+  if (!s.ok() || a != b) {
+    run.error = s.ok() ? "RTL output differs from the golden model" : s.error;
+    return run;
+  }
+  run.ok = true;
+  run.cycles = r.counters[kCycles];
+  run.estimate = g.counters[kCycles];
+  return run;
+}
+
 int main(int argc, char** argv) {
   std::vector<unsigned> sizes;
   bool resnet = true, quick = false;
@@ -174,30 +213,45 @@ int main(int argc, char** argv) {
       // A ResNet residual add (56x56 pixels x 64 channels) with buildScaledAdd.
       ScaledAddLayer add;
       add.pixels = 56 * 56, add.channels = 64, add.wa = 3, add.wb = -2, add.act = Activation::Relu;
-      ScaledAddData d = makeScaledAddData(cfg, add, 0, rng);
-      Program p;
-      Status bs = buildScaledAdd(cfg, d.layer, &p);
-      RunResult g, r;
-      writeScaledAddData(*rtl, d);
-      writeScaledAddData(*golden, d);
-      double t0 = cpuNow();
-      if (bs.ok()) bs = golden->run(p, &g);
-      double gs = cpuNow() - t0;
-      t0 = cpuNow();
-      if (bs.ok()) bs = rtl->run(p, &r);
-      double rs = cpuNow() - t0;
-      std::vector<uint8_t> a(d.outBytes), b(d.outBytes);
-      rtl->readDram(d.layer.outAddr, a.data(), a.size());
-      golden->readDram(d.layer.outAddr, b.data(), b.size());
-      if (!bs.ok() || a != b) {
-        std::fprintf(stderr, "scaled add: %s\n", bs.ok() ? "RTL output differs from the golden model" : bs.error.c_str());
+      ScaledAddData sd = makeScaledAddData(cfg, add, 0, rng);
+      Program sp;
+      Status bs = buildScaledAdd(cfg, sd.layer, &sp);
+      if (bs.ok()) writeScaledAddData(*rtl, sd), writeScaledAddData(*golden, sd);
+      ProgramRun run = runBoth(*rtl, *golden, bs, sp, sd.layer.outAddr, sd.outBytes);
+      if (!run.ok) {
+        std::fprintf(stderr, "scaled add: %s\n", run.error.c_str());
         allOk = false;
       } else {
-        uint64_t cycles = r.counters[kCycles], est = g.counters[kCycles];
         std::printf("%2ux%-3u %-28s %12s %12llu %12s %7s %7s %12llu %+6.2f%% %10.0f %10.0f  (%.2f elements/cycle)\n",
-                    size, size, "residual add 3136x64", "-", (unsigned long long)cycles, "-", "-", "-",
-                    (unsigned long long)est, 100.0 * (double(est) - double(cycles)) / double(cycles),
-                    cycles / rs, cycles / gs, double(add.pixels * add.channels) / double(cycles));
+                    size, size, "residual add 3136x64", "-", (unsigned long long)run.cycles, "-", "-",
+                    "-", (unsigned long long)run.estimate, run.estimateError(),
+                    run.cycles / run.rtlSeconds, run.cycles / run.goldenSeconds,
+                    double(add.pixels * add.channels) / double(run.cycles));
+      }
+      // An LSTM direction (32 steps, batch 1, input and hidden 64) with buildLstm:
+      // useful MACs are the gate GEMMs; ideal is SCALE-Sim per step, steps in
+      // sequence.
+      LstmLayer lstm;
+      lstm.steps = 32, lstm.batch = 1, lstm.input = 64, lstm.hidden = 64;
+      LstmData ld = makeLstmData(cfg, lstm, 0, rng);
+      Program lp;
+      bs = buildLstm(cfg, ld.layer, &lp);
+      if (bs.ok()) writeLstmData(*rtl, ld), writeLstmData(*golden, ld);
+      run = runBoth(*rtl, *golden, bs, lp, ld.layer.outAddr, ld.outBytes);
+      if (!run.ok) {
+        std::fprintf(stderr, "lstm: %s\n", run.error.c_str());
+        allOk = false;
+      } else {
+        const int64_t k = lstm.input + lstm.hidden, n = 4 * lstm.hidden;
+        const uint64_t macs = uint64_t(lstm.steps * lstm.batch * k * n);
+        const uint64_t ideal = scaleSimWsCycles(cfg, lstm.batch, k, n) * uint64_t(lstm.steps);
+        std::printf("%2ux%-3u %-28s %12llu %12llu %12llu %6.1f%% %6.1f%% %12llu %+6.2f%% %10.0f %10.0f\n",
+                    size, size, "lstm T32 B1 I64 H64", (unsigned long long)macs,
+                    (unsigned long long)run.cycles, (unsigned long long)ideal,
+                    100.0 * double(macs) / (double(run.cycles) * size * size),
+                    100.0 * double(macs) / (double(ideal) * size * size),
+                    (unsigned long long)run.estimate, run.estimateError(),
+                    run.cycles / run.rtlSeconds, run.cycles / run.goldenSeconds);
       }
     }
   }
