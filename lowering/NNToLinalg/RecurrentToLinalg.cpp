@@ -41,21 +41,6 @@ struct RecurrentLayer {
   }
 };
 
-/// `value[index]` along dim 0 (rank-reducing), as a view.
-Value sliceOuter(OpBuilder &b, Location loc, Value value, OpFoldResult index) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  offsets[0] = index;
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1)};
-  for (int64_t size : type.getShape().drop_front())
-    sizes.push_back(b.getIndexAttr(size));
-  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-  auto resultType = RankedTensorType::get(type.getShape().drop_front(),
-                                          type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, resultType, value, offsets,
-                                        sizes, strides);
-}
-
 /// `value[lo:lo+size]` along `dim`.
 Value sliceRange(OpBuilder &b, Location loc, Value value, int64_t dim,
                  int64_t lo, int64_t size) {

@@ -501,4 +501,19 @@ Value highestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, highest));
 }
 
+Value sliceOuter(OpBuilder &b, Location loc, Value value, OpFoldResult index) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  offsets[0] = index;
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1)};
+  for (int64_t size : type.getShape().drop_front())
+    sizes.push_back(b.getIndexAttr(size));
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  auto resultType = RankedTensorType::get(type.getShape().drop_front(),
+                                          type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, resultType, value, offsets,
+                                        sizes, strides);
+}
+
 } // namespace systolic::nn_to_linalg
+

@@ -81,6 +81,10 @@ mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
 mlir::Value broadcastTo(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value value, mlir::RankedTensorType type);
 
+/// `value[index]` along dim 0 (rank-reducing), as a view.
+mlir::Value sliceOuter(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                       mlir::OpFoldResult index);
+
 /// Permutes the dims of `value` (result dim i is input dim perm[i]). Dense
 /// constants are transposed at compile time; anything else gets a
 /// `linalg.transpose`.

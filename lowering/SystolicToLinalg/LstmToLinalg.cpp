@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/systolic/SystolicOps.h"
+#include "lowering/NNToLinalg/Utils.h"
 #include "lowering/SystolicToLinalg/OutputPath.h"
 #include "lowering/SystolicToLinalg/Patterns.h"
 
@@ -22,29 +23,15 @@
 using namespace mlir;
 using namespace systolic;
 using namespace systolic::systolic_to_linalg;
+using nn_to_linalg::sliceOuter;
 
 namespace {
 
-/// `value[lo, ...]` along dim 0 with that dim dropped.
-Value sliceOuter(OpBuilder &b, Location loc, Value value, OpFoldResult index) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  offsets[0] = index;
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1)};
-  for (int64_t size : type.getShape().drop_front())
-    sizes.push_back(b.getIndexAttr(size));
-  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-  auto resultType = RankedTensorType::get(type.getShape().drop_front(),
-                                          type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, resultType, value, offsets,
-                                        sizes, strides);
-}
-
+/// A [shape] tensor of `type` filled with `value`.
 Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type type,
              int64_t value) {
-  Value empty = tensor::EmptyOp::create(b, loc, shape, type);
-  return linalg::FillOp::create(b, loc, intConstant(b, loc, type, value), empty)
-      .getResult(0);
+  return nn_to_linalg::filledTensor(b, loc, RankedTensorType::get(shape, type),
+                                    intConstant(b, loc, type, value));
 }
 
 struct LstmLowering : OpConversionPattern<accel::LstmOp> {

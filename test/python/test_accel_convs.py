@@ -9,16 +9,14 @@ but the final reshape must be placed on the accelerator, the outputs must be
 bit-identical on the RTL (`accel`), the golden model (`accel-golden`) and the
 CPU int8 reference (`cpu`), and close to the f32 model (ONNX Runtime).
 """
-import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import onnx
-import onnxruntime as ort
 import pytest
 
-import systolic
+from accel_helpers import (accel_outputs, assert_bit_identical, assert_close_to_f32,
+                           compile_calibrated, f32_outputs)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 from make_models import F32, GraphBuilder  # noqa: E402
@@ -53,28 +51,7 @@ def compiled(tmp_path_factory):
     work = tmp_path_factory.mktemp("accel_convs")
     onnx_path = work / "grouped_cnn.onnx"
     onnx.save_model(grouped_cnn(), onnx_path)
-    rng = np.random.default_rng(2026)
-    flags = []
-    for s in range(4):
-        calib = work / f"calib{s}.npy"
-        np.save(calib, rng.standard_normal(SHAPE).astype(np.float32))
-        flags.append(f"--calibrate=@{calib}")
-    held_out = work / "input.npy"
-    np.save(held_out, np.random.default_rng(5).standard_normal(SHAPE).astype(np.float32))
-    sysm = work / "grouped_cnn.accel.sysm"
-    proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
-                           "--target=accel", *flags, "--report-placement", "-o", str(sysm)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return onnx_path, sysm, held_out, proc.stderr
-
-
-def run_on(device, sysm, inp, out):
-    proc = subprocess.run(
-        [str(systolic.tool_path("systolic-run")), f"--module={sysm}", f"--device={device}",
-         f"--input=@{inp}", f"--output=@{out}"], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return np.load(out)
+    return (onnx_path, *compile_calibrated(onnx_path, SHAPE, work, held_out_seed=5))
 
 
 def test_every_layer_is_placed_on_the_accelerator(compiled):
@@ -88,19 +65,11 @@ def test_every_layer_is_placed_on_the_accelerator(compiled):
 
 def test_bit_identical_on_rtl_golden_and_cpu(compiled, tmp_path):
     _, sysm, inp, _ = compiled
-    results = {d: run_on(d, sysm, inp, tmp_path / f"{d}.npy")
-               for d in ("accel", "accel-golden", "cpu")}
-    for device in ("accel-golden", "cpu"):
-        assert results[device].tobytes() == results["accel"].tobytes(), \
-            f"{device} differs from the RTL"
+    assert_bit_identical(sysm, [inp], ["logits"], tmp_path)
 
 
 def test_close_to_the_f32_model(compiled, tmp_path):
     onnx_path, sysm, inp, _ = compiled
-    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    expected = session.run(None, {"image": np.load(inp)})[0]
-    got = run_on("accel-golden", sysm, inp, tmp_path / "out.npy")
-    a, b = got.ravel().astype(np.float64), expected.ravel().astype(np.float64)
-    cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-    assert cosine >= 0.99, f"cosine similarity {cosine:.4f}"
-    assert np.array_equal(got.argmax(-1), expected.argmax(-1)), "top-1 differs from the f32 model"
+    expected = f32_outputs(onnx_path, [inp])
+    got = accel_outputs(sysm, [inp], ["logits"], tmp_path)
+    assert_close_to_f32(got["logits"], expected["logits"], "logits")

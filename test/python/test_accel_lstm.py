@@ -9,16 +9,15 @@ CPU int8 reference (`cpu`), and close to the f32 model (ONNX Runtime): cosine
 similarity >= 0.99 and a worst element error of a few state steps (h is
 returned at 1/128).
 """
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 import pytest
 
-import systolic
+from accel_helpers import (accel_outputs, assert_bit_identical, assert_close_to_f32,
+                           bench_layer_rows, compile_calibrated, f32_outputs)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 from make_models import F32, GraphBuilder  # noqa: E402
@@ -54,30 +53,11 @@ def compiled(request, tmp_path_factory):
     onnx_path = work / f"{name}.onnx"
     onnx.save_model(lstm_model(name), onnx_path)
     _, steps, batch, inputs, _ = LAYERS[name]
-    shape = (steps, batch, inputs)
-    rng = np.random.default_rng(2026)
-    flags = []
-    for s in range(4):
-        calib = work / f"calib{s}.npy"
-        np.save(calib, rng.standard_normal(shape).astype(np.float32))
-        flags.append(f"--calibrate=@{calib}")
-    held_out = work / "x.npy"
-    np.save(held_out, np.random.default_rng(7).standard_normal(shape).astype(np.float32))
-    sysm = work / f"{name}.accel.sysm"
-    proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
-                           "--target=accel", *flags, "--report-placement", "-o", str(sysm)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return onnx_path, sysm, held_out, proc.stderr
+    return (onnx_path, *compile_calibrated(onnx_path, (steps, batch, inputs), work,
+                                           held_out_seed=7))
 
 
-def run_on(device, sysm, inp, work):
-    outs = [work / f"{device}.y.npy", work / f"{device}.y_h.npy"]
-    proc = subprocess.run(
-        [str(systolic.tool_path("systolic-run")), f"--module={sysm}", f"--device={device}",
-         f"--input=@{inp}", *[f"--output=@{p}" for p in outs]], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return [np.load(p) for p in outs]
+OUTPUTS = ["y", "y_h"]
 
 
 def test_the_lstm_is_placed_on_the_accelerator(compiled):
@@ -87,30 +67,18 @@ def test_the_lstm_is_placed_on_the_accelerator(compiled):
 
 def test_bit_identical_on_rtl_golden_and_cpu(compiled, tmp_path):
     _, sysm, inp, _ = compiled
-    results = {d: run_on(d, sysm, inp, tmp_path) for d in ("accel", "accel-golden", "cpu")}
-    for device in ("accel-golden", "cpu"):
-        for got, rtl in zip(results[device], results["accel"]):
-            assert got.tobytes() == rtl.tobytes(), f"{device} differs from the RTL"
+    assert_bit_identical(sysm, [inp], OUTPUTS, tmp_path)
 
 
 def test_close_to_the_f32_model(compiled, tmp_path):
     onnx_path, sysm, inp, _ = compiled
-    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    expected = session.run(None, {"x": np.load(inp)})
-    got = run_on("accel-golden", sysm, inp, tmp_path)
-    for name, a, b in zip(("y", "y_h"), got, expected):
-        assert a.shape == b.shape, name
-        a, b = a.ravel().astype(np.float64), b.ravel().astype(np.float64)
-        cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-        assert cosine >= 0.99, f"{name}: cosine similarity {cosine:.4f}"
+    expected = f32_outputs(onnx_path, [inp])
+    got = accel_outputs(sysm, [inp], OUTPUTS, tmp_path)
+    for name in OUTPUTS:
+        a, b = got[name], expected[name]
+        assert_close_to_f32(a, b, name, top1=False)
         assert np.abs(a - b).max() < 0.1, f"{name}: max error {np.abs(a - b).max():.4f}"
 
 
 def test_bench_reports_the_lstm_layer(compiled):
-    _, sysm, _, _ = compiled
-    proc = subprocess.run([str(systolic.tool_path("systolic-bench")), f"--module={sysm}",
-                           "--device=accel-golden", "--iterations=1", "--warmup=0"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    rows = [line for line in proc.stdout.splitlines() if " lstm " in line]
-    assert len(rows) == 1, proc.stdout
+    assert len(bench_layer_rows(compiled[1], "lstm")) == 1

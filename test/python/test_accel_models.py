@@ -16,7 +16,8 @@ import onnxruntime as ort
 import pytest
 
 import systolic
-from systolic import runtime
+from accel_helpers import (CALIBRATION_SAMPLES, accel_outputs, assert_bit_identical,
+                           assert_close_to_f32, f32_outputs)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 import make_models  # noqa: E402
@@ -25,7 +26,6 @@ import make_models  # noqa: E402
 # the MLP's prediction).
 MODELS = {"resnet_tiny": "probabilities", "cnn_lstm": "logits", "cnn3d": "logits",
           "mlp": "prediction"}
-CALIBRATION_SAMPLES = 4
 
 
 pytestmark = pytest.mark.accel_sim
@@ -64,15 +64,6 @@ def compiled(workdir):
     return get
 
 
-def run_on(device, sysm, inputs, outputs):
-    proc = subprocess.run(
-        [str(systolic.tool_path("systolic-run")), f"--module={sysm}", f"--device={device}",
-         *[f"--input=@{p}" for p in inputs], *[f"--output=@{p}" for p in outputs]],
-        capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return [np.load(p) for p in outputs]
-
-
 def output_names(onnx_path):
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     return session, [o.name for o in session.get_outputs()]
@@ -82,29 +73,16 @@ def output_names(onnx_path):
 def test_bit_identical_on_rtl_golden_and_cpu(name, compiled, tmp_path):
     onnx_path, sysm, inputs = compiled(name)
     _, names = output_names(onnx_path)
-    results = {d: run_on(d, sysm, inputs, [tmp_path / f"{d}.{n}.npy" for n in names])
-               for d in ("accel", "accel-golden", "cpu")}
-    for device in ("accel-golden", "cpu"):
-        for out, got, ref in zip(names, results[device], results["accel"]):
-            assert got.dtype == ref.dtype and got.shape == ref.shape, out
-            assert got.tobytes() == ref.tobytes(), f"{out}: {device} differs from the RTL"
+    assert_bit_identical(sysm, inputs, names, tmp_path)
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_close_to_the_f32_model(name, compiled, tmp_path):
     onnx_path, sysm, inputs = compiled(name)
-    session, names = output_names(onnx_path)
-    feeds = {i.name: np.load(p) for i, p in zip(session.get_inputs(), inputs)}
-    expected = dict(zip(names, session.run(None, feeds)))
-    got = dict(zip(names, run_on("accel-golden", sysm, inputs,
-                                 [tmp_path / f"{n}.npy" for n in names])))
+    expected = f32_outputs(onnx_path, inputs)
+    got = accel_outputs(sysm, inputs, list(expected), tmp_path)
     key = MODELS[name]
-    a, b = got[key].ravel().astype(np.float64), expected[key].ravel().astype(np.float64)
-    cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-    assert cosine >= 0.99, f"{name}.{key}: cosine similarity {cosine:.4f}"
-    if key != "prediction":
-        assert np.array_equal(got[key].argmax(-1), expected[key].argmax(-1)), \
-            f"{name}: top-1 differs from the f32 model"
+    assert_close_to_f32(got[key], expected[key], f"{name}.{key}", top1=key != "prediction")
 
 
 def test_missing_calibration_is_a_precise_error(compiled, workdir, tmp_path):

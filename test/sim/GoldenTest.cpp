@@ -252,6 +252,27 @@ TEST(Golden, ScaledAddMatchesReference) {
   }
 }
 
+// Runs `p` (built from layer data `d`) on the golden model with the output
+// region pre-filled with 0x5a and compares it with `reference(before)`.
+template <typename Data, typename Write, typename Reference>
+void expectGoldenOutput(const HwConfig& cfg, const Data& d, const Program& p, Write write,
+                        uint64_t outAddr, uint64_t outBytes, Reference reference,
+                        RunResult* result) {
+  GoldenModel g(cfg);
+  ASSERT_TRUE(write(g, d).ok());
+  std::vector<uint8_t> before(outBytes, 0x5a);
+  ASSERT_TRUE(g.writeDram(outAddr, before.data(), before.size()).ok());
+  RunResult r;
+  Status s = g.run(p, &r);
+  ASSERT_TRUE(s.ok()) << s.error;
+  std::vector<uint8_t> out(outBytes);
+  ASSERT_TRUE(g.readDram(outAddr, out.data(), out.size()).ok());
+  std::vector<uint8_t> ref = reference(before);
+  for (size_t i = 0; i < out.size(); ++i)
+    ASSERT_EQ(int(int8_t(ref[i])), int(int8_t(out[i]))) << "byte " << i;
+  if (result) *result = r;
+}
+
 void expectMaxPoolMatchesReference(const HwConfig& cfg, const MaxPoolLayer& shape, uint64_t seed,
                                    RunResult* result = nullptr) {
   std::mt19937_64 rng(seed);
@@ -259,18 +280,8 @@ void expectMaxPoolMatchesReference(const HwConfig& cfg, const MaxPoolLayer& shap
   Program p;
   Status s = buildMaxPool(cfg, d.layer, &p);
   ASSERT_TRUE(s.ok()) << s.error;
-  GoldenModel g(cfg);
-  ASSERT_TRUE(writeMaxPoolData(g, d).ok());
-  std::vector<uint8_t> before(d.outBytes, 0x5a);
-  ASSERT_TRUE(g.writeDram(d.layer.outAddr, before.data(), before.size()).ok());
-  RunResult r;
-  s = g.run(p, &r);
-  ASSERT_TRUE(s.ok()) << s.error;
-  std::vector<uint8_t> out(d.outBytes);
-  ASSERT_TRUE(g.readDram(d.layer.outAddr, out.data(), out.size()).ok());
-  std::vector<uint8_t> ref = referenceOutput(d);
-  for (size_t i = 0; i < out.size(); ++i) ASSERT_EQ(int(ref[i]), int(out[i])) << "byte " << i;
-  if (result) *result = r;
+  expectGoldenOutput(cfg, d, p, writeMaxPoolData, d.layer.outAddr, d.outBytes,
+                     [&](const std::vector<uint8_t>&) { return referenceOutput(d); }, result);
 }
 
 TEST(Golden, MaxPoolMatchesReference) {
@@ -318,25 +329,15 @@ TEST(Golden, MaxPoolResNetStem) {
               (unsigned long long)r.counters[kCycles]);
 }
 
-void expectLstmMatchesReference(const HwConfig& cfg, const LstmLayer& shape, uint64_t seed,
-                                RunResult* result = nullptr) {
+void expectLstmMatchesReference(const HwConfig& cfg, const LstmLayer& shape, uint64_t seed) {
   std::mt19937_64 rng(seed);
   LstmData d = makeLstmData(cfg, shape, 0, rng);
   Program p;
   Status s = buildLstm(cfg, d.layer, &p);
   ASSERT_TRUE(s.ok()) << s.error;
-  GoldenModel g(cfg);
-  ASSERT_TRUE(writeLstmData(g, d).ok());
-  std::vector<uint8_t> before(d.outBytes, 0x5a);
-  ASSERT_TRUE(g.writeDram(d.layer.outAddr, before.data(), before.size()).ok());
-  RunResult r;
-  s = g.run(p, &r);
-  ASSERT_TRUE(s.ok()) << s.error;
-  std::vector<uint8_t> out(d.outBytes);
-  ASSERT_TRUE(g.readDram(d.layer.outAddr, out.data(), out.size()).ok());
-  std::vector<uint8_t> ref = referenceOutput(d, before);
-  for (size_t i = 0; i < out.size(); ++i) ASSERT_EQ(int(int8_t(ref[i])), int(int8_t(out[i]))) << "byte " << i;
-  if (result) *result = r;
+  expectGoldenOutput(cfg, d, p, writeLstmData, d.layer.outAddr, d.outBytes,
+                     [&](const std::vector<uint8_t>& before) { return referenceOutput(d, before); },
+                     nullptr);
 }
 
 TEST(Golden, LstmMatchesReference) {
