@@ -111,8 +111,11 @@ private:
   struct OutputPath;
   LogicalResult convertConv(nn::ConvOp conv);
   Value buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t group,
-                    int64_t diagonalBlocks, const OutputPath &path,
+                    int64_t diagonalBlocks, bool foldTaps, const OutputPath &path,
                     int64_t inputZeroPoint);
+  Value foldColumnTaps(Location loc, Value input, int64_t kw, int64_t stride,
+                       int64_t dilation, int64_t padLeft, int64_t padRight,
+                       int64_t outWidth);
   LogicalResult convertDense(Operation *op, Value input, std::vector<double> weights,
                              int64_t k, int64_t n, std::vector<double> bias);
   LogicalResult convertAdd(nn::AddOp add);
@@ -564,6 +567,17 @@ std::vector<double> mergeGroups(ArrayRef<double> weights, int64_t taps, int64_t 
   return out;
 }
 
+/// Whether a convolution with `channels` input channels and `kw` column taps
+/// uses the array's rows much better with the taps folded into the channels:
+/// the kernel library reduces over one tap's channels per K tile, so 3
+/// channels fill 3 of 16 rows, while 7 folded taps fill 21 of 32.
+bool foldsColumnTaps(int64_t channels, int64_t kw, int64_t rows) {
+  if (kw < 2)
+    return false;
+  auto used = [&](int64_t k) { return double(k) / double(rows * ((k + rows - 1) / rows)); };
+  return used(kw * channels) > 1.25 * used(channels);
+}
+
 //===----------------------------------------------------------------------===//
 // Rewrites
 //===----------------------------------------------------------------------===//
@@ -614,11 +628,15 @@ LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
   FailureOr<OutputPath> path = buildOutputPath(conv, conv.getResult(), acc.scales, acc.bias);
   if (failed(path))
     return failure();
-  auto weightI8 = tensorOf({kh, kw, kd * c, f}, builder.getI8Type());
+  // Folded column taps see one [KH, 1, KW*C, F] kernel: the same bytes, K
+  // still ordered (kh, kw, c).
+  const bool foldTaps = kd == 1 && group == 1 && foldsColumnTaps(c, kw, hw.rows);
+  auto weightI8 = foldTaps ? tensorOf({kh, 1, kw * c, f}, builder.getI8Type())
+                           : tensorOf({kh, kw, kd * c, f}, builder.getI8Type());
   Value weight = arith::ConstantOp::create(
       builder, conv.getLoc(), weightI8,
       DenseElementsAttr::get(weightI8, ArrayRef<int8_t>(qw.values)));
-  Value layer = buildConv3D(conv, *input, weight, group, merge, *path, in.zeroPoint);
+  Value layer = buildConv3D(conv, *input, weight, group, merge, foldTaps, *path, in.zeroPoint);
   produced[path->finalValue] = {layer, Layout::ChannelsLast};
   twins[{path->finalValue, int(Layout::ChannelsLast)}] = layer;
   converted.push_back(conv);
@@ -629,8 +647,34 @@ LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
 /// for a 1-D or 2-D convolution, one per output frame for a 3-D one (its
 /// input is the KD frames the output frame reads, concatenated along the
 /// channels, with zero frames for the depth padding).
+/// The input of a convolution whose `kw` column taps are folded into the
+/// channels (the host side of the im2col that TPU-style stems use): pad the
+/// columns, then for every tap the strided columns it reads, concatenated
+/// along the channels: [N, H, W, C] -> [N, H, OW, KW*C]. The array then runs a
+/// [KH, 1] kernel with column stride 1 and no column padding.
+Value Quantizer::foldColumnTaps(Location loc, Value input, int64_t kw, int64_t stride,
+                                int64_t dilation, int64_t padLeft, int64_t padRight,
+                                int64_t outWidth) {
+  Value padded = input;
+  if (padLeft || padRight)
+    padded = nn::PadOp::create(builder, loc, input,
+                               builder.getDenseI64ArrayAttr({0, 0, padLeft, 0, 0, 0, padRight, 0}),
+                               nn::PadModeAttr::get(builder.getContext(), nn::PadMode::constant),
+                               builder.getF32FloatAttr(0));
+  SmallVector<Value> taps;
+  for (int64_t x = 0; x < kw; ++x) {
+    int64_t start = x * dilation;
+    taps.push_back(nn::SliceOp::create(builder, loc, padded,
+                                       builder.getDenseI64ArrayAttr({start}),
+                                       builder.getDenseI64ArrayAttr({start + (outWidth - 1) * stride + 1}),
+                                       builder.getDenseI64ArrayAttr({2}),
+                                       builder.getDenseI64ArrayAttr({stride})));
+  }
+  return nn::ConcatOp::create(builder, loc, taps, 3);
+}
+
 Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t group,
-                             int64_t diagonalBlocks, const OutputPath &path,
+                             int64_t diagonalBlocks, bool foldTaps, const OutputPath &path,
                              int64_t inputZeroPoint) {
   Location loc = conv.getLoc();
   auto resultF32 = cast<RankedTensorType>(conv.getType());
@@ -666,6 +710,14 @@ Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t
         ActivationAttr::get(builder.getContext(), path.activation),
         builder.getI64IntegerAttr(path.clampMax));
   };
+  if (spatial < 3 && foldTaps) {
+    int64_t kw = cast<RankedTensorType>(conv.getWeight().getType()).getShape().back();
+    Value folded = foldColumnTaps(loc, input, kw, strides[2], dilations[2], begin[2], end[2],
+                                  out[2]);
+    strides[2] = dilations[2] = 1;
+    begin[2] = end[2] = 0;
+    return conv2d(folded, loc);
+  }
   if (spatial < 3)
     return conv2d(input, loc);
 

@@ -3,11 +3,12 @@
 // RUN: systolic-opt %s -split-input-file -systolic-quantize="accel-config=4x4" | FileCheck %s --check-prefix=SMALL
 
 // A depthwise convolution's 8 groups of one channel merge into one group of 8
-// diagonal blocks on a 16x16 array (two groups of 4 on a 4x4 one): the
-// weight [3, 3, 8, 8] is zero off the diagonal of every tap.
+// diagonal blocks on a 16x16 array (two groups of 4 on a 4x4 one). On 16x16
+// its 3 column taps are then folded into 24 channels: a [3, 1, 24, 8] weight,
+// zero off the diagonal of every tap, with column dilation and stride 1.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<3x3x8x8xi8>
-// CHECK: systolic.conv2d %{{.*}}, %[[W]], %{{.*}} {activation = #systolic.activation<none>, diagonal_blocks = 8 : i64, dilations = array<i64: 2, 2>, {{.*}}} : (tensor<1x6x6x8xi8>, tensor<3x3x8x8xi8>, tensor<3x8xi32>) -> tensor<1x2x2x8xi8>
+// CHECK: nn.concat {{.*}} -> tensor<1x6x2x24xi8>
+// CHECK: systolic.conv2d {{.*}}diagonal_blocks = 8 : i64, dilations = array<i64: 2, 1>, {{.*}} : (tensor<1x6x2x24xi8>, tensor<3x1x24x8xi8>, tensor<3x8xi32>) -> tensor<1x2x2x8xi8>
 // SMALL: systolic.conv2d {{.*}}diagonal_blocks = 4 : i64, dilations = array<i64: 2, 2>, group = 2 : i64{{.*}} : (tensor<1x6x6x8xi8>, tensor<3x3x4x8xi8>, tensor<3x8xi32>)
 // REPORT: placement of @main: 1 ops on accel, 0 on cpu
 // REPORT-NEXT: accel  nn.conv: systolic.conv2d
@@ -51,4 +52,33 @@ func.func @main(%x: tensor<1x4x6x6xf32> {systolic.calibration = array<f64: -1.0,
       pads = array<i64: 0, 0, 0, 0>, ceil_mode = true, systolic.calibration = array<f64: -3.0, 3.0>}
       : tensor<1x4x6x6xf32> -> tensor<1x4x3x3xf32> loc("ceil")
   return %a, %v, %e : tensor<1x4x3x3xf32>, tensor<1x4x3x3xf32>, tensor<1x4x3x3xf32>
+}
+
+// -----
+
+// A stem with 3 input channels and 3 column taps: the taps are folded into
+// 9 channels on the host (pad the columns, each tap's strided columns,
+// concatenated), and the array runs a 3x1 kernel with column stride 1 over
+// them. With 64 channels nothing is folded (every K tile is already full).
+// CHECK-LABEL: func.func @main
+// CHECK: %[[T:.*]] = nn.transpose %{{.*}} -> tensor<1x8x8x3xi8>
+// CHECK: %[[P:.*]] = nn.pad %[[T]] {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, 0>} : tensor<1x8x8x3xi8> -> tensor<1x8x10x3xi8>
+// CHECK: %[[S0:.*]] = nn.slice %[[P]] {axes = array<i64: 2>, ends = array<i64: 7>, starts = array<i64: 0>, steps = array<i64: 2>} : tensor<1x8x10x3xi8> -> tensor<1x8x4x3xi8>
+// CHECK: %[[S1:.*]] = nn.slice %[[P]] {axes = array<i64: 2>, ends = array<i64: 8>, starts = array<i64: 1>, steps = array<i64: 2>}
+// CHECK: %[[S2:.*]] = nn.slice %[[P]] {axes = array<i64: 2>, ends = array<i64: 9>, starts = array<i64: 2>, steps = array<i64: 2>}
+// CHECK: %[[F:.*]] = nn.concat %[[S0]], %[[S1]], %[[S2]] {axis = 3 : i64} {{.*}} -> tensor<1x8x4x9xi8>
+// CHECK: systolic.conv2d %[[F]], %{{.*}}, %{{.*}} {{{.*}}pads = array<i64: 1, 0, 1, 0>, strides = array<i64: 2, 1>} : (tensor<1x8x4x9xi8>, tensor<3x1x9x4xi8>, tensor<3x4xi32>) -> tensor<1x4x4x4xi8>
+// CHECK: systolic.conv2d {{.*}}pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x4x64xi8>, tensor<3x3x64x4xi8>
+func.func @main(%x: tensor<1x3x8x8xf32> {systolic.calibration = array<f64: -1.0, 1.0>},
+                %y: tensor<1x64x4x4xf32> {systolic.calibration = array<f64: -1.0, 1.0>})
+    -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) {
+  %w = arith.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %c = nn.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+      pads = array<i64: 1, 1, 1, 1>, systolic.calibration = array<f64: -3.0, 3.0>}
+      : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32>
+  %w2 = arith.constant dense<0.5> : tensor<4x64x3x3xf32>
+  %d = nn.conv %y, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+      pads = array<i64: 1, 1, 1, 1>, systolic.calibration = array<f64: -3.0, 3.0>}
+      : (tensor<1x64x4x4xf32>, tensor<4x64x3x3xf32>) -> tensor<1x4x4x4xf32>
+  return %c, %d : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
 }

@@ -9,7 +9,8 @@
 // CHECK: %[[C:.*]] = systolic.conv2d %{{.*}} {activation = #systolic.activation<relu>, {{.*}}output_zero_point = 0 : i64
 // CHECK-SAME: -> tensor<1x6x6x2xi8>
 // CHECK-NEXT: %[[P:.*]] = systolic.max_pool %[[C]] {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : tensor<1x6x6x2xi8> -> tensor<1x3x3x2xi8>
-// CHECK: systolic.conv2d %[[P]], {{.*}}input_zero_point = 0 : i64
+// CHECK: nn.pad %[[P]]
+// CHECK: systolic.conv2d {{.*}}input_zero_point = 0 : i64
 // CHECK: nn.max_pool %arg0
 // CHECK-NOT: systolic.dequantize {{.*}}tensor<1x2x3x3xi8>
 func.func @main(%x: tensor<1x2x6x6xf32> {systolic.calibration = array<f64: -1.0, 1.0>})

@@ -11,7 +11,11 @@ func.func @main(%x: tensor<1x2x4x4xf32> {systolic.calibration = array<f64: -1.0,
   // The input is quantized symmetrically (scale 1/127), then made NHWC.
   // CHECK: %[[Q:.*]] = systolic.quantize %arg0 {scale = 0.007874{{[0-9]*}} : f64, zero_point = 0 : i64}
   // CHECK: %[[T:.*]] = nn.transpose %[[Q]] {perm = array<i64: 0, 2, 3, 1>} : tensor<1x2x4x4xi8> -> tensor<1x4x4x2xi8>
-  // CHECK: %[[C:.*]] = systolic.conv2d %[[T]], %{{.*}}, %{{.*}} {activation = #systolic.activation<relu>, {{.*}}input_zero_point = 0 : i64, output_zero_point = -128 : i64, pads = array<i64: 1, 1, 1, 1>
+  // Its 2 channels fill 2 of 16 array rows per kernel tap: the host folds
+  // the 3 column taps into 6 channels, the array runs a 3x1 kernel.
+  // CHECK: %[[PAD:.*]] = nn.pad %[[T]] {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, 0>}
+  // CHECK: %[[FOLD:.*]] = nn.concat {{.*}} -> tensor<1x4x4x6xi8>
+  // CHECK: %[[C:.*]] = systolic.conv2d %[[FOLD]], %{{.*}}, %{{.*}} {activation = #systolic.activation<relu>, {{.*}}input_zero_point = 0 : i64, output_zero_point = -128 : i64, pads = array<i64: 1, 0, 1, 0>
   // CHECK-SAME: -> tensor<1x4x4x2xi8>
   %c = nn.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
       pads = array<i64: 1, 1, 1, 1>, systolic.calibration = array<f64: -3.0, 5.0>}
