@@ -521,9 +521,12 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
       return failure();
     e.dataflow = AccelDataflow::WeightStationary;
     e.dataflowReason =
-        "the gate GEMMs' left operands are x_t and h_(t-1), a few rows produced "
-        "one step at a time; the weights stay resident in the scratchpad and "
-        "are streamed into the array as weight-stationary tiles";
+        std::string("the gate GEMMs' left operands are x_t and h_(t-1), a few rows "
+                    "produced one step at a time; the weights ") +
+        (sim::lstmWeightsResident(cfg, plan.lstm)
+             ? "stay resident in the scratchpad"
+             : "do not fit the scratchpad and stream from DRAM every step") +
+        " and enter the array as weight-stationary tiles";
     return success();
   }
   if (plan.layer == "max_pool") {

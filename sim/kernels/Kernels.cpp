@@ -803,20 +803,29 @@ namespace {
 // hidden tile: it is both an output tile of the gate GEMMs and a reduction
 // tile of the recurrent GEMM (h's tiles are its left operands), and the
 // identity tile that moves int8 gates into the accumulator is T x T.
+// Weights are resident when they fit the scratchpad with one batch row of
+// state; otherwise every gate tile's weights (KX input tiles of R rows, NT
+// hidden tiles of T rows) stream through two slots, one load group per gate
+// tile and step, and x_t arrives with the step's first group.
 struct LstmPlan {
-  int64_t T = 0, NT = 0, KX = 0, BT = 0;
+  int64_t T = 0, NT = 0, KX = 0, BT = 0, R = 0;
+  bool resident = true;
   // scratchpad rows
-  int64_t sigmoid = 0, tanh = 0, identity = 0, wx = 0, wh = 0, dynamic = 0;
+  int64_t sigmoid = 0, tanh = 0, identity = 0, wx = 0, wh = 0, slots = 0, dynamic = 0;
   // accumulator rows
   int64_t cellParams = 0, hParams = 0, accDynamic = 0;
 
-  int64_t wxTile(int64_t kt, int64_t g, int64_t nt, int64_t R) const {
-    return wx + ((kt * 4 + g) * NT + nt) * R;
+  int64_t gateTileRows() const { return KX * R + NT * T; }
+  // Weight rows of input tile kt / hidden tile kh of gate tile (g, nt); for
+  // streamed weights in the slot of load group `group`.
+  int64_t wxTile(int64_t kt, int64_t g, int64_t nt, int64_t group) const {
+    return resident ? wx + ((kt * 4 + g) * NT + nt) * R : slots + (group % 2) * gateTileRows() + kt * R;
   }
-  int64_t whTile(int64_t kh, int64_t g, int64_t nt) const {
-    return wh + ((kh * 4 + g) * NT + nt) * T;
+  int64_t whTile(int64_t kh, int64_t g, int64_t nt, int64_t group) const {
+    return resident ? wh + ((kh * 4 + g) * NT + nt) * T
+                    : slots + (group % 2) * gateTileRows() + KX * R + kh * T;
   }
-  int64_t xSlot(int64_t s) const { return dynamic + s * KX * BT; }
+  int64_t xBuf(int64_t s) const { return dynamic + s * KX * BT; }
   int64_t gateOut(int64_t g, int64_t nt) const { return dynamic + (2 * KX + g * NT + nt) * BT; }
   int64_t tanhOut(int64_t nt) const { return dynamic + (2 * KX + 4 * NT + nt) * BT; }
   int64_t hBuf(int64_t s, int64_t nt) const {
@@ -835,6 +844,7 @@ Status planLstm(const HwConfig& cfg, const LstmLayer& L, LstmPlan* p) {
   if (L.cellShift < 0 || L.cellShift > 63)
     return Status::failure("lstm: cellShift must be in [0, 63]");
   const int64_t R = cfg.rows;
+  p->R = R;
   p->T = std::min<int64_t>(cfg.rows, cfg.cols);
   p->NT = ceilDiv(L.hidden, p->T);
   p->KX = ceilDiv(L.input, R);
@@ -844,17 +854,20 @@ Status planLstm(const HwConfig& cfg, const LstmLayer& L, LstmPlan* p) {
   p->identity = 2 * lut;
   p->wx = p->identity + p->T;
   p->wh = p->wx + p->KX * 4 * p->NT * R;
-  p->dynamic = p->wh + p->NT * 4 * p->NT * p->T;
+  const int64_t spPerRow = 2 * p->KX + 7 * p->NT, accPerRow = 6 * p->NT;
+  p->resident = p->wh + p->NT * 4 * p->NT * p->T + spPerRow <= int64_t(cfg.spRows);
+  p->slots = p->wx;
+  p->dynamic = p->resident ? p->wh + p->NT * 4 * p->NT * p->T : p->slots + 2 * p->gateTileRows();
+  if (p->dynamic + spPerRow > int64_t(cfg.spRows))
+    return Status::failure(
+        "lstm: input " + std::to_string(L.input) + " and hidden " + std::to_string(L.hidden) +
+        " need " + std::to_string(p->dynamic + spPerRow) +
+        " scratchpad rows even with the weights streamed (two slots of one gate tile's " +
+        std::to_string(p->gateTileRows()) + " weight rows) and one batch row of state; the "
+        "scratchpad has " + std::to_string(cfg.spRows));
   p->cellParams = 3 * 4 * p->NT;
   p->hParams = p->cellParams + 3;
   p->accDynamic = p->hParams + 3;
-  const int64_t spPerRow = 2 * p->KX + 7 * p->NT, accPerRow = 6 * p->NT;
-  if (p->dynamic + spPerRow > int64_t(cfg.spRows))
-    return Status::failure(
-        "lstm: the weights of input " + std::to_string(L.input) + " and hidden " +
-        std::to_string(L.hidden) + " stay resident in the scratchpad and need " +
-        std::to_string(p->dynamic + spPerRow) + " rows with one batch row of state; the "
-        "scratchpad has " + std::to_string(cfg.spRows));
   if (p->accDynamic + accPerRow > int64_t(cfg.accRows))
     return Status::failure("lstm: hidden " + std::to_string(L.hidden) + " needs " +
                            std::to_string(p->accDynamic + accPerRow) +
@@ -889,15 +902,24 @@ Status checkLstm(const HwConfig& cfg, const LstmLayer& L) {
   return planLstm(cfg, L, &p);
 }
 
-// Prologue: both tables, the identity tile and every weight tile into the
+bool lstmWeightsResident(const HwConfig& cfg, const LstmLayer& L) {
+  LstmPlan p;
+  return planLstm(cfg, L, &p).ok() && p.resident;
+}
+
+// Prologue: both tables, the identity tile (and resident weights) into the
 // scratchpad, the output-path parameters into the accumulator. Then per
 // batch chunk and step: the four gates' GEMMs and table lookups, the cell
-// update, h; x_t is prefetched one step ahead.
+// update, h. Load groups (x_t alone with resident weights; a gate tile's
+// weights, plus x_t with the step's first, when streamed) are prefetched one
+// group ahead.
 Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
   LstmPlan p;
   if (Status s = planLstm(cfg, L, &p); !s.ok()) return s;
   const int64_t R = cfg.rows, C = cfg.cols, H = L.hidden, I = L.input, T = p.T;
   const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * H;
+  auto tileWidth = [&](int64_t nt) { return std::min(T, H - nt * T); };
+  auto inputRows = [&](int64_t kt) { return std::min(R, I - kt * R); };
 
   Emitter e;
   loadLut(e, cfg, p.sigmoid, L.sigmoidAddr);
@@ -905,17 +927,19 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
   loadRows(e, 0, p.identity, L.constAddr, T, T, T);
   loadRows(e, 1, p.cellParams, L.constAddr + identityBytes(T), 6, 4 * C, 4 * C);
   loadParams(e, 4 * H, 4, T, L.paramAddr);
-  auto tileWidth = [&](int64_t nt) { return std::min(T, H - nt * T); };
-  for (int64_t g = 0; g < 4; ++g)
-    for (int64_t nt = 0; nt < p.NT; ++nt) {
-      const uint64_t column = uint64_t(g * H + nt * T);
-      for (int64_t kt = 0; kt < p.KX; ++kt)
-        loadRows(e, 0, p.wxTile(kt, g, nt, R), L.wxAddr + kt * R * 4 * H + column,
-                 std::min(R, I - kt * R), 4 * H, tileWidth(nt));
-      for (int64_t kh = 0; kh < p.NT; ++kh)
-        loadRows(e, 0, p.whTile(kh, g, nt), L.whAddr + kh * T * 4 * H + column,
-                 tileWidth(kh), 4 * H, tileWidth(nt));
-    }
+  // The weights of gate tile (g, nt); resident: all of them, once.
+  auto loadWeights = [&](int64_t g, int64_t nt, int64_t group) {
+    const uint64_t column = uint64_t(g * H + nt * T);
+    for (int64_t kt = 0; kt < p.KX; ++kt)
+      loadRows(e, 0, p.wxTile(kt, g, nt, group), L.wxAddr + kt * R * 4 * H + column,
+               inputRows(kt), 4 * H, tileWidth(nt));
+    for (int64_t kh = 0; kh < p.NT; ++kh)
+      loadRows(e, 0, p.whTile(kh, g, nt, group), L.whAddr + kh * T * 4 * H + column,
+               tileWidth(kh), 4 * H, tileWidth(nt));
+  };
+  if (p.resident)
+    for (int64_t g = 0; g < 4; ++g)
+      for (int64_t nt = 0; nt < p.NT; ++nt) loadWeights(g, nt, 0);
   const size_t prologueEnd = e.instrs.size();
 
   struct Step { int64_t b0, bt, t; bool first; };
@@ -924,19 +948,24 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
     for (int64_t s = 0; s < L.steps; ++s)
       steps.push_back({b0, std::min(p.BT, L.batch - b0), L.reverse ? L.steps - 1 - s : s, s == 0});
 
-  auto loadX = [&](size_t q) {
-    const Step& st = steps[q];
+  // Load group j: step j (resident), or gate tile j % (4 NT) of step
+  // j / (4 NT) (streamed); x_t goes to xBuf(q % 2) with the step's first.
+  const int64_t groupsPerStep = p.resident ? 1 : 4 * p.NT;
+  const int64_t groups = int64_t(steps.size()) * groupsPerStep;
+  auto loadGroup = [&](int64_t j) {
+    const int64_t q = j / groupsPerStep, tile = j % groupsPerStep;
+    const Step& st = steps[size_t(q)];
     e.beginLoadGroup();
-    for (int64_t kt = 0; kt < p.KX; ++kt)
-      loadRows(e, 0, p.xSlot(q % 2) + kt * st.bt,
-               L.xAddr + (st.t * L.batch + st.b0) * I + kt * R, st.bt, I,
-               std::min(R, I - kt * R));
+    if (tile == 0)
+      for (int64_t kt = 0; kt < p.KX; ++kt)
+        loadRows(e, 0, p.xBuf(q % 2) + kt * st.bt, L.xAddr + (st.t * L.batch + st.b0) * I + kt * R,
+                 st.bt, I, inputRows(kt));
+    if (!p.resident) loadWeights(tile / p.NT, tile % p.NT, j);
     e.endLoadGroup();
   };
   auto matmul = [](int64_t a, int64_t b, int64_t c, int64_t m, int64_t k, int64_t n,
                    bool accumulate) {
     Instr in;
-    in.op = Opcode::Matmul;
     in.dataflow = int64_t(Dataflow::WeightStationary);
     in.aRow = a, in.bRow = b, in.cRow = c, in.m = m, in.k = k, in.n = n;
     in.accumulate = accumulate;
@@ -964,38 +993,53 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
     in.sramRow = row;
     return in;
   };
+  // A MATMUL that reads load group `j`'s data goes through the group
+  // protocol; the others are plain compute instructions.
+  auto emitMatmul = [&](Instr in, bool readsGroup) {
+    in.op = Opcode::Matmul;
+    if (readsGroup) e.matmul(in);
+    else e.add(in);
+  };
 
-  if (!steps.empty()) loadX(0);
+  if (groups > 0) loadGroup(0);
   for (size_t q = 0; q < steps.size(); ++q) {
-    if (q + 1 < steps.size()) loadX(q + 1);
     const Step& st = steps[q];
-    const int64_t bt = st.bt, slot = p.xSlot(q % 2);
+    const int64_t bt = st.bt, x = p.xBuf(int64_t(q) % 2);
     // Gates: the three sigmoid gates (i, o, f), then the cell gate (tanh).
-    e.beginComputeGroup();
-    e.add(lutLoad(p.sigmoid));
-    for (int64_t g = 0; g < 4; ++g) {
-      if (g == 3) e.add(lutLoad(p.tanh));
+    for (int64_t g = 0; g < 4; ++g)
       for (int64_t nt = 0; nt < p.NT; ++nt) {
+        const int64_t j = int64_t(q) * groupsPerStep + (p.resident ? 0 : g * p.NT + nt);
+        const bool opensGroup = p.resident ? g == 0 && nt == 0 : true;
+        if (opensGroup) {
+          if (j + 1 < groups) loadGroup(j + 1);
+          e.beginComputeGroup();
+        }
+        if (g == 0 && nt == 0) e.add(lutLoad(p.sigmoid));
+        if (g == 3 && nt == 0) e.add(lutLoad(p.tanh));
         const int64_t n = tileWidth(nt);
         for (int64_t kt = 0; kt < p.KX; ++kt)
-          e.matmul(matmul(slot + kt * bt, p.wxTile(kt, g, nt, R), p.accGate(g, nt), bt,
-                          std::min(R, I - kt * R), n, kt > 0));
+          emitMatmul(matmul(x + kt * bt, p.wxTile(kt, g, nt, j), p.accGate(g, nt), bt,
+                            inputRows(kt), n, kt > 0),
+                     true);
         if (!st.first)
           for (int64_t kh = 0; kh < p.NT; ++kh)
-            e.add(matmul(p.hBuf((q - 1) % 2, kh) , p.whTile(kh, g, nt), p.accGate(g, nt), bt,
-                         tileWidth(kh), n, true));
+            emitMatmul(matmul(p.hBuf((q - 1) % 2, kh), p.whTile(kh, g, nt, j), p.accGate(g, nt),
+                              bt, tileWidth(kh), n, true),
+                       !p.resident);
+        // The group's data is consumed: its slot is free (resident: x_t's
+        // buffer after the step's last x MATMUL).
+        const bool closesGroup = p.resident ? g == 3 && nt == p.NT - 1 : true;
+        if (closesGroup) e.endComputeGroup();
         e.add(output(p.accGate(g, nt), p.gateOut(g, nt), 3 * (g * p.NT + nt), bt,
                      Activation::Lut));
       }
-    }
-    e.endComputeGroup();  // x_t's slot is free once the last x MATMUL ran
     // Cell update and h, per hidden tile; the tanh table is loaded.
     for (int64_t nt = 0; nt < p.NT; ++nt) {
       const int64_t n = tileWidth(nt);
       const int64_t accI = p.accGate(0, nt), accO = p.accGate(1, nt), accF = p.accGate(2, nt),
                     accG = p.accGate(3, nt), accT = p.accTanh(nt), accC = p.accCell(nt);
       auto toAccumulator = [&](int64_t spRow, int64_t accRow) {
-        e.add(matmul(spRow, p.identity, accRow, bt, n, n, false));
+        emitMatmul(matmul(spRow, p.identity, accRow, bt, n, n, false), false);
       };
       toAccumulator(p.gateOut(0, nt), accI);
       toAccumulator(p.gateOut(3, nt), accG);

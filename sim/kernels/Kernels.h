@@ -141,13 +141,16 @@ Status buildMaxPool(const HwConfig& cfg, const MaxPoolLayer& layer, Program* out
 // tanh table is indexed in units of 2^(cellShift - 14).
 //
 // On the hardware the gate GEMMs run on the array with x_t and h_(t-1) as
-// the left operands and every weight tile resident in the scratchpad; the
-// gate activations are the output path's table; the int8 gates move into
-// the accumulator through MATMULs against an identity tile, where the vector
-// unit forms the int32 cell update. x_t is double-buffered between load and
-// compute, h between compute and store. The batch is processed in chunks of
-// as many rows as the memories hold. The caller places lstmConstant() at
-// constAddr and the two 256-entry tables at sigmoidAddr and tanhAddr.
+// the left operands; the weight tiles stay resident in the scratchpad when
+// they fit, otherwise each gate tile's weights stream in every step through
+// two double-buffered slots (the layer is then bound by DRAM bandwidth, as
+// batch-1 recurrences are). The gate activations are the output path's
+// table; the int8 gates move into the accumulator through MATMULs against an
+// identity tile, where the vector unit forms the int32 cell update. x_t is
+// double-buffered between load and compute, h between compute and store. The
+// batch is processed in chunks of as many rows as the memories hold. The
+// caller places lstmConstant() at constAddr and the two 256-entry tables at
+// sigmoidAddr and tanhAddr.
 struct LstmLayer {
   int64_t steps = 0, batch = 0, input = 0, hidden = 0;
   bool reverse = false;
@@ -164,9 +167,11 @@ struct LstmLayer {
 // the output-path parameters of the cell's tanh (bias 0, multiplier 1, shift
 // cellShift) and of h (0, 1, 7), three rows of C int32 each.
 std::vector<int8_t> lstmConstant(const HwConfig& cfg, const LstmLayer& layer);
-// Whether the layer fits cfg (weights resident in the scratchpad, at least one
-// batch row of state); the message says what does not fit.
+// Whether the layer fits cfg (two weight slots or all weights, and at least
+// one batch row of state); the message says what does not fit.
 Status checkLstm(const HwConfig& cfg, const LstmLayer& layer);
+// Whether buildLstm keeps every weight tile resident (else it streams them).
+bool lstmWeightsResident(const HwConfig& cfg, const LstmLayer& layer);
 Status buildLstm(const HwConfig& cfg, const LstmLayer& layer, Program* out);
 
 // Ideal SCALE-Sim weight-stationary cycles for the layer on cfg:

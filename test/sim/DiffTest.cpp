@@ -148,6 +148,20 @@ TEST_P(DiffTest, MaxPoolLayers) { runLayers(GetParam(), 4321 + GetParam(), 40, m
 
 TEST_P(DiffTest, LstmLayers) { runLayers(GetParam(), 5321 + GetParam(), 12, lstmCase); }
 
+// An LSTM whose weights (4 x 64 x 128 bytes) do not fit the 4x4
+// configuration's scratchpad streams them every step.
+TEST(DiffTestLayers, LstmStreamedWeights4x4) {
+  HwConfig cfg = configFor(4);
+  LstmLayer L;
+  L.steps = 2, L.batch = 2, L.input = 64, L.hidden = 64;
+  ASSERT_FALSE(lstmWeightsResident(cfg, L));
+  runLayers(4, 77, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    LstmLayer shape;
+    shape.steps = 2, shape.batch = 2, shape.input = 64, shape.hidden = 64;
+    return lstmCaseFor(c, shape, rng);
+  });
+}
+
 // A ResNet stem pooling layer (112x112x64, 3x3, stride 2, pad 1) on the
 // 16x16 RTL and golden model: bit-identical outputs and event counters; prints
 // both cycle counts and the vector unit's ideal (one row per valid tap and

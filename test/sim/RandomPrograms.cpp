@@ -272,12 +272,17 @@ RandomCase lstmCase(const HwConfig& cfg, std::mt19937_64& rng) {
   shape.input = pick(rng, 1, 2 * cfg.rows), shape.hidden = pick(rng, 1, 2 * cfg.cols);
   shape.reverse = pick(rng, 0, 1);
   if (pick(rng, 0, 2) == 0) shape.maxBatchRows = 1;
+  return lstmCaseFor(cfg, shape, rng);
+}
+
+RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937_64& rng) {
   LstmData d = makeLstmData(cfg, shape, pick(rng, 0, 64), rng);
   const LstmLayer& L = d.layer;
   RandomCase c;
   std::ostringstream desc;
   desc << "lstm T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
-       << (L.reverse ? " reverse" : "") << " chunk" << L.maxBatchRows;
+       << (L.reverse ? " reverse" : "") << " chunk" << L.maxBatchRows
+       << (lstmWeightsResident(cfg, L) ? "" : " streamed");
   c.description = desc.str();
   Status s = buildLstm(cfg, L, &c.program);
   if (!s.ok()) {

@@ -28,6 +28,8 @@ MaxPoolLayer randomMaxPoolShape(const HwConfig& cfg, std::mt19937_64& rng);
 RandomCase maxPoolCase(const HwConfig& cfg, std::mt19937_64& rng);
 // A random LSTM direction (buildLstm) with its operands.
 RandomCase lstmCase(const HwConfig& cfg, std::mt19937_64& rng);
+// The LSTM direction `shape` with random operands.
+RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937_64& rng);
 // Corrupts one instruction of `p` (bit flips or an out-of-range field).
 void corruptProgram(Program* p, std::mt19937_64& rng);
 
