@@ -169,13 +169,32 @@ struct ConvLowering : OpConversionPattern<nn::ConvOp> {
     auto resultType = signlessTensorType(op.getType());
     ArrayRef<int64_t> pads = op.getPads();
     int64_t spatial = op.getStrides().size();
-    Value input =
-        padSpatial(rewriter, loc, adaptor.getInput(), pads.take_front(spatial),
-                   pads.drop_front(spatial), 0.0);
-    rewriter.replaceOp(
-        op, convolve(rewriter, loc, input, adaptor.getWeight(),
-                     adaptor.getBias(), op.getStrides(), op.getDilations(),
-                     static_cast<int64_t>(op.getGroup()), resultType));
+    // Half-precision convolutions accumulate in f32 and round once (as ONNX
+    // Runtime does): summing hundreds of f16 products in f16 drifts by
+    // several ulp.
+    Type element = resultType.getElementType();
+    bool widen = element.isF16() || element.isBF16();
+    auto convert = [&](Value v, Type to) -> Value {
+      if (!v)
+        return v;
+      auto type = cast<RankedTensorType>(v.getType());
+      return buildElementwise(
+          rewriter, loc, RankedTensorType::get(type.getShape(), to), v,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return convertScalar(b, l, args[0], to);
+          });
+    };
+    Type f32 = rewriter.getF32Type();
+    Value input = widen ? convert(adaptor.getInput(), f32) : adaptor.getInput();
+    input = padSpatial(rewriter, loc, input, pads.take_front(spatial),
+                       pads.drop_front(spatial), 0.0);
+    Value weight = widen ? convert(adaptor.getWeight(), f32) : adaptor.getWeight();
+    Value bias = widen ? convert(adaptor.getBias(), f32) : adaptor.getBias();
+    Value result = convolve(
+        rewriter, loc, input, weight, bias, op.getStrides(), op.getDilations(),
+        static_cast<int64_t>(op.getGroup()),
+        widen ? RankedTensorType::get(resultType.getShape(), f32) : resultType);
+    rewriter.replaceOp(op, widen ? convert(result, element) : result);
     return success();
   }
 };

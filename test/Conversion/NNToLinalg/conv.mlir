@@ -210,3 +210,19 @@ func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>, %b: tensor<3xf
   %0 = nn.batch_norm %x, %s, %b, %m, %v : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
   return %0 : tensor<2x3x4x4xf32>
 }
+
+// -----
+
+// f16: the operands are widened to f32, the convolution accumulates in f32,
+// and the result is rounded to f16 once (summing many f16 products in f16
+// drifts by several ulp from ONNX Runtime's f32 accumulation).
+// CHECK-LABEL: func.func @conv_f16
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x5x5xf32>, tensor<3x2x3x3xf32>) outs(%{{.*}} : tensor<1x3x3x3xf32>)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: -> tensor<1x3x3x3xf16>
+func.func @conv_f16(%x: tensor<1x2x5x5xf16>, %w: tensor<3x2x3x3xf16>) -> tensor<1x3x3x3xf16> {
+  %0 = nn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x5x5xf16>, tensor<3x2x3x3xf16>) -> tensor<1x3x3x3xf16>
+  return %0 : tensor<1x3x3x3xf16>
+}
