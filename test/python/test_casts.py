@@ -3,7 +3,8 @@ CPU, bit for bit against ONNX's reference (ml_dtypes, onnx.numpy_helper):
 every f16 value, round-to-even ties and f32 edge cases into each type, with
 and without saturation and in every FLOAT8E8M0 rounding mode, and every code
 of each type back to f32 and f16. Inputs travel as numpy writes them
-(untyped '<V1'), outputs as systolic-run writes them (ml_dtypes names)."""
+(untyped '<V1'), outputs as systolic-run writes them (ml_dtypes names).
+Also bf16 arithmetic, which rounds its f32 results the same way."""
 import subprocess
 
 import ml_dtypes
@@ -105,6 +106,30 @@ def decode_cases():
     return out
 
 
+def compile_and_run(work, nodes, feeds, types, outputs, opset=25):
+    """Compiles the graph for the CPU and runs it on `feeds` through .npy
+    files; the outputs by name."""
+    inputs = [helper.make_tensor_value_info(k, types[k], list(v.shape)) for k, v in feeds.items()]
+    graph = helper.make_graph(nodes, "g", inputs, outputs)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 11
+    onnx_path = work / "model.onnx"
+    onnx_path.write_bytes(model.SerializeToString())
+    sysm = work / "model.sysm"
+    systolic.compile_model(onnx_path, "--target=cpu", "-o", sysm)
+    input_files = []
+    for name, value in feeds.items():
+        np.save(work / f"{name}.npy", value)  # ml_dtypes arrays: untyped '<V1'
+        input_files.append(work / f"{name}.npy")
+    output_files = [work / f"out_{o.name}.npy" for o in outputs]
+    proc = subprocess.run(
+        [str(systolic.tool_path("systolic-run")), f"--module={sysm}",
+         *[f"--input=@{p}" for p in input_files], *[f"--output=@{p}" for p in output_files]],
+        capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return {o.name: np.load(p) for o, p in zip(outputs, output_files)}
+
+
 @pytest.fixture(scope="module")
 def cast_model(tmp_path_factory):
     work = tmp_path_factory.mktemp("casts")
@@ -126,25 +151,8 @@ def cast_model(tmp_path_factory):
             nodes.append(helper.make_node("Cast", [name], [out], to=to))
             outputs.append(helper.make_tensor_value_info(out, to, [codes.size]))
             expected[out] = codes.astype(dtype)
-    inputs = [helper.make_tensor_value_info(k, types[k], [v.size]) for k, v in feeds.items()]
-    graph = helper.make_graph(nodes, "casts", inputs, outputs)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 25)])
-    model.ir_version = 11
-    onnx_path = work / "casts.onnx"
-    onnx_path.write_bytes(model.SerializeToString())
-    sysm = work / "casts.sysm"
-    systolic.compile_model(onnx_path, "--target=cpu", "-o", sysm)
-    input_files = []
-    for name, value in feeds.items():
-        np.save(work / f"{name}.npy", value)  # ml_dtypes arrays: untyped '<V1'
-        input_files.append(work / f"{name}.npy")
-    output_files = [work / f"out_{o.name}.npy" for o in outputs]
-    proc = subprocess.run(
-        [str(systolic.tool_path("systolic-run")), f"--module={sysm}",
-         *[f"--input=@{p}" for p in input_files], *[f"--output=@{p}" for p in output_files]],
-        capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return {o.name: (np.load(p), expected[o.name]) for o, p in zip(outputs, output_files)}
+    got = compile_and_run(work, nodes, feeds, types, outputs)
+    return {name: (got[name], want) for name, want in expected.items()}
 
 
 @pytest.mark.parametrize("name", [c[0] for c in cases()] + [
@@ -152,3 +160,19 @@ def cast_model(tmp_path_factory):
 def test_cast_matches_reference(cast_model, name):
     got, want = cast_model[name]
     same_values(got, want)
+
+
+def test_bf16_arithmetic(tmp_path):
+    """bf16 math runs in f32 and rounds each result to bf16 with integer
+    operations (no compiler-rt call to link)."""
+    rng = np.random.default_rng(1)
+    a, b = (rng.standard_normal(64).astype(ml_dtypes.bfloat16) for _ in range(2))
+    nodes = [helper.make_node("Div", ["a", "b"], ["q"]), helper.make_node("Exp", ["q"], ["e"])]
+    outputs = [helper.make_tensor_value_info(n, TensorProto.BFLOAT16, [64]) for n in "qe"]
+    got = compile_and_run(tmp_path, nodes, {"a": a, "b": b},
+                          {"a": TensorProto.BFLOAT16, "b": TensorProto.BFLOAT16}, outputs)
+    q = (a.astype(np.float32) / b.astype(np.float32)).astype(ml_dtypes.bfloat16)
+    same_values(got["q"], q)
+    np.testing.assert_allclose(got["e"].astype(np.float32),
+                               np.exp(q.astype(np.float32)).astype(ml_dtypes.bfloat16)
+                               .astype(np.float32), rtol=1e-2)
