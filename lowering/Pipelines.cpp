@@ -91,9 +91,7 @@ void systolic::buildCPUCodegenPipeline(mlir::OpPassManager &pm,
   bf16InF32.sourceTypeStrs = {"bf16"};
   bf16InF32.targetTypeStr = "f32";
   pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16InF32));
-  arith::ArithExpandOpsPassOptions expandBF16;
-  expandBF16.includeBf16 = true;
-  pm.addPass(arith::createArithExpandOpsPass(expandBF16));
+  pm.addPass(cpu::createCPUExpandBF16());
 
   // To the LLVM dialect.
   pm.addPass(memref::createExpandStridedMetadataPass());
