@@ -163,18 +163,19 @@ Value encodeMiniFloat(OpBuilder &b, Location loc, Value x, const MiniFloat &f,
   Value signBit = i.shl(sign, f.magnitudeBits());
   switch (f.specials) {
   case S::IEEE: // a quiet NaN of x's sign
-    magnitude = i.select(
-        isNaN, (f.exponentMask() << f.mantissaBits) | (uint64_t(1) << (f.mantissaBits - 1)),
-        magnitude);
+    magnitude = i.select(isNaN,
+                         (f.exponentMask() << f.mantissaBits) |
+                             (uint64_t(1) << (f.mantissaBits - 1)),
+                         magnitude);
     break;
   case S::AllOnesNaN:
     magnitude = i.select(isNaN, f.magnitudeMask(), magnitude);
     break;
   case S::Finite: // no NaN code: ml_dtypes gives zero of the opposite sign
     magnitude = i.select(isNaN, uint64_t(0), magnitude);
-    signBit = i.select(isNaN, i.shl(i.andi(arith::XOrIOp::create(b, loc, sign, i.c(1)), 1),
-                                    f.magnitudeBits()),
-                       signBit);
+    signBit = i.select(
+        isNaN, i.shl(arith::XOrIOp::create(b, loc, sign, i.c(1)), f.magnitudeBits()),
+        signBit);
     break;
   case S::NegativeZeroNaN: {
     // NaN, and overflow without saturation, is the "-0" code; zero is +0.
@@ -324,7 +325,8 @@ Value castElement(OpBuilder &b, Location loc, Value x, Type nnFrom, Type nnTo,
 
   if (std::optional<MiniFloat> f = miniFloat(nnTo)) {
     // From f32 or f64 directly; f16 widens to f32 exactly, integers to f64
-    // (exact up to 2^53, far beyond any float8 value).
+    // (exact up to 2^53, far beyond any float8 value; only an i64 beyond it
+    // can round twice on its way to bf16).
     Type wide = from.isF64() || isa<IntegerType>(from) ? f64 : f32;
     Value code = encodeMiniFloat(b, loc, convertScalar(b, loc, value, wide, from),
                                  *f, saturate && nn::isFloat8(nnTo));

@@ -106,9 +106,8 @@ def decode_cases():
     return out
 
 
-def compile_and_run(work, nodes, feeds, types, outputs, opset=25):
-    """Compiles the graph for the CPU and runs it on `feeds` through .npy
-    files; the outputs by name."""
+def compile_graph(work, nodes, feeds, types, outputs, opset=25):
+    """The graph compiled for the CPU: the .sysm path."""
     inputs = [helper.make_tensor_value_info(k, types[k], list(v.shape)) for k, v in feeds.items()]
     graph = helper.make_graph(nodes, "g", inputs, outputs)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
@@ -117,6 +116,13 @@ def compile_and_run(work, nodes, feeds, types, outputs, opset=25):
     onnx_path.write_bytes(model.SerializeToString())
     sysm = work / "model.sysm"
     systolic.compile_model(onnx_path, "--target=cpu", "-o", sysm)
+    return sysm
+
+
+def compile_and_run(work, nodes, feeds, types, outputs):
+    """Compiles the graph and runs it on `feeds` through .npy files with
+    systolic-run; the outputs by name."""
+    sysm = compile_graph(work, nodes, feeds, types, outputs)
     input_files = []
     for name, value in feeds.items():
         np.save(work / f"{name}.npy", value)  # ml_dtypes arrays: untyped '<V1'
@@ -176,3 +182,23 @@ def test_bf16_arithmetic(tmp_path):
     np.testing.assert_allclose(got["e"].astype(np.float32),
                                np.exp(q.astype(np.float32)).astype(ml_dtypes.bfloat16)
                                .astype(np.float32), rtol=1e-2)
+
+
+def test_python_binding_takes_ml_dtypes(tmp_path):
+    """The Python runtime takes and returns ml_dtypes arrays."""
+    from systolic import runtime
+    codes = np.arange(256, dtype=np.uint8).view(ml_dtypes.float8_e4m3fn)
+    nodes = [helper.make_node("Cast", ["c"], ["f"], to=TensorProto.FLOAT),
+             helper.make_node("Cast", ["c"], ["q"], to=TensorProto.INT4)]
+    outputs = [helper.make_tensor_value_info("f", TensorProto.FLOAT, [256]),
+               helper.make_tensor_value_info("q", TensorProto.INT4, [256])]
+    sysm = compile_graph(tmp_path, nodes, {"c": codes}, {"c": TensorProto.FLOAT8E4M3FN}, outputs)
+    session = runtime.Session(runtime.Module.load(sysm))
+    assert session.module.inputs[0].dtype == ml_dtypes.float8_e4m3fn
+    f, q = session.run(codes)
+    same_values(f, codes.astype(np.float32))
+    finite = ~np.isnan(f)
+    assert q.dtype == ml_dtypes.int4
+    np.testing.assert_array_equal(q[finite].astype(np.int8),
+                                  np.trunc(f[finite]).astype(np.int64).astype(ml_dtypes.int4)
+                                  .astype(np.int8))
