@@ -6,9 +6,11 @@
 #include "lowering/cpu/Passes.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassOptions.h"
@@ -78,6 +80,18 @@ void systolic::buildCPUCodegenPipeline(mlir::OpPassManager &pm,
   // inside the loop body, and nothing restores the stack after scf-to-cf.
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll().setTargetRank(1)));
+
+  // bf16 arithmetic runs in f32, and the f32 <-> bf16 conversions become
+  // integer operations: LLVM would call compiler-rt's __truncsfbf2, which
+  // the CPU executable does not link. f16 stays as it is (LLVM handles it).
+  math::MathExtendToSupportedTypesOptions mathTypes;
+  mathTypes.extraTypeStrs = {"f16"};
+  pm.addPass(math::createMathExtendToSupportedTypes(mathTypes));
+  arith::ArithEmulateUnsupportedFloatsOptions bf16InF32;
+  bf16InF32.sourceTypeStrs = {"bf16"};
+  bf16InF32.targetTypeStr = "f32";
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16InF32));
+  pm.addPass(cpu::createCPUExpandBF16());
 
   // To the LLVM dialect.
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -21,7 +21,10 @@ constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicSize = 6;
 
 struct DescrInfo {
-  const char *descr; // as numpy writes it for a little-endian machine
+  // As numpy writes it for a little-endian machine; for the ml_dtypes types
+  // (which numpy itself saves as untyped '<V1'/'<V2') their dtype name, which
+  // np.load understands once ml_dtypes is imported.
+  const char *descr;
   ElementType type;
 };
 constexpr DescrInfo kDescrs[] = {
@@ -31,7 +34,27 @@ constexpr DescrInfo kDescrs[] = {
     {"<i8", ElementType::I64}, {"|u1", ElementType::U8},
     {"|b1", ElementType::Bool}, {"<u2", ElementType::U16},
     {"<u4", ElementType::U32},  {"<u8", ElementType::U64},
+    {"bfloat16", ElementType::BF16},
+    {"float8_e4m3fn", ElementType::F8E4M3FN},
+    {"float8_e4m3fnuz", ElementType::F8E4M3FNUZ},
+    {"float8_e5m2", ElementType::F8E5M2},
+    {"float8_e5m2fnuz", ElementType::F8E5M2FNUZ},
+    {"float4_e2m1fn", ElementType::F4E2M1FN},
+    {"float8_e8m0fnu", ElementType::F8E8M0FNU},
+    {"int4", ElementType::I4}, {"uint4", ElementType::U4},
+    {"int2", ElementType::I2}, {"uint2", ElementType::U2},
 };
+static_assert(std::size(kDescrs) ==
+                  static_cast<size_t>(artifact::kLastElementType) + 1,
+              "encodeNpy indexes kDescrs by element type code");
+
+/// The size of an untyped void dtype ('|V1', '<V2', ...), 0 for anything else.
+size_t voidSize(const std::string &descr) {
+  if (descr.size() != 3 || (descr[0] != '|' && descr[0] != '<' && descr[0] != '=') ||
+      descr[1] != 'V' || descr[2] < '1' || descr[2] > '8')
+    return 0;
+  return static_cast<size_t>(descr[2] - '0');
+}
 
 Status bad(const std::string &message) {
   return Status(StatusCode::InvalidArgument, message);
@@ -149,7 +172,8 @@ private:
 };
 } // namespace
 
-Expected<Tensor> parseNpy(const uint8_t *data, size_t size) {
+Expected<Tensor> parseNpy(const uint8_t *data, size_t size,
+                          std::optional<ElementType> untypedAs) {
   if (size < kMagicSize + 4 || std::memcmp(data, kMagic, kMagicSize) != 0)
     return bad("not a .npy file (missing the \\x93NUMPY magic)");
   uint8_t major = data[6];
@@ -189,14 +213,32 @@ Expected<Tensor> parseNpy(const uint8_t *data, size_t size) {
          descr.compare(1, 2, info.descr + 1) == 0))
       type = info.type;
   }
+  // numpy saves ml_dtypes arrays (bfloat16, float8, int4, ...) as untyped
+  // bytes ('<V1'; float8_e5m2 as '<f1'): the caller's expected type, when
+  // its size matches, says what they hold.
+  if (!type && untypedAs &&
+      (voidSize(descr) == artifact::elementSize(*untypedAs) ||
+       (descr == "<f1" && *untypedAs == ElementType::F8E5M2)))
+    type = untypedAs;
   if (!type) {
+    if (size_t bytes = voidSize(descr))
+      return bad("untyped dtype '" + descr + "' (" + std::to_string(bytes) +
+                 (bytes == 1 ? " byte" : " bytes") +
+                 " per element, as numpy saves ml_dtypes arrays) where " +
+                 (untypedAs ? "the model expects " +
+                                  std::string(artifact::elementTypeName(*untypedAs))
+                            : std::string("no element type is known")) +
+                 "; save an array of the expected type, or name it: "
+                 "'bfloat16', 'float8_e4m3fn', 'int4', ...");
     if (!descr.empty() && descr[0] == '>')
       return bad("big-endian data (dtype '" + descr +
                  "') is not supported; convert it with "
                  "arr.astype(arr.dtype.newbyteorder('<'))");
     return bad("unsupported dtype '" + descr +
-               "'; supported: f16, f32, f64, i8, i16, i32, i64, u8, bool "
-               "(little-endian)");
+               "'; supported: f16, f32, f64, i8, i16, i32, i64, u8, u16, u32, "
+               "u64, bool (little-endian), and the ml_dtypes types bfloat16, "
+               "float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz, "
+               "float4_e2m1fn, float8_e8m0fnu, int4, uint4, int2, uint2");
   }
   if (fortran && shape.size() > 1)
     return bad("Fortran-ordered data is not supported; save a C-ordered "
@@ -220,7 +262,8 @@ Expected<Tensor> parseNpy(const uint8_t *data, size_t size) {
   return tensor;
 }
 
-Expected<Tensor> readNpyFile(const std::string &path) {
+Expected<Tensor> readNpyFile(const std::string &path,
+                             std::optional<ElementType> untypedAs) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return Status(errno == ENOENT ? StatusCode::NotFound : StatusCode::InvalidArgument,
@@ -229,7 +272,7 @@ Expected<Tensor> readNpyFile(const std::string &path) {
                              std::istreambuf_iterator<char>());
   if (in.bad())
     return bad("cannot read '" + path + "': read error");
-  Expected<Tensor> tensor = parseNpy(bytes.data(), bytes.size());
+  Expected<Tensor> tensor = parseNpy(bytes.data(), bytes.size(), untypedAs);
   if (!tensor)
     return tensor.status().withContext("'" + path + "'");
   return tensor;

@@ -45,8 +45,7 @@ Constant Identity Dropout Shape Cast ConstantOfShape Range
 KNOWN_LIMITS = [
     (re.compile(r"unsupported (element|data) type STRING|value (STRING) for attribute 'to'"),
      "strings"),
-    (re.compile(r"(type|value) (FLOAT8\w*|FLOAT4E2M1|UINT4|INT4|UINT2|INT2|COMPLEX\w*)"),
-     "8/4-bit floats, 4/2-bit integers, complex"),
+    (re.compile(r"(type|value) (COMPLEX\w*)"), "complex"),
     (re.compile(r"only tensor inputs are supported"),
      "sequence/optional inputs"),
     (re.compile(r"training_mode = true is not supported|'training_mode': only inference"),

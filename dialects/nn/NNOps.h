@@ -67,6 +67,14 @@ struct SliceDimension {
   int64_t step;
   int64_t size;
 };
+/// True for the float8 formats (ONNX FLOAT8E4M3FN, FLOAT8E4M3FNUZ,
+/// FLOAT8E5M2, FLOAT8E5M2FNUZ, FLOAT8E8M0), which nn.cast's `saturate`
+/// applies to.
+bool isFloat8(mlir::Type type);
+/// True for the element types no op computes with (float8, float4, 4- and
+/// 2-bit integers): only nn.cast and nn.reshape take them.
+bool isStorageOnlyType(mlir::Type type);
+
 /// The ONNX node name the importer recorded in `loc` (a NameLoc, possibly
 /// inside a FusedLoc), or "" when there is none.
 std::string getNodeName(mlir::Location loc);

@@ -63,6 +63,12 @@ def NN_ComparePredicate : NN_I32Enum<"ComparePredicate",
       I32EnumAttrCase<"ge", 4>]>;
 def NN_ComparePredicateAttr : NN_EnumAttr<NN_ComparePredicate, "predicate">;
 
+// ONNX Cast's round_mode for FLOAT8E8M0 results (powers of two).
+def NN_RoundMode : NN_I32Enum<"RoundMode", "rounding to a power of two", [
+      I32EnumAttrCase<"up", 0>, I32EnumAttrCase<"down", 1>,
+      I32EnumAttrCase<"nearest", 2>]>;
+def NN_RoundModeAttr : NN_EnumAttr<NN_RoundMode, "round_mode">;
+
 // Ops that compute constant results from constant operands; their folders
 // use the same evaluation with a small size limit.
 def NN_Evaluable : DeclareOpInterfaceMethods<NN_ConstantEvaluableOpInterface>;
@@ -693,8 +699,8 @@ def NN_ReshapeOp : NN_Op<"reshape", [Pure, NN_Evaluable]> {
     have the same element type and element count. Covers ONNX Reshape,
     Flatten, Squeeze and Unsqueeze.
   }];
-  let arguments = (ins NN_Tensor:$input);
-  let results = (outs NN_Tensor:$result);
+  let arguments = (ins NN_AnyTensor:$input);
+  let results = (outs NN_AnyTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
@@ -809,14 +815,25 @@ def NN_ShapeOp : NN_InferredOp<"shape", [NN_Evaluable]> {
 
 def NN_CastOp : NN_Op<"cast", [Pure, SameOperandsAndResultShape,
                                    NN_Evaluable]> {
-  let summary = "Convert elements to another type (ONNX Cast)";
+  let summary = "Convert elements to another type (ONNX Cast, CastLike)";
   let hasFolder = 1;
+  let hasVerifier = 1;
   let description = [{
-    Float to integer rounds toward zero, integer to i1 tests for non-zero, as
-    in ONNX. The result type is given.
+    Float to integer rounds toward zero and keeps the low bits (so 4- and
+    2-bit targets wrap, as ONNX's reference), integer to i1 tests for
+    non-zero, as in ONNX. Float to a narrower float rounds to nearest even.
+    The result type is given.
+
+    `saturate` (ONNX Cast 19+) applies to float8 results: out-of-range values
+    and infinities become the largest finite value (true, the default) or
+    infinity/NaN as the format has them (false). It must stay true for other
+    result types. `round_mode` (ONNX Cast 25) applies only to `f8E8M0FNU`
+    results: `up` (the default), `down` or `nearest` to a power of two.
   }];
-  let arguments = (ins NN_Tensor:$input);
-  let results = (outs NN_Tensor:$result);
+  let arguments = (ins NN_AnyTensor:$input,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate,
+                       OptionalAttr<NN_RoundModeAttr>:$round_mode);
+  let results = (outs NN_AnyTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 

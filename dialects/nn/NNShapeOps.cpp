@@ -26,6 +26,30 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+bool systolic::nn::isFloat8(Type type) {
+  return isa<Float8E4M3FNType, Float8E4M3FNUZType, Float8E5M2Type,
+             Float8E5M2FNUZType, Float8E8M0FNUType>(type);
+}
+
+bool systolic::nn::isStorageOnlyType(Type type) {
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return integer.getWidth() == 2 || integer.getWidth() == 4;
+  return isFloat8(type) || isa<Float4E2M1FNType>(type);
+}
+
+LogicalResult CastOp::verify() {
+  Type to = getType().getElementType();
+  if (!getSaturate() && !isFloat8(to))
+    return emitOpError() << "saturate = false applies only to float8 results "
+                            "(f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ, "
+                            "f8E8M0FNU), not "
+                         << to << "; drop the attribute";
+  if (getRoundMode() && !isa<Float8E8M0FNUType>(to))
+    return emitOpError() << "round_mode applies only to f8E8M0FNU results, not "
+                         << to << "; drop the attribute";
+  return success();
+}
+
 LogicalResult ExpandOp::verify() {
   auto input = cast<RankedTensorType>(getInput().getType());
   auto result = cast<RankedTensorType>(getType());

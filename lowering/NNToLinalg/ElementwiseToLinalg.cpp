@@ -359,7 +359,9 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
       });
   addElementwise<CastOp>(
       patterns, [](OpBuilder &b, Location loc, CastOp op, ValueRange x) {
-        return convertScalar(b, loc, x[0], op.getType().getElementType(),
-                             getElementTypeOrSelf(op.getInput().getType()));
+        return castElement(b, loc, x[0],
+                           getElementTypeOrSelf(op.getInput().getType()),
+                           op.getType().getElementType(), op.getSaturate(),
+                           op.getRoundMode().value_or(nn::RoundMode::up));
       });
 }

@@ -42,7 +42,8 @@ void systolic::populateNNToLinalgPatterns(RewritePatternSet &patterns) {
 }
 
 namespace {
-/// Unsigned integer types become signless of the same width.
+/// Unsigned integer types become signless of the same width, storage-only
+/// types i8 (signless()).
 struct SignlessTypeConverter : TypeConverter {
   SignlessTypeConverter() {
     addConversion(
@@ -50,7 +51,9 @@ struct SignlessTypeConverter : TypeConverter {
   }
 };
 
-/// A constant of unsigned integers holds the same bits as a signless one.
+/// A constant of unsigned integers holds the same bits as a signless one, and
+/// one of a storage-only type the same bytes as an i8 one (4/2-bit elements
+/// take a byte each in DenseElementsAttr storage too).
 struct SignlessConstantLowering : OpConversionPattern<arith::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -63,7 +66,7 @@ struct SignlessConstantLowering : OpConversionPattern<arith::ConstantOp> {
       return rewriter.notifyMatchFailure(op, "not a tensor constant");
     Attribute value;
     if (auto dense = dyn_cast<DenseElementsAttr>(op.getValue()))
-      value = dense.bitcast(type.getElementType());
+      value = DenseElementsAttr::getFromRawBuffer(type, dense.getRawData());
     else if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
       value = DenseResourceElementsAttr::get(type, resource.getRawHandle());
     else

@@ -1,5 +1,6 @@
 //===- Utils.cpp - Builders shared by the nn to linalg patterns -----------===//
 #include "lowering/NNToLinalg/Utils.h"
+#include "dialects/nn/NNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -17,6 +18,8 @@ using namespace mlir;
 namespace systolic::nn_to_linalg {
 
 Type signless(Type type) {
+  if (nn::isStorageOnlyType(type))
+    return IntegerType::get(type.getContext(), 8);
   if (auto integer = dyn_cast<IntegerType>(type); integer && !integer.isSignless())
     return IntegerType::get(type.getContext(), integer.getWidth());
   if (auto tensor = dyn_cast<RankedTensorType>(type))

@@ -8,6 +8,7 @@
 #ifndef SYSTOLIC_LOWERING_NNTOLINALG_UTILS_H
 #define SYSTOLIC_LOWERING_NNTOLINALG_UTILS_H
 
+#include "dialects/nn/NNOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -114,7 +115,11 @@ mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 
 /// nn tensors may hold unsigned integers (ONNX's UINT types); arith works on
 /// signless ones. The lowering gives every linalg value the signless type and
-/// takes signedness from the nn op's types where it matters.
+/// takes signedness from the nn op's types where it matters. Storage-only
+/// types (float8, float4, 4/2-bit integers) become i8, one element per byte
+/// with the value in the low bits (docs/artifact-format.md): LLVM has no
+/// arithmetic for them and would pack vectors of 4/2-bit values, and only
+/// nn.cast (castElement) interprets the bits.
 mlir::Type signless(mlir::Type type);
 mlir::RankedTensorType signlessTensorType(mlir::Type type);
 bool isUnsignedElements(mlir::Type type);
@@ -157,6 +162,15 @@ mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Type type, bool isUnsigned = false);
 mlir::Value highestValue(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type type, bool isUnsigned = false);
+
+/// nn.cast of one scalar: `x` holds the signless (storage) form of an
+/// `nnFrom` value; the result the signless (storage) form of `nnTo`.
+/// float8/float4/bfloat16 conversions are done with integer operations
+/// (CastToLinalg.cpp), following ONNX Cast's rounding and `saturate` /
+/// `roundMode` rules; the rest is convertScalar.
+mlir::Value castElement(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                        mlir::Type nnFrom, mlir::Type nnTo, bool saturate,
+                        nn::RoundMode roundMode);
 
 } // namespace systolic::nn_to_linalg
 

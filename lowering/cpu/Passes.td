@@ -105,4 +105,17 @@ def CPUEmitEntryPoints
   ];
 }
 
+def CPUExpandBF16 : Pass<"systolic-cpu-expand-bf16"> {
+  let summary = "Turn f32 <-> bf16 conversions into integer operations";
+  let description = [{
+    `arith.extf` from and `arith.truncf` to bf16 (scalar or vector) become
+    shifts, masks and a round-to-nearest-even add (MLIR's bf16 expansion
+    patterns, nothing else of `arith-expand`). LLVM would otherwise call
+    compiler-rt's `__truncsfbf2`, which the CPU executable does not link.
+    Run after bf16 arithmetic has been moved to f32
+    (`arith-emulate-unsupported-floats`, `math-extend-to-supported-types`).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // SYSTOLIC_LOWERING_CPU_PASSES_TD

@@ -114,7 +114,8 @@ static systolic::Status bindSample(runtime::Session &session,
             std::to_string(numInputs) +
             " input(s); give one --calibrate=@a.npy,@b.npy,... per sample");
   for (size_t i = 0; i < numInputs; ++i) {
-    auto tensor = runtime::readNpyFile(sample[i]);
+    auto tensor = runtime::readNpyFile(sample[i],
+                                       session.module().inputs()[i].type);
     if (!tensor)
       return tensor.status();
     systolic::Status set = session.setInput(i, tensor->view());

@@ -29,27 +29,39 @@ FailureOr<fb::ElementType> artifactElementType(Type type, Location loc) {
     return fb::ElementType::F32;
   if (type.isF64())
     return fb::ElementType::F64;
+  if (type.isBF16())
+    return fb::ElementType::BF16;
+  if (isa<Float8E4M3FNType>(type))
+    return fb::ElementType::F8E4M3FN;
+  if (isa<Float8E4M3FNUZType>(type))
+    return fb::ElementType::F8E4M3FNUZ;
+  if (isa<Float8E5M2Type>(type))
+    return fb::ElementType::F8E5M2;
+  if (isa<Float8E5M2FNUZType>(type))
+    return fb::ElementType::F8E5M2FNUZ;
+  if (isa<Float4E2M1FNType>(type))
+    return fb::ElementType::F4E2M1FN;
+  if (isa<Float8E8M0FNUType>(type))
+    return fb::ElementType::F8E8M0FNU;
   if (type.isInteger(1))
     return fb::ElementType::Bool;
-  if (type.isUnsignedInteger(8))
-    return fb::ElementType::U8;
-  if (type.isUnsignedInteger(16))
-    return fb::ElementType::U16;
-  if (type.isUnsignedInteger(32))
-    return fb::ElementType::U32;
-  if (type.isUnsignedInteger(64))
-    return fb::ElementType::U64;
-  if (type.isSignlessInteger(8) || type.isSignedInteger(8))
-    return fb::ElementType::I8;
-  if (type.isSignlessInteger(16) || type.isSignedInteger(16))
-    return fb::ElementType::I16;
-  if (type.isSignlessInteger(32) || type.isSignedInteger(32))
-    return fb::ElementType::I32;
-  if (type.isSignlessInteger(64) || type.isSignedInteger(64))
-    return fb::ElementType::I64;
+  if (auto integer = dyn_cast<IntegerType>(type)) {
+    bool isUnsigned = integer.isUnsigned();
+    switch (integer.getWidth()) {
+    case 2: return isUnsigned ? fb::ElementType::U2 : fb::ElementType::I2;
+    case 4: return isUnsigned ? fb::ElementType::U4 : fb::ElementType::I4;
+    case 8: return isUnsigned ? fb::ElementType::U8 : fb::ElementType::I8;
+    case 16: return isUnsigned ? fb::ElementType::U16 : fb::ElementType::I16;
+    case 32: return isUnsigned ? fb::ElementType::U32 : fb::ElementType::I32;
+    case 64: return isUnsigned ? fb::ElementType::U64 : fb::ElementType::I64;
+    default: break;
+    }
+  }
   return emitError(loc) << "element type " << type
-                        << " cannot cross the runtime boundary (supported: f16, "
-                           "f32, f64, i1, i8, i16, i32, i64, u8, u16, u32, u64)";
+                        << " cannot cross the runtime boundary (supported: "
+                           "f16, bf16, f32, f64, f8E4M3FN, f8E4M3FNUZ, f8E5M2, "
+                           "f8E5M2FNUZ, f8E8M0FNU, f4E2M1FN, i1, and integers "
+                           "of 2, 4, 8, 16, 32, 64 bits)";
 }
 
 /// The constant's bytes as the runtime stores them: dense, row-major,

@@ -66,8 +66,28 @@ Type systolic::onnx::getElementType(MLIRContext *context, int32_t dataType) {
     return b.getIntegerType(32, /*isSigned=*/false);
   case DataType::UInt64:
     return b.getIntegerType(64, /*isSigned=*/false);
+  case DataType::Float8E4M3FN:
+    return b.getType<Float8E4M3FNType>();
+  case DataType::Float8E4M3FNUZ:
+    return b.getType<Float8E4M3FNUZType>();
+  case DataType::Float8E5M2:
+    return b.getType<Float8E5M2Type>();
+  case DataType::Float8E5M2FNUZ:
+    return b.getType<Float8E5M2FNUZType>();
+  case DataType::Float8E8M0:
+    return b.getType<Float8E8M0FNUType>();
+  case DataType::Float4E2M1:
+    return b.getType<Float4E2M1FNType>();
+  case DataType::Int4:
+    return b.getIntegerType(4);
+  case DataType::UInt4:
+    return b.getIntegerType(4, /*isSigned=*/false);
+  case DataType::Int2:
+    return b.getIntegerType(2);
+  case DataType::UInt2:
+    return b.getIntegerType(2, /*isSigned=*/false);
   default:
-    // Strings, complex and 4/8-bit floats have no nn counterpart.
+    // Strings and complex numbers have no nn counterpart.
     return Type();
   }
 }
@@ -91,6 +111,17 @@ static uint32_t typedFieldFor(int32_t dataType) {
   case DataType::Bool:
   case DataType::Float16:
   case DataType::BFloat16:
+  case DataType::Float8E4M3FN:
+  case DataType::Float8E4M3FNUZ:
+  case DataType::Float8E5M2:
+  case DataType::Float8E5M2FNUZ:
+  case DataType::Float8E8M0:
+  // 4- and 2-bit types: one packed byte per int32_data entry.
+  case DataType::Float4E2M1:
+  case DataType::Int4:
+  case DataType::UInt4:
+  case DataType::Int2:
+  case DataType::UInt2:
     return 5;
   case DataType::Int64:
     return 7;
@@ -113,10 +144,14 @@ FailureOr<ElementsAttr> TensorLoader::load(const TensorProto &tensor,
                           << dataTypeName(tensor.dataType);
   auto type = RankedTensorType::get(tensor.dims, elementType);
   int64_t count = type.getNumElements();
-  unsigned width = elementType.isInteger(1)
-                       ? 1
-                       : elementType.getIntOrFloatBitWidth() / 8;
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  // One element per `width` bytes in the attribute (i1 and 4/2-bit types
+  // take a byte), but the file packs 4- and 2-bit types two or four to a
+  // byte, low bits first (ONNX's _pack_4bitx2, _pack_2bitx4).
+  unsigned width = (bits + 7) / 8;
+  unsigned perByte = bits == 4 || bits == 2 ? 8 / bits : 1;
   uint64_t byteSize = uint64_t(count) * width;
+  uint64_t fileBytes = (uint64_t(count) + perByte - 1) / perByte * width;
 
   // The payload as little-endian bytes, one element per `width` bytes.
   ArrayRef<char> bytes;
@@ -141,14 +176,14 @@ FailureOr<ElementsAttr> TensorLoader::load(const TensorProto &tensor,
       return emitError(loc) << what << ": cannot read external data file "
                             << quoted(file) << ": " << ec.message();
     uint64_t offset = tensor.externalOffset.value_or(0);
-    uint64_t length = tensor.externalLength.value_or(byteSize);
+    uint64_t length = tensor.externalLength.value_or(fileBytes);
     if (offset > fileSize || length > fileSize - offset)
       return emitError(loc) << what << ": external data [" << offset << ", "
                             << offset + length << ") lies outside "
                             << quoted(file) << " (" << fileSize << " bytes)";
-    if (length != byteSize)
+    if (length != fileBytes)
       return emitError(loc) << what << ": external data has " << length
-                            << " bytes, but " << type << " needs " << byteSize;
+                            << " bytes, but " << type << " needs " << fileBytes;
     auto buffer = llvm::MemoryBuffer::getFileSlice(file, length, offset);
     if (!buffer)
       return emitError(loc) << what << ": cannot read external data file "
@@ -156,10 +191,10 @@ FailureOr<ElementsAttr> TensorLoader::load(const TensorProto &tensor,
     externalBuffer = std::move(*buffer);
     bytes = ArrayRef<char>(externalBuffer->getBufferStart(), length);
   } else if (tensor.hasRawData) {
-    if (tensor.rawData.size() != byteSize)
+    if (tensor.rawData.size() != fileBytes)
       return emitError(loc) << what << " has " << tensor.rawData.size()
                             << " bytes of raw_data, but " << type << " needs "
-                            << byteSize;
+                            << fileBytes;
     bytes = ArrayRef<char>(reinterpret_cast<const char *>(tensor.rawData.data()),
                            tensor.rawData.size());
   } else {
@@ -178,10 +213,12 @@ FailureOr<ElementsAttr> TensorLoader::load(const TensorProto &tensor,
                                   << what << ": " << toString(std::move(err));
         return diag;
       }
-    if (int64_t(values.size()) != count)
+    uint64_t entries = fileBytes / width;
+    if (values.size() != entries)
       return emitError(loc) << what << " has " << values.size()
-                            << " values, but " << type << " needs " << count;
-    decoded.resize(byteSize);
+                            << (perByte > 1 ? " packed bytes" : " values")
+                            << ", but " << type << " needs " << entries;
+    decoded.resize(fileBytes);
     for (size_t i = 0; i < values.size(); ++i) {
       // Narrower integers and 16-bit float bit patterns sit in the low bytes.
       uint64_t value = values[i];
@@ -190,6 +227,17 @@ FailureOr<ElementsAttr> TensorLoader::load(const TensorProto &tensor,
     bytes = decoded;
   }
 
+  if (perByte > 1) {
+    // A byte per element, the value in the low bits and the high bits zero:
+    // the layout of 4/2-bit DenseElementsAttr storage and of the runtime.
+    std::vector<char> unpacked(count);
+    for (int64_t i = 0; i < count; ++i)
+      unpacked[i] = static_cast<char>(
+          (static_cast<uint8_t>(bytes[i / perByte]) >> (i % perByte * bits)) &
+          ((1u << bits) - 1));
+    decoded = std::move(unpacked);
+    bytes = decoded;
+  }
   if (elementType.isInteger(1)) {
     // ONNX stores one byte per bool; MLIR packs i1 differently.
     llvm::SmallVector<bool> flags;

@@ -1113,16 +1113,41 @@ LogicalResult convertShape(OnnxNode &n) {
   return bind(n, n.create1<nn::ShapeOp>(n.input(0), attrs));
 }
 
+/// Cast and CastLike: converts input 0 to `elementType`. As in ONNX,
+/// `saturate` only matters for float8 results and `round_mode` only for
+/// FLOAT8E8M0; other casts ignore them.
+LogicalResult castElements(OnnxNode &n, Type elementType) {
+  RankedTensorType type = n.inputType(0);
+  if (type.getElementType() == elementType)
+    return bind(n, n.input(0));
+  SmallVector<NamedAttribute> attrs;
+  if (nn::isFloat8(elementType) && n.getInt("saturate", 1) == 0)
+    attrs.push_back(n.attr("saturate", n.builder.getBoolAttr(false)));
+  if (isa<Float8E8M0FNUType>(elementType)) {
+    StringRef mode = n.getString("round_mode", "up");
+    std::optional<nn::RoundMode> roundMode = nn::symbolizeRoundMode(mode);
+    if (!roundMode)
+      return n.unsupportedAttr("round_mode", "'" + mode + "'",
+                               "ONNX defines up, down and nearest");
+    if (*roundMode != nn::RoundMode::up)
+      attrs.push_back(n.attr("round_mode", nn::RoundModeAttr::get(
+                                               n.builder.getContext(), *roundMode)));
+  }
+  return bind(n, n.create1<nn::CastOp>(n.input(0), attrs,
+                                       type.clone(elementType)));
+}
+
 LogicalResult convertCast(OnnxNode &n) {
   int64_t to = n.getInt("to", 0);
   Type elementType = getElementType(n.builder.getContext(), to);
   if (!elementType)
     return n.unsupportedAttr("to", dataTypeName(to),
                              "no nn element type for this ONNX type");
-  RankedTensorType type = n.inputType(0);
-  if (type.getElementType() == elementType)
-    return bind(n, n.input(0));
-  return bind(n, n.create1<nn::CastOp>(n.input(0), {}, withShape(type, type.getShape()).clone(elementType)));
+  return castElements(n, elementType);
+}
+
+LogicalResult convertCastLike(OnnxNode &n) {
+  return castElements(n, n.inputType(1).getElementType());
 }
 
 LogicalResult convertConstant(OnnxNode &n) {
@@ -1226,7 +1251,9 @@ const OpConverter kConverters[] = {
      "spatial = 1; training_mode (opset 14+) normalizes with the batch "
      "statistics and returns the updated running mean/variance"},
     {"Cast", 13, kNewest, convertCast,
-     "no string, complex, 8/4-bit float or 4/2-bit integer types"},
+     "no string or complex types; float8/float4/bfloat16 and 4/2-bit "
+     "integers with saturate and round_mode"},
+    {"CastLike", 15, kNewest, convertCastLike, "as Cast"},
     {"Clip", 6, kNewest, convertClip,
      "run-time or integer bounds become nn.max/nn.min"},
     {"Concat", 11, kNewest, convertConcat, ""},

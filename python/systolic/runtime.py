@@ -18,13 +18,19 @@ import os
 from pathlib import Path
 from typing import Sequence
 
+import ml_dtypes
 import numpy as np
 
 from . import build_dir
 
-# Numbering of systolic_element_type in runtime/c/systolic_runtime.h.
+# Numbering of systolic_element_type in runtime/c/systolic_runtime.h. The
+# ml_dtypes types hold one element per byte (bfloat16 two), as the runtime.
 _DTYPES = [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
-           np.uint8, np.bool_, np.uint16, np.uint32, np.uint64]
+           np.uint8, np.bool_, np.uint16, np.uint32, np.uint64,
+           ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e4m3fnuz,
+           ml_dtypes.float8_e5m2, ml_dtypes.float8_e5m2fnuz, ml_dtypes.float4_e2m1fn,
+           ml_dtypes.float8_e8m0fnu, ml_dtypes.int4, ml_dtypes.uint4, ml_dtypes.int2,
+           ml_dtypes.uint2]
 _CODES = {np.dtype(t): i for i, t in enumerate(_DTYPES)}
 _STATUS_NAMES = ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "DATA_LOSS", "UNIMPLEMENTED",
                  "FAILED_PRECONDITION", "INTERNAL"]

@@ -16,6 +16,7 @@ static_assert(sizeof(systolic::artifact::fb::Integrity) == 16,
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -44,7 +45,21 @@ constexpr ElementTypeInfo kElementTypes[] = {
     {ElementType::I64, "i64", 8}, {ElementType::U8, "u8", 1},
     {ElementType::Bool, "bool", 1}, {ElementType::U16, "u16", 2},
     {ElementType::U32, "u32", 4},   {ElementType::U64, "u64", 8},
+    {ElementType::BF16, "bf16", 2},
+    {ElementType::F8E4M3FN, "f8e4m3fn", 1},
+    {ElementType::F8E4M3FNUZ, "f8e4m3fnuz", 1},
+    {ElementType::F8E5M2, "f8e5m2", 1},
+    {ElementType::F8E5M2FNUZ, "f8e5m2fnuz", 1},
+    {ElementType::F4E2M1FN, "f4e2m1fn", 1},
+    {ElementType::F8E8M0FNU, "f8e8m0fnu", 1},
+    {ElementType::I4, "i4", 1}, {ElementType::U4, "u4", 1},
+    {ElementType::I2, "i2", 1}, {ElementType::U2, "u2", 1},
 };
+static_assert(std::size(kElementTypes) ==
+                      static_cast<size_t>(kLastElementType) + 1 &&
+                  static_cast<int>(kLastElementType) ==
+                      static_cast<int>(fb::ElementType::MAX),
+              "one entry per element type, in code order");
 } // namespace
 
 size_t elementSize(ElementType type) {
@@ -309,7 +324,12 @@ Artifact::parse(std::unique_ptr<Storage> storage) {
         typeErrors.push_back(std::string(what) + " " +
                              std::to_string(out.size()) + " '" + t.name +
                              "' has unknown element type code " +
-                             std::to_string(rawType));
+                             std::to_string(rawType) +
+                             " (this runtime knows codes 0-" +
+                             std::to_string(static_cast<int>(kLastElementType)) +
+                             ", format " + std::to_string(kFormatMajor) + "." +
+                             std::to_string(kFormatMinor) +
+                             "; a newer runtime may support it)");
       else
         t.type = static_cast<ElementType>(rawType);
       t.shape.assign(spec->shape()->begin(), spec->shape()->end());

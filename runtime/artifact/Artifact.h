@@ -25,7 +25,7 @@ namespace systolic::artifact {
 
 /// The format version this library writes and the newest major it reads.
 constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 2;
+constexpr uint16_t kFormatMinor = 3;
 /// Alignment of every buffer and of constant data inside the file.
 constexpr uint32_t kBufferAlignment = 64;
 /// Largest buffer the reader accepts (1 TiB): keeps size arithmetic far from
@@ -35,7 +35,13 @@ constexpr uint64_t kMaxBufferSize = uint64_t(1) << 40;
 enum class ElementType : uint8_t {
   F16, F32, F64, I8, I16, I32, I64, U8, Bool,
   U16, U32, U64, // format 1.2
+  // Format 1.3 (one byte each, bf16 two; sub-byte values in the low bits).
+  BF16, F8E4M3FN, F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ, F4E2M1FN, F8E8M0FNU,
+  I4, U4, I2, U2,
 };
+/// The last code this library knows; a file with a larger one needs a newer
+/// runtime.
+constexpr ElementType kLastElementType = ElementType::U2;
 
 /// Bytes per element (bool is one byte).
 size_t elementSize(ElementType type);

@@ -59,6 +59,19 @@ typedef enum systolic_element_type {
   SYSTOLIC_U16 = 9,
   SYSTOLIC_U32 = 10,
   SYSTOLIC_U64 = 11,
+  /* One byte per element (bf16: two); 4- and 2-bit values in the low bits,
+     high bits zero. */
+  SYSTOLIC_BF16 = 12,
+  SYSTOLIC_F8E4M3FN = 13,
+  SYSTOLIC_F8E4M3FNUZ = 14,
+  SYSTOLIC_F8E5M2 = 15,
+  SYSTOLIC_F8E5M2FNUZ = 16,
+  SYSTOLIC_F4E2M1FN = 17,
+  SYSTOLIC_F8E8M0FNU = 18,
+  SYSTOLIC_I4 = 19,
+  SYSTOLIC_U4 = 20,
+  SYSTOLIC_I2 = 21,
+  SYSTOLIC_U2 = 22,
 } systolic_element_type;
 
 typedef struct systolic_status systolic_status;

@@ -74,7 +74,7 @@ Status bindInputFiles(Session &session, const std::vector<std::string> &paths) {
                         "' (" + describe(spec.type, spec.shape) +
                         "): pass --input=@file.npy in signature order or --input=" +
                         spec.name + "=@file.npy");
-    Expected<Tensor> tensor = readNpyFile(paths[i]);
+    Expected<Tensor> tensor = readNpyFile(paths[i], spec.type);
     if (!tensor)
       return tensor.status().withContext("input " + std::to_string(i) + " '" +
                                          spec.name + "'");
@@ -112,6 +112,24 @@ Status bindRandomInputs(Session &session, uint64_t seed) {
       case ElementType::U16: static_cast<uint16_t *>(data)[k] = rng() & 7; break;
       case ElementType::U32: static_cast<uint32_t *>(data)[k] = rng() & 7; break;
       case ElementType::U64: static_cast<uint64_t *>(data)[k] = rng() & 7; break;
+      case ElementType::BF16: // as f16: [-1, 1)
+        static_cast<uint16_t *>(data)[k] = static_cast<uint16_t>(
+            (rng() & 0x8000) | 0x3f00 | (rng() & 0x7f));
+        break;
+      // Byte codes that are small finite values in every format (no NaN
+      // code is below 0x40); sub-byte types keep to their low bits.
+      case ElementType::F8E4M3FN:
+      case ElementType::F8E4M3FNUZ:
+      case ElementType::F8E5M2:
+      case ElementType::F8E5M2FNUZ:
+      case ElementType::F8E8M0FNU:
+        static_cast<uint8_t *>(data)[k] = rng() & 0x3f;
+        break;
+      case ElementType::F4E2M1FN:
+      case ElementType::I4:
+      case ElementType::U4: static_cast<uint8_t *>(data)[k] = rng() & 7; break;
+      case ElementType::I2:
+      case ElementType::U2: static_cast<uint8_t *>(data)[k] = rng() & 1; break;
       }
     }
     if (Status s = session.setInput(i, tensor->view()); !s)
@@ -171,21 +189,56 @@ createDevices(const DeviceRegistry &registry, const std::vector<std::string> &na
   return devices;
 }
 
-static float halfToFloat(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  float value;
-  if (exp == 0)
-    value = std::ldexp(static_cast<float>(mant), -24);
-  else if (exp == 31)
-    value = mant ? NAN : INFINITY;
-  else
-    value = std::ldexp(static_cast<float>(mant | 0x400), static_cast<int>(exp) - 25);
-  return sign ? -value : value;
+namespace {
+/// A small binary float format: sign (when `hasSign`), `exponentBits`,
+/// `mantissaBits`, `bias`, and which codes are special.
+struct MiniFloat {
+  int exponentBits, mantissaBits, bias;
+  enum Specials { IEEE, AllOnesNaN, NegativeZeroNaN, None } specials;
+  bool hasSign = true;
+};
+
+/// Decodes `bits` (the low bits of the code) of format `f` exactly.
+double decodeMiniFloat(uint32_t bits, MiniFloat f) {
+  uint32_t mantMask = (1u << f.mantissaBits) - 1,
+           expMask = (1u << f.exponentBits) - 1;
+  uint32_t exp = (bits >> f.mantissaBits) & expMask, mant = bits & mantMask;
+  bool negative = f.hasSign && ((bits >> (f.mantissaBits + f.exponentBits)) & 1);
+  switch (f.specials) {
+  case MiniFloat::IEEE: // f16, bf16, E5M2: all-ones exponent
+    if (exp == expMask)
+      return mant ? NAN : negative ? -INFINITY : INFINITY;
+    break;
+  case MiniFloat::AllOnesNaN: // E4M3FN, E8M0: only the all-ones code
+    if (exp == expMask && mant == mantMask)
+      return NAN;
+    break;
+  case MiniFloat::NegativeZeroNaN: // the FNUZ formats: "-0" is NaN
+    if (negative && exp == 0 && mant == 0)
+      return NAN;
+    break;
+  case MiniFloat::None:
+    break;
+  }
+  double value =
+      exp == 0 && f.mantissaBits > 0 // E8M0 has no subnormals
+          ? std::ldexp(static_cast<double>(mant), 1 - f.bias - f.mantissaBits)
+          : std::ldexp(static_cast<double>(mant | (mantMask + 1)),
+                       static_cast<int>(exp) - f.bias - f.mantissaBits);
+  return negative ? -value : value;
 }
+
+/// Sign-extends the low `bits` bits of `code`.
+int64_t signExtend(uint8_t code, int bits) {
+  return static_cast<int64_t>(static_cast<int8_t>(code << (8 - bits))) >>
+         (8 - bits);
+}
+} // namespace
 
 double elementAsDouble(const TensorView &t, uint64_t i) {
   switch (t.type) {
-  case ElementType::F16: return halfToFloat(t.as<uint16_t>()[i]);
+  case ElementType::F16:
+    return decodeMiniFloat(t.as<uint16_t>()[i], {5, 10, 15, MiniFloat::IEEE});
   case ElementType::F32: return t.as<float>()[i];
   case ElementType::F64: return t.as<double>()[i];
   case ElementType::I8: return t.as<int8_t>()[i];
@@ -197,6 +250,25 @@ double elementAsDouble(const TensorView &t, uint64_t i) {
   case ElementType::U16: return t.as<uint16_t>()[i];
   case ElementType::U32: return t.as<uint32_t>()[i];
   case ElementType::U64: return static_cast<double>(t.as<uint64_t>()[i]);
+  case ElementType::BF16:
+    return decodeMiniFloat(t.as<uint16_t>()[i], {8, 7, 127, MiniFloat::IEEE});
+  case ElementType::F8E4M3FN:
+    return decodeMiniFloat(t.as<uint8_t>()[i], {4, 3, 7, MiniFloat::AllOnesNaN});
+  case ElementType::F8E4M3FNUZ:
+    return decodeMiniFloat(t.as<uint8_t>()[i], {4, 3, 8, MiniFloat::NegativeZeroNaN});
+  case ElementType::F8E5M2:
+    return decodeMiniFloat(t.as<uint8_t>()[i], {5, 2, 15, MiniFloat::IEEE});
+  case ElementType::F8E5M2FNUZ:
+    return decodeMiniFloat(t.as<uint8_t>()[i], {5, 2, 16, MiniFloat::NegativeZeroNaN});
+  case ElementType::F4E2M1FN:
+    return decodeMiniFloat(t.as<uint8_t>()[i], {2, 1, 1, MiniFloat::None});
+  case ElementType::F8E8M0FNU:
+    return decodeMiniFloat(t.as<uint8_t>()[i],
+                           {8, 0, 127, MiniFloat::AllOnesNaN, /*hasSign=*/false});
+  case ElementType::I4: return signExtend(t.as<uint8_t>()[i], 4);
+  case ElementType::U4: return t.as<uint8_t>()[i] & 0xf;
+  case ElementType::I2: return signExtend(t.as<uint8_t>()[i], 2);
+  case ElementType::U2: return t.as<uint8_t>()[i] & 0x3;
   }
   return 0;
 }

@@ -317,6 +317,29 @@ def runtime_shape():
     )
 
 
+def exotic_casts():
+    """Casts to and from the types nn only stores: float8 without saturation,
+    FLOAT8E8M0 rounding to nearest, CastLike to a float8 input's type, and
+    4/2-bit initializers packed two/four to a byte (INT4 in raw_data, an odd
+    count; UINT2 in int32_data), which the importer unpacks and folds."""
+    import ml_dtypes
+    w4 = numpy_helper.from_array(np.array([-8, -1, 0, 3, 7], dtype=ml_dtypes.int4), "w4")
+    u2 = helper.make_tensor("u2", TensorProto.UINT2, [5], [3, 0, 1, 2, 3])
+    return model(
+        [
+            node("Cast", ["x"], ["y8"], to=TensorProto.FLOAT8E5M2, saturate=0),
+            node("Cast", ["x"], ["e"], to=TensorProto.FLOAT8E8M0, round_mode="nearest"),
+            node("CastLike", ["x", "like"], ["l"]),
+            node("Cast", ["w4"], ["wf"], to=TensorProto.FLOAT),
+            node("Cast", ["u2"], ["ui"], to=TensorProto.INT32),
+        ],
+        [("x", F32, [5]), ("like", TensorProto.FLOAT8E4M3FN, [1])],
+        [("y8", TensorProto.FLOAT8E5M2, [5]), ("e", TensorProto.FLOAT8E8M0, [5]),
+         ("l", TensorProto.FLOAT8E4M3FN, [5]), ("wf", F32, [5]), ("ui", TensorProto.INT32, [5])],
+        [w4, u2], opset=25, ir_version=11,
+    )
+
+
 CASES = {
     name: fn
     for name, fn in globals().items()

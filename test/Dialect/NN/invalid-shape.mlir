@@ -135,3 +135,36 @@ func.func @shape_result_type(%x: tensor<3x4xf32>) -> tensor<2xi32> {
   %0 = "nn.shape"(%x) : (tensor<3x4xf32>) -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }
+
+// -----
+
+func.func @cast_saturate_not_float8(%x: tensor<4xf32>) -> tensor<4xf16> {
+  // expected-error @+1 {{'nn.cast' op saturate = false applies only to float8 results (f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ, f8E8M0FNU), not 'f16'; drop the attribute}}
+  %0 = nn.cast %x {saturate = false} : tensor<4xf32> -> tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+func.func @cast_round_mode_not_e8m0(%x: tensor<4xf32>) -> tensor<4xf8E4M3FN> {
+  // expected-error @+1 {{'nn.cast' op round_mode applies only to f8E8M0FNU results, not 'f8E4M3FN'; drop the attribute}}
+  %0 = nn.cast %x {round_mode = #nn.round_mode<up>} : tensor<4xf32> -> tensor<4xf8E4M3FN>
+  return %0 : tensor<4xf8E4M3FN>
+}
+
+// -----
+
+// Storage-only types have no arithmetic: only nn.cast and nn.reshape take them.
+func.func @float8_arithmetic(%x: tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN> {
+  // expected-error @+1 {{'nn.add' op operand #0 must be statically shaped tensor of floating-point or integer (i1, i8-i64, ui8-ui64) values, but got 'tensor<4xf8E4M3FN>'}}
+  %0 = nn.add %x, %x : tensor<4xf8E4M3FN>, tensor<4xf8E4M3FN> -> tensor<4xf8E4M3FN>
+  return %0 : tensor<4xf8E4M3FN>
+}
+
+// -----
+
+func.func @int4_transpose(%x: tensor<2x4xi4>) -> tensor<4x2xi4> {
+  // expected-error @+1 {{'nn.transpose' op operand #0 must be statically shaped tensor of floating-point or integer (i1, i8-i64, ui8-ui64) values, but got 'tensor<2x4xi4>'}}
+  %0 = nn.transpose %x {perm = array<i64: 1, 0>} : tensor<2x4xi4> -> tensor<4x2xi4>
+  return %0 : tensor<4x2xi4>
+}

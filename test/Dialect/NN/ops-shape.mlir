@@ -49,3 +49,22 @@ func.func @gather_pad_shape_cast(%x: tensor<5x4x3xf32>, %i: tensor<2x2xi64>, %j:
   %5 = nn.cast %x : tensor<5x4x3xf32> -> tensor<5x4x3xi32>
   return %0, %1, %2, %3, %4, %5 : tensor<5x2x2x3xf32>, tensor<4x3xf32>, tensor<7x4x2xf32>, tensor<3xi64>, tensor<1xi64>, tensor<5x4x3xi32>
 }
+
+// Casts to and from the storage-only types, with ONNX's saturate and
+// FLOAT8E8M0 round_mode; nn.reshape moves those types too.
+// CHECK-LABEL: func @storage_casts
+func.func @storage_casts(%x: tensor<2x4xf32>, %q: tensor<2x4xi4>) -> (tensor<2x4xf8E4M3FN>, tensor<2x4xf8E5M2>, tensor<2x4xf8E8M0FNU>, tensor<2x4xbf16>, tensor<8xi4>, tensor<2x4xf32>) {
+  // CHECK: nn.cast %{{.*}} : tensor<2x4xf32> -> tensor<2x4xf8E4M3FN>
+  %0 = nn.cast %x : tensor<2x4xf32> -> tensor<2x4xf8E4M3FN>
+  // CHECK: nn.cast %{{.*}} {saturate = false} : tensor<2x4xf32> -> tensor<2x4xf8E5M2>
+  %1 = nn.cast %x {saturate = false} : tensor<2x4xf32> -> tensor<2x4xf8E5M2>
+  // CHECK: nn.cast %{{.*}} {round_mode = #nn.round_mode<down>} : tensor<2x4xf32> -> tensor<2x4xf8E8M0FNU>
+  %2 = nn.cast %x {round_mode = #nn.round_mode<down>} : tensor<2x4xf32> -> tensor<2x4xf8E8M0FNU>
+  // CHECK: nn.cast %{{.*}} : tensor<2x4xf32> -> tensor<2x4xbf16>
+  %3 = nn.cast %x : tensor<2x4xf32> -> tensor<2x4xbf16>
+  // CHECK: nn.reshape %{{.*}} : tensor<2x4xi4> -> tensor<8xi4>
+  %4 = nn.reshape %q : tensor<2x4xi4> -> tensor<8xi4>
+  // CHECK: nn.cast %{{.*}} : tensor<2x4xi4> -> tensor<2x4xf32>
+  %5 = nn.cast %q : tensor<2x4xi4> -> tensor<2x4xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<2x4xf8E4M3FN>, tensor<2x4xf8E5M2>, tensor<2x4xf8E8M0FNU>, tensor<2x4xbf16>, tensor<8xi4>, tensor<2x4xf32>
+}

@@ -32,10 +32,8 @@ std::string parseError(const std::vector<uint8_t> &bytes) {
 }
 
 TEST(NpyTest, RoundTripsEveryElementType) {
-  for (ElementType type : {ElementType::F16, ElementType::F32, ElementType::F64,
-                           ElementType::I8, ElementType::I16, ElementType::I32,
-                           ElementType::I64, ElementType::U8, ElementType::Bool,
-                           ElementType::U16, ElementType::U32, ElementType::U64}) {
+  for (int code = 0; code <= static_cast<int>(artifact::kLastElementType); ++code) {
+    auto type = static_cast<ElementType>(code);
     for (const Shape &shape : {Shape{}, Shape{5}, Shape{2, 3, 4}, Shape{0, 3}}) {
       Expected<Tensor> t = Tensor::allocate(type, shape);
       ASSERT_TRUE(t);
@@ -61,6 +59,33 @@ TEST(NpyTest, WritesNumpyHeaderLayout) {
   EXPECT_EQ(header.rfind("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 0), 0u);
   EXPECT_EQ(header.back(), '\n');
   EXPECT_EQ((file.size() - 12) % 64, 0u) << "data must start 64-byte aligned";
+}
+
+// numpy saves ml_dtypes arrays (float8, int4, bfloat16, ...) as untyped
+// bytes: they read as the expected type when its size matches; the writer
+// names the ml_dtypes type.
+TEST(NpyTest, ReadsUntypedBytesAsTheExpectedType) {
+  auto v1 = npy("{'descr': '<V1', 'fortran_order': False, 'shape': (3,), }\n", 3);
+  Expected<Tensor> t = parseNpy(v1.data(), v1.size(), ElementType::F8E4M3FN);
+  ASSERT_TRUE(t) << t.status().message();
+  EXPECT_EQ(t->type(), ElementType::F8E4M3FN);
+  auto e5m2 = npy("{'descr': '<f1', 'fortran_order': False, 'shape': (3,), }\n", 3);
+  EXPECT_TRUE(parseNpy(e5m2.data(), e5m2.size(), ElementType::F8E5M2));
+  auto v2 = npy("{'descr': '|V2', 'fortran_order': False, 'shape': (3,), }\n", 6);
+  t = parseNpy(v2.data(), v2.size(), ElementType::BF16);
+  ASSERT_TRUE(t) << t.status().message();
+  EXPECT_EQ(t->type(), ElementType::BF16);
+  EXPECT_NE(parseError(v1).find("untyped dtype '<V1' (1 byte per element, as numpy "
+                                "saves ml_dtypes arrays) where no element type is known"),
+            std::string::npos);
+  Expected<Tensor> wrong = parseNpy(v2.data(), v2.size(), ElementType::I4);
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.status().message().find("where the model expects i4"), std::string::npos);
+
+  Expected<Tensor> i4 = Tensor::allocate(ElementType::I4, {2});
+  std::vector<uint8_t> file = encodeNpy(i4->view());
+  std::string header(file.begin() + 10, file.end() - 2);
+  EXPECT_EQ(header.rfind("{'descr': 'int4', 'fortran_order': False, 'shape': (2,), }", 0), 0u);
 }
 
 TEST(NpyTest, AcceptsVersion2AndVariants) {
