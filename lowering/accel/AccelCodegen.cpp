@@ -523,10 +523,13 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
     e.dataflowReason =
         std::string("the gate GEMMs' left operands are x_t and h_(t-1), a few rows "
                     "produced one step at a time; the weights ") +
-        (sim::lstmWeightsResident(cfg, plan.lstm)
+        (sim::lstmFeed(cfg, plan.lstm) == sim::LstmFeed::Hoisted
+             ? "stay resident in the scratchpad, and the input projections of all "
+               "steps are one GEMM per gate tile before the recurrence"
+         : sim::lstmFeed(cfg, plan.lstm) == sim::LstmFeed::Resident
              ? "stay resident in the scratchpad"
              : "do not fit the scratchpad and stream from DRAM every step") +
-        " and enter the array as weight-stationary tiles";
+        "; they enter the array as weight-stationary tiles";
     return success();
   }
   if (plan.layer == "max_pool") {

@@ -803,13 +803,18 @@ namespace {
 // hidden tile: it is both an output tile of the gate GEMMs and a reduction
 // tile of the recurrent GEMM (h's tiles are its left operands), and the
 // identity tile that moves int8 gates into the accumulator is T x T.
-// Weights are resident when they fit the scratchpad with one batch row of
-// state; otherwise every gate tile's weights (KX input tiles of R rows, NT
-// hidden tiles of T rows) stream through two slots, one load group per gate
-// tile and step, and x_t arrives with the step's first group.
+// Three ways to feed the gate GEMMs, the first that fits:
+//  * hoisted: weights resident, and x of every step and the input
+//    projections of every step (4 NT tiles of steps x B accumulator rows) fit
+//    with the whole batch: one GEMM of all steps' x rows per gate tile
+//    before the recurrence, which then adds only h x wh onto each step's rows;
+//  * resident: weights resident, x_t loaded and multiplied every step;
+//  * streamed: every gate tile's weights (KX input tiles of R rows, NT hidden
+//    tiles of T rows) stream through two slots, one load group per gate tile
+//    and step, x_t arriving with the step's first group.
 struct LstmPlan {
-  int64_t T = 0, NT = 0, KX = 0, BT = 0, R = 0;
-  bool resident = true;
+  int64_t T = 0, NT = 0, KX = 0, BT = 0, R = 0, steps = 0;
+  bool resident = true, hoisted = false;
   // scratchpad rows
   int64_t sigmoid = 0, tanh = 0, identity = 0, wx = 0, wh = 0, slots = 0, dynamic = 0;
   // accumulator rows
@@ -825,15 +830,23 @@ struct LstmPlan {
     return resident ? wh + ((kh * 4 + g) * NT + nt) * T
                     : slots + (group % 2) * gateTileRows() + KX * R + kh * T;
   }
+  // x rows: hoisted, input tile kt of all steps (time-major); else x_t of
+  // step parity s.
+  int64_t xRows() const { return hoisted ? KX * steps : 2 * KX; }
   int64_t xBuf(int64_t s) const { return dynamic + s * KX * BT; }
-  int64_t gateOut(int64_t g, int64_t nt) const { return dynamic + (2 * KX + g * NT + nt) * BT; }
-  int64_t tanhOut(int64_t nt) const { return dynamic + (2 * KX + 4 * NT + nt) * BT; }
+  int64_t xAll(int64_t kt) const { return dynamic + kt * steps * BT; }
+  int64_t gateOut(int64_t g, int64_t nt) const { return dynamic + (xRows() + g * NT + nt) * BT; }
+  int64_t tanhOut(int64_t nt) const { return dynamic + (xRows() + 4 * NT + nt) * BT; }
   int64_t hBuf(int64_t s, int64_t nt) const {
-    return dynamic + (2 * KX + 5 * NT + s * NT + nt) * BT;
+    return dynamic + (xRows() + 5 * NT + s * NT + nt) * BT;
   }
-  int64_t accGate(int64_t g, int64_t nt) const { return accDynamic + (g * NT + nt) * BT; }
-  int64_t accTanh(int64_t nt) const { return accDynamic + (4 * NT + nt) * BT; }
-  int64_t accCell(int64_t nt) const { return accDynamic + (5 * NT + nt) * BT; }
+  // Gate accumulators of time step t (hoisted: every step has its own rows).
+  int64_t projSteps() const { return hoisted ? steps : 1; }
+  int64_t accGate(int64_t g, int64_t nt, int64_t t) const {
+    return accDynamic + ((g * NT + nt) * projSteps() + (hoisted ? t : 0)) * BT;
+  }
+  int64_t accTanh(int64_t nt) const { return accDynamic + (4 * NT * projSteps() + nt) * BT; }
+  int64_t accCell(int64_t nt) const { return accDynamic + (4 * NT * projSteps() + NT + nt) * BT; }
 };
 
 int64_t identityBytes(int64_t T) { return (T * T + 3) / 4 * 4; }
@@ -876,6 +889,12 @@ Status planLstm(const HwConfig& cfg, const LstmLayer& L, LstmPlan* p) {
   p->BT = std::min<int64_t>({L.batch, 4095, (int64_t(cfg.spRows) - p->dynamic) / spPerRow,
                              (int64_t(cfg.accRows) - p->accDynamic) / accPerRow});
   if (L.maxBatchRows) p->BT = std::min(p->BT, L.maxBatchRows);
+  p->steps = L.steps;
+  const int64_t rows = L.steps * L.batch;
+  p->hoisted = p->resident && !L.maxBatchRows && rows <= 4095 &&
+               p->dynamic + L.batch * (p->KX * L.steps + 7 * p->NT) <= int64_t(cfg.spRows) &&
+               p->accDynamic + L.batch * (4 * p->NT * L.steps + 2 * p->NT) <= int64_t(cfg.accRows);
+  if (p->hoisted) p->BT = L.batch;
   return Status::success();
 }
 
@@ -902,9 +921,10 @@ Status checkLstm(const HwConfig& cfg, const LstmLayer& L) {
   return planLstm(cfg, L, &p);
 }
 
-bool lstmWeightsResident(const HwConfig& cfg, const LstmLayer& L) {
+LstmFeed lstmFeed(const HwConfig& cfg, const LstmLayer& L) {
   LstmPlan p;
-  return planLstm(cfg, L, &p).ok() && p.resident;
+  if (!planLstm(cfg, L, &p).ok() || !p.resident) return LstmFeed::Streamed;
+  return p.hoisted ? LstmFeed::Hoisted : LstmFeed::Resident;
 }
 
 // Prologue: both tables, the identity tile (and resident weights) into the
@@ -950,7 +970,8 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
 
   // Load group j: step j (resident), or gate tile j % (4 NT) of step
   // j / (4 NT) (streamed); x_t goes to xBuf(q % 2) with the step's first.
-  const int64_t groupsPerStep = p.resident ? 1 : 4 * p.NT;
+  // Hoisted: one group of every step's x before the recurrence.
+  const int64_t groupsPerStep = p.hoisted ? 0 : p.resident ? 1 : 4 * p.NT;
   const int64_t groups = int64_t(steps.size()) * groupsPerStep;
   auto loadGroup = [&](int64_t j) {
     const int64_t q = j / groupsPerStep, tile = j % groupsPerStep;
@@ -1001,6 +1022,23 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
     else e.add(in);
   };
 
+  if (p.hoisted) {
+    // The input projections of every step: per gate tile one GEMM of all
+    // steps' x rows (time-major), into that tile's per-step accumulators.
+    e.beginLoadGroup();
+    for (int64_t kt = 0; kt < p.KX; ++kt)
+      dmaGrid(e, false, 0, p.xAll(kt), L.xAddr + kt * R, L.steps, L.batch, L.batch * I, I,
+              inputRows(kt));
+    e.endLoadGroup();
+    e.beginComputeGroup();
+    for (int64_t g = 0; g < 4; ++g)
+      for (int64_t nt = 0; nt < p.NT; ++nt)
+        for (int64_t kt = 0; kt < p.KX; ++kt)
+          emitMatmul(matmul(p.xAll(kt), p.wxTile(kt, g, nt, 0), p.accGate(g, nt, 0),
+                            L.steps * L.batch, inputRows(kt), tileWidth(nt), kt > 0),
+                     true);
+    e.endComputeGroup();
+  }
   if (groups > 0) loadGroup(0);
   for (size_t q = 0; q < steps.size(); ++q) {
     const Step& st = steps[q];
@@ -1009,7 +1047,8 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
     for (int64_t g = 0; g < 4; ++g)
       for (int64_t nt = 0; nt < p.NT; ++nt) {
         const int64_t j = int64_t(q) * groupsPerStep + (p.resident ? 0 : g * p.NT + nt);
-        const bool opensGroup = p.resident ? g == 0 && nt == 0 : true;
+        const int64_t acc = p.accGate(g, nt, st.t);
+        const bool opensGroup = !p.hoisted && (p.resident ? g == 0 && nt == 0 : true);
         if (opensGroup) {
           if (j + 1 < groups) loadGroup(j + 1);
           e.beginComputeGroup();
@@ -1017,27 +1056,29 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
         if (g == 0 && nt == 0) e.add(lutLoad(p.sigmoid));
         if (g == 3 && nt == 0) e.add(lutLoad(p.tanh));
         const int64_t n = tileWidth(nt);
-        for (int64_t kt = 0; kt < p.KX; ++kt)
-          emitMatmul(matmul(x + kt * bt, p.wxTile(kt, g, nt, j), p.accGate(g, nt), bt,
-                            inputRows(kt), n, kt > 0),
-                     true);
+        if (!p.hoisted)
+          for (int64_t kt = 0; kt < p.KX; ++kt)
+            emitMatmul(matmul(x + kt * bt, p.wxTile(kt, g, nt, j), acc, bt, inputRows(kt), n,
+                              kt > 0),
+                       true);
         if (!st.first)
           for (int64_t kh = 0; kh < p.NT; ++kh)
-            emitMatmul(matmul(p.hBuf((q - 1) % 2, kh), p.whTile(kh, g, nt, j), p.accGate(g, nt),
-                              bt, tileWidth(kh), n, true),
+            emitMatmul(matmul(p.hBuf((q - 1) % 2, kh), p.whTile(kh, g, nt, j), acc, bt,
+                              tileWidth(kh), n, true),
                        !p.resident);
         // The group's data is consumed: its slot is free (resident: x_t's
         // buffer after the step's last x MATMUL).
-        const bool closesGroup = p.resident ? g == 3 && nt == p.NT - 1 : true;
+        const bool closesGroup = !p.hoisted && (p.resident ? g == 3 && nt == p.NT - 1 : true);
         if (closesGroup) e.endComputeGroup();
-        e.add(output(p.accGate(g, nt), p.gateOut(g, nt), 3 * (g * p.NT + nt), bt,
-                     Activation::Lut));
+        e.add(output(acc, p.gateOut(g, nt), 3 * (g * p.NT + nt), bt, Activation::Lut));
       }
-    // Cell update and h, per hidden tile; the tanh table is loaded.
+    // Cell update and h, per hidden tile; the tanh table is loaded. The
+    // step's gate accumulators are free again and hold the moved gates.
     for (int64_t nt = 0; nt < p.NT; ++nt) {
       const int64_t n = tileWidth(nt);
-      const int64_t accI = p.accGate(0, nt), accO = p.accGate(1, nt), accF = p.accGate(2, nt),
-                    accG = p.accGate(3, nt), accT = p.accTanh(nt), accC = p.accCell(nt);
+      const int64_t accI = p.accGate(0, nt, st.t), accO = p.accGate(1, nt, st.t),
+                    accF = p.accGate(2, nt, st.t), accG = p.accGate(3, nt, st.t),
+                    accT = p.accTanh(nt), accC = p.accCell(nt);
       auto toAccumulator = [&](int64_t spRow, int64_t accRow) {
         emitMatmul(matmul(spRow, p.identity, accRow, bt, n, n, false), false);
       };

@@ -170,8 +170,12 @@ std::vector<int8_t> lstmConstant(const HwConfig& cfg, const LstmLayer& layer);
 // Whether the layer fits cfg (two weight slots or all weights, and at least
 // one batch row of state); the message says what does not fit.
 Status checkLstm(const HwConfig& cfg, const LstmLayer& layer);
-// Whether buildLstm keeps every weight tile resident (else it streams them).
-bool lstmWeightsResident(const HwConfig& cfg, const LstmLayer& layer);
+// How buildLstm feeds the gate GEMMs on cfg: Hoisted (weights resident, one
+// GEMM of every step's x per gate tile before the recurrence), Resident
+// (weights resident, x_t multiplied every step) or Streamed (weights loaded
+// per gate tile and step).
+enum class LstmFeed { Hoisted, Resident, Streamed };
+LstmFeed lstmFeed(const HwConfig& cfg, const LstmLayer& layer);
 Status buildLstm(const HwConfig& cfg, const LstmLayer& layer, Program* out);
 
 // Ideal SCALE-Sim weight-stationary cycles for the layer on cfg:

@@ -154,7 +154,7 @@ TEST(DiffTestLayers, LstmStreamedWeights4x4) {
   HwConfig cfg = configFor(4);
   LstmLayer L;
   L.steps = 2, L.batch = 2, L.input = 64, L.hidden = 64;
-  ASSERT_FALSE(lstmWeightsResident(cfg, L));
+  ASSERT_EQ(lstmFeed(cfg, L), LstmFeed::Streamed);
   runLayers(4, 77, 1, [](const HwConfig& c, std::mt19937_64& rng) {
     LstmLayer shape;
     shape.steps = 2, shape.batch = 2, shape.input = 64, shape.hidden = 64;

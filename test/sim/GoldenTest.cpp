@@ -341,6 +341,7 @@ void expectLstmMatchesReference(const HwConfig& cfg, const LstmLayer& shape, uin
 }
 
 TEST(Golden, LstmMatchesReference) {
+  int feeds[3] = {0, 0, 0};  // hoisted, resident, streamed
   for (unsigned size : {4u, 8u, 16u}) {
     HwConfig cfg = smallConfig(size);
     std::mt19937_64 rng(700 + size);
@@ -356,10 +357,13 @@ TEST(Golden, LstmMatchesReference) {
                    std::to_string(L.steps) + " B" + std::to_string(L.batch) + " I" +
                    std::to_string(L.input) + " H" + std::to_string(L.hidden) +
                    (L.reverse ? " reverse" : "") + " chunk" + std::to_string(L.maxBatchRows));
+      ++feeds[int(lstmFeed(cfg, L))];
       expectLstmMatchesReference(cfg, L, 1700 + i);
       if (HasFatalFailure()) return;
     }
   }
+  EXPECT_GT(feeds[int(LstmFeed::Hoisted)], 10);
+  EXPECT_GT(feeds[int(LstmFeed::Resident)], 10);
   // Non-square arrays: hidden tiles are min(R, C) wide.
   HwConfig wide = smallConfig(8);
   wide.cols = 4;
@@ -387,7 +391,7 @@ TEST(Golden, LstmStreamsWeightsThatDoNotFit) {
                    std::to_string(L.steps) + " B" + std::to_string(L.batch) + " I" +
                    std::to_string(L.input) + " H" + std::to_string(L.hidden));
       if (!checkLstm(cfg, L).ok()) continue;
-      EXPECT_FALSE(lstmWeightsResident(cfg, L));
+      EXPECT_EQ(lstmFeed(cfg, L), LstmFeed::Streamed);
       expectLstmMatchesReference(cfg, L, 300 + i);
       if (HasFatalFailure()) return;
       ++ran;

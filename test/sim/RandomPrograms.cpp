@@ -282,7 +282,9 @@ RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937
   std::ostringstream desc;
   desc << "lstm T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
        << (L.reverse ? " reverse" : "") << " chunk" << L.maxBatchRows
-       << (lstmWeightsResident(cfg, L) ? "" : " streamed");
+       << (lstmFeed(cfg, L) == LstmFeed::Hoisted    ? " hoisted"
+           : lstmFeed(cfg, L) == LstmFeed::Resident ? " resident"
+                                                    : " streamed");
   c.description = desc.str();
   Status s = buildLstm(cfg, L, &c.program);
   if (!s.ok()) {
