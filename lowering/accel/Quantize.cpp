@@ -99,6 +99,9 @@ public:
 private:
   // --- Eligibility: an empty string means the op runs on the array. ------
   std::string whyNotConv(nn::ConvOp conv);
+  /// Why `what` cannot run when it needs the weight-stationary dataflow and
+  /// the configuration lacks it ("" when it has it).
+  std::string withoutWeightStationary(StringRef what) const;
   std::string whyNotGemm(nn::GemmOp gemm);
   std::string whyNotMatMul(nn::MatMulOp matmul);
   std::string whyNotAdd(nn::AddOp add);
@@ -173,7 +176,17 @@ private:
 // Eligibility
 //===----------------------------------------------------------------------===//
 
+std::string Quantizer::withoutWeightStationary(StringRef what) const {
+  if (hw.supportsWeightStationary)
+    return "";
+  return ("the configuration has no weight-stationary dataflow, and " + what +
+          " runs weight-stationary only (--accel-config=...,dataflows=ws+os)")
+      .str();
+}
+
 std::string Quantizer::whyNotConv(nn::ConvOp conv) {
+  if (std::string why = withoutWeightStationary("a convolution (implicit im2col)"); !why.empty())
+    return why;
   auto input = cast<RankedTensorType>(conv.getInput().getType());
   if (input.getRank() < 3 || input.getRank() > 5)
     return "only 1-D, 2-D and 3-D convolutions map to the array";
@@ -190,7 +203,19 @@ std::string Quantizer::whyNotConv(nn::ConvOp conv) {
   return "";
 }
 
+/// Output-stationary needs the lhs transposed in DRAM: a run-time lhs of
+/// more than one row needs weight-stationary.
+std::string lhsNeedsWeightStationary(Value lhs) {
+  auto type = cast<RankedTensorType>(lhs.getType());
+  return type.getNumElements() / type.getShape().back() > 1 ? "a dense layer with more than one "
+                                                              "row of activations"
+                                                            : "";
+}
+
 std::string Quantizer::whyNotGemm(nn::GemmOp gemm) {
+  if (std::string rows = lhsNeedsWeightStationary(gemm.getA()); !rows.empty())
+    if (std::string why = withoutWeightStationary(rows); !why.empty())
+      return why;
   if (gemm.getTransA())
     return "a transposed activation operand (trans_a) is not mapped";
   if (!constantValue(gemm.getB()))
@@ -207,6 +232,9 @@ std::string Quantizer::whyNotGemm(nn::GemmOp gemm) {
 }
 
 std::string Quantizer::whyNotMatMul(nn::MatMulOp matmul) {
+  if (std::string rows = lhsNeedsWeightStationary(matmul.getLhs()); !rows.empty())
+    if (std::string why = withoutWeightStationary(rows); !why.empty())
+      return why;
   auto lhs = cast<RankedTensorType>(matmul.getLhs().getType());
   auto rhs = cast<RankedTensorType>(matmul.getRhs().getType());
   if (lhs.getRank() != 2 || rhs.getRank() != 2)
@@ -219,6 +247,8 @@ std::string Quantizer::whyNotMatMul(nn::MatMulOp matmul) {
 }
 
 std::string Quantizer::whyNotAdd(nn::AddOp add) {
+  if (std::string why = withoutWeightStationary("a residual add (diagonal MATMULs)"); !why.empty())
+    return why;
   if (add.getLhs().getType() != add.getRhs().getType() ||
       add.getLhs().getType() != add.getType())
     return "broadcasting adds are not mapped to the array";
@@ -282,9 +312,8 @@ std::string Quantizer::whyNotLstm(nn::LSTMOp lstm) {
   if (!lstm.getYC().use_empty())
     return "its cell-state output Y_c is used; the array keeps the cell state "
            "in int32 on chip and returns only h";
-  if (!hw.supportsWeightStationary)
-    return "the LSTM's gate GEMMs need the weight-stationary dataflow, which the "
-           "configuration lacks";
+  if (std::string why = withoutWeightStationary("an LSTM (its gate GEMMs)"); !why.empty())
+    return why;
   if (std::string why = whyLstmDoesNotFit(hw, x.getDimSize(0), x.getDimSize(1),
                                           x.getDimSize(2),
                                           static_cast<int64_t>(lstm.getHiddenSize()));
@@ -309,6 +338,9 @@ std::string Quantizer::whyNotGlobalPool(Operation *pool) {
 }
 
 std::string Quantizer::whyNotAvgPool(nn::AvgPoolOp pool, bool checkInput) {
+  if (std::string why = withoutWeightStationary("average pooling (a depthwise convolution)");
+      !why.empty())
+    return why;
   auto input = cast<RankedTensorType>(pool.getInput().getType());
   if (!input.getElementType().isF32())
     return "only f32 pooling is quantized";
