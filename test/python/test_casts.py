@@ -14,6 +14,9 @@ from onnx import TensorProto, helper, numpy_helper
 
 import systolic
 
+# The references cast NaN and infinities on purpose (numpy warns about it).
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
 FLOAT8 = {
     TensorProto.FLOAT8E4M3FN: ml_dtypes.float8_e4m3fn,
     TensorProto.FLOAT8E4M3FNUZ: ml_dtypes.float8_e4m3fnuz,
