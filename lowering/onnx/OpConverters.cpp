@@ -18,6 +18,7 @@
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cstdio>
+#include <random>
 
 using namespace mlir;
 using namespace systolic::onnx;
@@ -776,10 +777,29 @@ LogicalResult convertGRU(OnnxNode &n) {
 
 LogicalResult convertIdentity(OnnxNode &n) { return bind(n, n.input(0)); }
 
+/// Training-mode Dropout's keep mask as ONNX's reference draws it:
+/// numpy's legacy generator seeded with `seed` (MT19937, init_genrand) gives
+/// uniform doubles u = ((a >> 5) * 2^26 + (b >> 6)) / 2^53 from successive
+/// 32-bit outputs a, b, one per element in row-major order, and an element is
+/// kept when u >= ratio.
+std::vector<bool> dropoutKeepMask(uint32_t seed, int64_t elements, double ratio) {
+  std::mt19937 generator(seed);
+  std::vector<bool> keep(elements);
+  for (int64_t i = 0; i < elements; ++i) {
+    uint64_t a = generator() >> 5, b = generator() >> 6;
+    double u = (double(a) * 67108864.0 + double(b)) / 9007199254740992.0;
+    keep[i] = u >= ratio;
+  }
+  return keep;
+}
+
 LogicalResult convertDropout(OnnxNode &n) {
   // Inference: Dropout is the identity; its mask is all true. So is training
-  // with ratio 0 (every element kept, scaled by 1 / (1 - 0)); other ratios
-  // drop random elements, which a compiled model does not reproduce.
+  // with ratio 0 (every element kept, scaled by 1 / (1 - 0)). Training with
+  // another ratio keeps the elements of a mask drawn at compile time from the
+  // node's `seed`, and scales them by 1 / (1 - ratio).
+  RankedTensorType type = n.inputType(0);
+  auto maskType = RankedTensorType::get(type.getShape(), n.builder.getI1Type());
   if (n.opset >= 12 && n.hasInput(2)) {
     FailureOr<SmallVector<int64_t>> training =
         n.getConstantInts(2, "training_mode");
@@ -793,21 +813,46 @@ LogicalResult convertDropout(OnnxNode &n) {
           return failure();
         ratio = *given;
       }
-      if (ratio != 0) {
+      if (ratio < 0 || ratio >= 1) {
         char text[32];
         std::snprintf(text, sizeof(text), "%g", ratio);
-        return n.emitError() << "training_mode = true is not supported with "
-                                "ratio "
-                             << text << " (random output)";
+        return n.emitError() << "ratio " << text << " is outside [0, 1)";
+      }
+      if (ratio != 0) {
+        if (!n.hasAttr("seed"))
+          return n.emitError()
+                 << "training_mode = true needs a 'seed' attribute: the "
+                    "dropout mask is drawn at compile time (set seed, or "
+                    "export the model in inference mode)";
+        if (!type.hasStaticShape())
+          return n.emitError() << "training_mode = true needs a static input "
+                                  "shape to draw the dropout mask, got "
+                               << type;
+        std::vector<bool> keep = dropoutKeepMask(
+            uint32_t(n.getInt("seed", 0)), type.getNumElements(), ratio);
+        // The reference computes mask * x * (1 / (1 - ratio)) in x's type.
+        llvm::APFloat scale(1.0 / (1.0 - ratio));
+        bool lost;
+        scale.convert(cast<FloatType>(type.getElementType()).getFloatSemantics(),
+                      llvm::APFloat::rmNearestTiesToEven, &lost);
+        llvm::APFloat zero = llvm::APFloat::getZero(scale.getSemantics());
+        SmallVector<llvm::APFloat> factors;
+        SmallVector<bool> mask;
+        for (bool k : keep) {
+          factors.push_back(k ? scale : zero);
+          mask.push_back(k);
+        }
+        Value factor = n.constant(DenseElementsAttr::get(type, factors));
+        n.setResult(0, n.create1<nn::MulOp>({n.input(0), factor}));
+        if (n.hasOutput(1))
+          n.setResult(1, n.constant(DenseElementsAttr::get(maskType, ArrayRef<bool>(mask))));
+        return success();
       }
     }
   }
   n.setResult(0, n.input(0));
-  if (n.hasOutput(1)) {
-    auto maskType = RankedTensorType::get(n.inputType(0).getShape(),
-                                          n.builder.getI1Type());
+  if (n.hasOutput(1))
     n.setResult(1, n.constant(DenseElementsAttr::get(maskType, true)));
-  }
   return success();
 }
 
@@ -1266,7 +1311,8 @@ const OpConverter kConverters[] = {
      "1-3 spatial dimensions; output_shape must not exceed the full size"},
     {"Div", 7, kNewest, convertBinary<nn::DivOp>, ""},
     {"Dropout", 7, kNewest, convertDropout,
-     "identity, mask all true: inference, or training_mode with ratio 0"},
+     "inference: identity, mask all true; training_mode: the mask ONNX's reference draws "
+     "from `seed` (required), drawn at compile time (static shapes)"},
     {"Elu", 6, kNewest, convertElu, ""},
     {"Equal", 11, kNewest, convertCompare<nn::ComparePredicate::eq>, ""},
     {"Erf", 9, kNewest, convertUnary<nn::ErfOp>, ""},

@@ -66,9 +66,9 @@ def batchnorm_training():
     )
 
 
-def dropout_training(ratio):
+def dropout_training(ratio, **seed):
     return model(
-        [node("Dropout", ["x", "r", "t"], ["y", "mask"], name="dropout", seed=0)],
+        [node("Dropout", ["x", "r", "t"], ["y", "mask"], name="dropout", **seed)],
         [("x", F32, [2, 3])],
         [("y", F32, [2, 3]), ("mask", TensorProto.BOOL, [2, 3])],
         [const("r", np.float32(ratio)), const("t", np.array(True))],
@@ -78,8 +78,9 @@ def dropout_training(ratio):
 
 CASES = {f.__name__: f for f in (pool_dilations, maxpool_indices, maxpool_bad_storage_order,
                                  batchnorm_training)}
-CASES["dropout_training_ratio_0"] = lambda: dropout_training(0.0)
-CASES["dropout_training_ratio_half"] = lambda: dropout_training(0.5)
+CASES["dropout_training_ratio_0"] = lambda: dropout_training(0.0, seed=0)
+CASES["dropout_training_ratio_half"] = lambda: dropout_training(0.5, seed=0)
+CASES["dropout_training_no_seed"] = lambda: dropout_training(0.5)
 
 if __name__ == "__main__":
     onnx.save_model(CASES[sys.argv[1]](), sys.argv[2])
