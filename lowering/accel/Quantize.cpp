@@ -662,8 +662,10 @@ LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
     return failure();
   // Folded column taps see one [KH, 1, KW*C, F] kernel: the same bytes, K
   // still ordered (kh, kw, c).
-  const bool foldTaps = kd == 1 && group == 1 && foldsColumnTaps(c, kw, hw.rows);
-  auto weightI8 = foldTaps ? tensorOf({kh, 1, kw * c, f}, builder.getI8Type())
+  // A 3-D convolution's stacked frames (KD * C channels) fold the same way;
+  // K stays ordered (kh, kw, kd, c).
+  const bool foldTaps = group == 1 && foldsColumnTaps(kd * c, kw, hw.rows);
+  auto weightI8 = foldTaps ? tensorOf({kh, 1, kw * kd * c, f}, builder.getI8Type())
                            : tensorOf({kh, kw, kd * c, f}, builder.getI8Type());
   Value weight = arith::ConstantOp::create(
       builder, conv.getLoc(), weightI8,
@@ -742,16 +744,22 @@ Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t
         ActivationAttr::get(builder.getContext(), path.activation),
         builder.getI64IntegerAttr(path.clampMax));
   };
-  if (spatial < 3 && foldTaps) {
-    int64_t kw = cast<RankedTensorType>(conv.getWeight().getType()).getShape().back();
-    Value folded = foldColumnTaps(loc, input, kw, strides[2], dilations[2], begin[2], end[2],
-                                  out[2]);
+  // With folded column taps, every 2-D convolution reads its input's taps
+  // folded into the channels, with column stride 1 and no column padding.
+  const int64_t kw = cast<RankedTensorType>(conv.getWeight().getType()).getShape().back();
+  const int64_t columnStride = strides[2], columnDilation = dilations[2],
+                padLeft = begin[2], padRight = end[2];
+  if (foldTaps) {
     strides[2] = dilations[2] = 1;
     begin[2] = end[2] = 0;
-    return conv2d(folded, loc);
   }
+  auto planeInput = [&](Value frames) {
+    return foldTaps ? foldColumnTaps(loc, frames, kw, columnStride, columnDilation, padLeft,
+                                     padRight, out[2])
+                    : frames;
+  };
   if (spatial < 3)
-    return conv2d(input, loc);
+    return conv2d(planeInput(input), loc);
 
   auto inputType = cast<RankedTensorType>(input.getType()); // [N, D, H, W, C]
   int64_t depth = inputType.getDimSize(1);
@@ -784,7 +792,7 @@ Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t
     // Each frame's layer is named after the node and the frame it computes.
     std::string name = nn::getNodeName(loc);
     Value frame = conv2d(
-        stacked, NameLoc::get(builder.getStringAttr(
+        planeInput(stacked), NameLoc::get(builder.getStringAttr(
                                   (name.empty() ? "conv3d" : name) + "#" + std::to_string(od)),
                               loc));
     outputs.push_back(nn::ReshapeOp::create(

@@ -82,3 +82,20 @@ func.func @main(%x: tensor<1x3x8x8xf32> {systolic.calibration = array<f64: -1.0,
       : (tensor<1x64x4x4xf32>, tensor<4x64x3x3xf32>) -> tensor<1x4x4x4xf32>
   return %c, %d : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// A 3-D convolution's stacked frames (KD x C = 9 channels) fold their column
+// taps too: each output frame's conv2d reads 27 channels with a 3x1 kernel.
+// CHECK-LABEL: func.func @main
+// CHECK: nn.concat {{.*}} {axis = 3 : i64} {{.*}} -> tensor<1x4x4x9xi8>
+// CHECK: nn.pad %{{.*}} {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, 0>} : tensor<1x4x4x9xi8> -> tensor<1x4x6x9xi8>
+// CHECK: nn.concat {{.*}} -> tensor<1x4x4x27xi8>
+// CHECK: systolic.conv2d {{.*}}pads = array<i64: 1, 0, 1, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x27xi8>, tensor<3x1x27x4xi8>, tensor<3x4xi32>) -> tensor<1x4x4x4xi8>
+func.func @main(%x: tensor<1x3x2x4x4xf32> {systolic.calibration = array<f64: -1.0, 1.0>}) -> tensor<1x4x2x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x3x3x3x3xf32>
+  %c = nn.conv %x, %w {strides = array<i64: 1, 1, 1>, dilations = array<i64: 1, 1, 1>,
+      pads = array<i64: 1, 1, 1, 1, 1, 1>, systolic.calibration = array<f64: -3.0, 3.0>}
+      : (tensor<1x3x2x4x4xf32>, tensor<4x3x3x3x3xf32>) -> tensor<1x4x2x4x4xf32>
+  return %c : tensor<1x4x2x4x4xf32>
+}
