@@ -35,13 +35,6 @@ using namespace systolic;
 using namespace systolic::systolic_to_linalg;
 
 namespace {
-/// A zero-filled int32 tensor of `shape`.
-Value zeroAccumulators(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
-  Type i32 = b.getI32Type();
-  Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
-  return linalg::FillOp::create(b, loc, intConstant(b, loc, i32, 0), empty)
-      .getResult(0);
-}
 
 /// int32 accumulators of an NHWC convolution of the padded `input`:
 /// linalg.conv_2d_nhwc_hwcf, or for groups linalg.depthwise_conv_2d_nhwc_hwc
@@ -50,7 +43,7 @@ Value zeroAccumulators(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
 Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                int64_t group, RankedTensorType resultType) {
-  Value init = zeroAccumulators(b, loc, resultType.getShape());
+  Value init = zeroTensor(b, loc, resultType.getShape(), b.getI32Type());
   auto stridesAttr = b.getI64TensorAttr(strides);
   auto dilationsAttr = b.getI64TensorAttr(dilations);
   if (group == 1)
@@ -196,7 +189,7 @@ struct MatMulLowering : OpConversionPattern<accel::MatMulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
-    Value init = zeroAccumulators(rewriter, loc, resultType.getShape());
+    Value init = zeroTensor(rewriter, loc, resultType.getShape(), rewriter.getI32Type());
     Value acc =
         linalg::MatmulOp::create(rewriter, loc, TypeRange{init.getType()},
                                  ValueRange{adaptor.getLhs(), adaptor.getRhs()},

@@ -27,12 +27,6 @@ using nn_to_linalg::sliceOuter;
 
 namespace {
 
-/// A [shape] tensor of `type` filled with `value`.
-Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type type,
-             int64_t value) {
-  return nn_to_linalg::filledTensor(b, loc, RankedTensorType::get(shape, type),
-                                    intConstant(b, loc, type, value));
-}
 
 struct LstmLowering : OpConversionPattern<accel::LstmOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -64,7 +58,7 @@ struct LstmLowering : OpConversionPattern<accel::LstmOp> {
               rewriter, loc,
               TypeRange{RankedTensorType::get({steps * batch, gates}, i32)},
               ValueRange{flatX, wx},
-              ValueRange{filled(rewriter, loc, {steps * batch, gates}, i32, 0)})
+              ValueRange{zeroTensor(rewriter, loc, {steps * batch, gates}, i32)})
               .getResult(0);
       projected = tensor::ExpandShapeOp::create(
           rewriter, loc, RankedTensorType::get({steps, batch, gates}, i32),
@@ -74,8 +68,8 @@ struct LstmLowering : OpConversionPattern<accel::LstmOp> {
       Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
       Value ub = arith::ConstantIndexOp::create(rewriter, loc, steps);
       Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      SmallVector<Value> init{filled(rewriter, loc, {batch, hidden}, i8, 0),
-                              filled(rewriter, loc, {batch, hidden}, i32, 0), y};
+      SmallVector<Value> init{zeroTensor(rewriter, loc, {batch, hidden}, i8),
+                              zeroTensor(rewriter, loc, {batch, hidden}, i32), y};
       auto loop = scf::ForOp::create(
           rewriter, loc, lb, ub, one, init,
           [&](OpBuilder &b, Location l, Value t, ValueRange state) {

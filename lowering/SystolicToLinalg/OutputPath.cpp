@@ -27,6 +27,13 @@ Value systolic_to_linalg::intConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, value));
 }
 
+Value systolic_to_linalg::zeroTensor(OpBuilder &b, Location loc,
+                                     ArrayRef<int64_t> shape, Type type) {
+  Value empty = tensor::EmptyOp::create(b, loc, shape, type);
+  return linalg::FillOp::create(b, loc, intConstant(b, loc, type, 0), empty)
+      .getResult(0);
+}
+
 Value systolic_to_linalg::saturateToI8(OpBuilder &b, Location loc, Value v) {
   Type type = v.getType();
   Value lowest = intConstant(b, loc, type, -128);

@@ -63,6 +63,9 @@ mlir::Value scalarOutputPath(mlir::OpBuilder &b, mlir::Location loc,
 /// Scalar helpers shared by the lowerings.
 mlir::Value intConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                         int64_t value);
+/// A zero-filled tensor of `shape` and integer element type `type`.
+mlir::Value zeroTensor(mlir::OpBuilder &b, mlir::Location loc,
+                       llvm::ArrayRef<int64_t> shape, mlir::Type type);
 /// Clamps the integer `v` to [-128, 127] and truncates it to i8.
 mlir::Value saturateToI8(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
 

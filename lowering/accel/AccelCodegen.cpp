@@ -520,13 +520,14 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
     if (failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
       return failure();
     e.dataflow = AccelDataflow::WeightStationary;
+    const sim::LstmFeed feed = sim::lstmFeed(cfg, plan.lstm);
     e.dataflowReason =
         std::string("the gate GEMMs' left operands are x_t and h_(t-1), a few rows "
                     "produced one step at a time; the weights ") +
-        (sim::lstmFeed(cfg, plan.lstm) == sim::LstmFeed::Hoisted
+        (feed == sim::LstmFeed::Hoisted
              ? "stay resident in the scratchpad, and the input projections of all "
                "steps are one GEMM per gate tile before the recurrence"
-         : sim::lstmFeed(cfg, plan.lstm) == sim::LstmFeed::Resident
+         : feed == sim::LstmFeed::Resident
              ? "stay resident in the scratchpad"
              : "do not fit the scratchpad and stream from DRAM every step") +
         "; they enter the array as weight-stationary tiles";

@@ -131,6 +131,12 @@ private:
                                   ArrayRef<int64_t> dilations, bool ceilMode);
   Value maxPool2D(Location loc, Value input, const Window2D &window,
                   bool ceilMode, int64_t outH, int64_t outW);
+  /// The layer ops with an output path, on the builder's insertion point.
+  Value conv2DLayer(Location loc, RankedTensorType type, Value input, Value weight,
+                    const Window2D &window, int64_t inputZeroPoint, int64_t group,
+                    int64_t diagonalBlocks, const OutputPath &path);
+  Value matMulLayer(Location loc, RankedTensorType type, Value lhs, Value rhs,
+                    const OutputPath &path);
   LogicalResult convertLstm(nn::LSTMOp lstm);
   bool reshapesInInt8(nn::ReshapeOp reshape);
   void convertReshape(nn::ReshapeOp reshape);
@@ -677,6 +683,28 @@ LogicalResult Quantizer::convertConv(nn::ConvOp conv) {
   return success();
 }
 
+Value Quantizer::conv2DLayer(Location loc, RankedTensorType type, Value input, Value weight,
+                             const Window2D &window, int64_t inputZeroPoint,
+                             int64_t group, int64_t diagonalBlocks,
+                             const OutputPath &path) {
+  return Conv2DOp::create(
+      builder, loc, type, input, weight, builder.getDenseI64ArrayAttr(window.strides),
+      builder.getDenseI64ArrayAttr(window.pads), builder.getDenseI64ArrayAttr(window.dilations),
+      builder.getI64IntegerAttr(inputZeroPoint), builder.getI64IntegerAttr(group),
+      builder.getI64IntegerAttr(diagonalBlocks), path.params, path.lut,
+      builder.getI64IntegerAttr(path.zeroPoint),
+      ActivationAttr::get(builder.getContext(), path.activation),
+      builder.getI64IntegerAttr(path.clampMax));
+}
+
+Value Quantizer::matMulLayer(Location loc, RankedTensorType type, Value lhs, Value rhs,
+                             const OutputPath &path) {
+  return MatMulOp::create(builder, loc, type, lhs, rhs, path.params, path.lut,
+                          builder.getI64IntegerAttr(path.zeroPoint),
+                          ActivationAttr::get(builder.getContext(), path.activation),
+                          builder.getI64IntegerAttr(path.clampMax));
+}
+
 /// The systolic.conv2d ops of `conv` on the channels-last twin `input`: one
 /// for a 1-D or 2-D convolution, one per output frame for a 3-D one (its
 /// input is the KD frames the output frame reads, concatenated along the
@@ -731,18 +759,10 @@ Value Quantizer::buildConv3D(nn::ConvOp conv, Value input, Value weight, int64_t
                    : 1;
   Type i8 = builder.getI8Type();
   auto conv2d = [&](Value frames, Location at) {
-    return Conv2DOp::create(
-        builder, at, tensorOf({n, out[1], out[2], f}, i8), frames, weight,
-        builder.getDenseI64ArrayAttr({strides[1], strides[2]}),
-        builder.getDenseI64ArrayAttr({begin[1], begin[2], end[1], end[2]}),
-        builder.getDenseI64ArrayAttr({dilations[1], dilations[2]}),
-        builder.getI64IntegerAttr(inputZeroPoint),
-        builder.getI64IntegerAttr(group), builder.getI64IntegerAttr(diagonalBlocks),
-        path.params,
-        path.lut,
-        builder.getI64IntegerAttr(path.zeroPoint),
-        ActivationAttr::get(builder.getContext(), path.activation),
-        builder.getI64IntegerAttr(path.clampMax));
+    Window2D window{{}, {strides[1], strides[2]}, {begin[1], begin[2], end[1], end[2]},
+                    {dilations[1], dilations[2]}};
+    return conv2DLayer(at, tensorOf({n, out[1], out[2], f}, i8), frames, weight, window,
+                       inputZeroPoint, group, diagonalBlocks, path);
   };
   // With folded column taps, every 2-D convolution reads its input's taps
   // folded into the channels, with column stride 1 and no column padding.
@@ -821,11 +841,7 @@ LogicalResult Quantizer::convertDense(Operation *op, Value input,
       DenseElementsAttr::get(weightType, ArrayRef<int8_t>(qw.values)));
   auto resultType = tensorOf(cast<RankedTensorType>(op->getResult(0).getType()).getShape(),
                              builder.getI8Type());
-  Value layer = MatMulOp::create(
-      builder, op->getLoc(), resultType, *lhs, rhs, path->params, path->lut,
-      builder.getI64IntegerAttr(path->zeroPoint),
-      ActivationAttr::get(builder.getContext(), path->activation),
-      builder.getI64IntegerAttr(path->clampMax));
+  Value layer = matMulLayer(op->getLoc(), resultType, *lhs, rhs, *path);
   produced[path->finalValue] = {layer, Layout::Plain};
   twins[{path->finalValue, int(Layout::Plain)}] = layer;
   converted.push_back(op);
@@ -979,11 +995,7 @@ LogicalResult Quantizer::convertGlobalAvgPool(nn::GlobalAvgPoolOp pool) {
   Value lhs = arith::ConstantOp::create(
       builder, loc, onesType, DenseElementsAttr::get(onesType, ArrayRef<int8_t>(ones)));
   Value rhs = nn::ReshapeOp::create(builder, loc, tensorOf({n * pixels, c}, i8), *twin);
-  Value sums = MatMulOp::create(
-      builder, loc, tensorOf({n, c}, i8), lhs, rhs, path->params, path->lut,
-      builder.getI64IntegerAttr(path->zeroPoint),
-      ActivationAttr::get(builder.getContext(), path->activation),
-      builder.getI64IntegerAttr(path->clampMax));
+  Value sums = matMulLayer(loc, tensorOf({n, c}, i8), lhs, rhs, *path);
   // [N, C] is the channels-last twin of [N, C, 1, ...] (rank-3 twins keep
   // their unit height).
   SmallVector<int64_t> shape(std::max<int64_t>(inputType.getRank() - 2, 2) + 2, 1);
@@ -1064,15 +1076,9 @@ LogicalResult Quantizer::convertAvgPool(nn::AvgPoolOp pool) {
                              ArrayRef<int8_t>(std::vector<int8_t>(window.begin(), window.end()))));
   int64_t oh = spatial == 1 ? 1 : resultF32.getDimSize(2);
   int64_t ow = resultF32.getDimSize(resultF32.getRank() - 1);
-  Value layer = Conv2DOp::create(
-      builder, loc, tensorOf({n, oh, ow, c}, i8), *twin, ones,
-      builder.getDenseI64ArrayAttr(as2D(pool.getStrides(), 1)),
-      builder.getDenseI64ArrayAttr(pads), builder.getDenseI64ArrayAttr(as2D(dilations, 1)),
-      builder.getI64IntegerAttr(in.zeroPoint), builder.getI64IntegerAttr(c / merge),
-      builder.getI64IntegerAttr(merge), path->params,
-      path->lut, builder.getI64IntegerAttr(path->zeroPoint),
-      ActivationAttr::get(builder.getContext(), path->activation),
-      builder.getI64IntegerAttr(path->clampMax));
+  Window2D geometry{kernel, as2D(pool.getStrides(), 1), pads, as2D(dilations, 1)};
+  Value layer = conv2DLayer(loc, tensorOf({n, oh, ow, c}, i8), *twin, ones, geometry,
+                            in.zeroPoint, c / merge, merge, *path);
   produced[path->finalValue] = {layer, Layout::ChannelsLast};
   twins[{path->finalValue, int(Layout::ChannelsLast)}] = layer;
   converted.push_back(pool);

@@ -246,16 +246,22 @@ LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base
   return d;
 }
 
-Status writeLstmData(Accelerator& accel, const LstmData& d) {
+std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const LstmData& d) {
+  auto bytes = [](const auto& v) {
+    const auto* first = reinterpret_cast<const uint8_t*>(v.data());
+    return std::vector<uint8_t>(first, first + v.size() * sizeof(v[0]));
+  };
   const LstmLayer& L = d.layer;
-  Status s = accel.writeDram(L.xAddr, d.x.data(), d.x.size());
-  if (s.ok()) s = accel.writeDram(L.wxAddr, d.wx.data(), d.wx.size());
-  if (s.ok()) s = accel.writeDram(L.whAddr, d.wh.data(), d.wh.size());
-  if (s.ok()) s = accel.writeDram(L.paramAddr, d.params.data(), 4 * d.params.size());
-  if (s.ok()) s = accel.writeDram(L.sigmoidAddr, d.sigmoid.data(), 256);
-  if (s.ok()) s = accel.writeDram(L.tanhAddr, d.tanh.data(), 256);
-  if (s.ok()) s = accel.writeDram(L.constAddr, d.constant.data(), d.constant.size());
-  return s;
+  return {{L.xAddr, bytes(d.x)},           {L.wxAddr, bytes(d.wx)},
+          {L.whAddr, bytes(d.wh)},         {L.paramAddr, bytes(d.params)},
+          {L.sigmoidAddr, bytes(d.sigmoid)}, {L.tanhAddr, bytes(d.tanh)},
+          {L.constAddr, bytes(d.constant)}};
+}
+
+Status writeLstmData(Accelerator& accel, const LstmData& d) {
+  for (const auto& [addr, image] : dramImages(d))
+    if (Status s = accel.writeDram(addr, image.data(), image.size()); !s.ok()) return s;
+  return Status::success();
 }
 
 std::vector<uint8_t> referenceOutput(const LstmData& d, const std::vector<uint8_t>& before) {

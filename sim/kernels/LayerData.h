@@ -6,6 +6,7 @@
 #include "kernels/Kernels.h"
 
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace systolic {
@@ -73,6 +74,8 @@ struct LstmData {
 // 1/32 per unit, outputs at 1/128).
 LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base,
                       std::mt19937_64& rng);
+// Every operand's bytes at its DRAM address.
+std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const LstmData& d);
 Status writeLstmData(Accelerator& accel, const LstmData& d);
 // The recurrence of LstmLayer's comment, element by element; bytes of the
 // output region that the layer does not write keep their value in `before`.

@@ -39,16 +39,18 @@ std::unique_ptr<Accelerator> make(const std::string& kind, const HwConfig& cfg) 
   return a;
 }
 
-// Runs `cases` random programs from `seed` on persistent golden and RTL
-// instances (so on-chip state carries over too); stops at the first mismatch.
-void runLegal(unsigned size, uint64_t seed, uint64_t cases) {
+// Runs `cases` programs from `makeCase` (random from `seed`) on persistent
+// golden and RTL instances (so on-chip state carries over too): outputs and
+// event counters must agree; stops at the first mismatch.
+void runCases(unsigned size, uint64_t seed, uint64_t cases,
+              RandomCase (*makeCase)(const HwConfig&, std::mt19937_64&)) {
   HwConfig cfg = configFor(size);
   auto golden = make("golden", cfg), rtl = make("rtl", cfg);
   ASSERT_TRUE(golden && rtl);
   std::mt19937_64 rng(seed);
   uint64_t ran = 0;
   for (uint64_t i = 0; i < cases; ++i) {
-    RandomCase c = randomCase(cfg, rng);
+    RandomCase c = makeCase(cfg, rng);
     ASSERT_FALSE(c.program.empty()) << c.description;
     for (auto& [addr, bytes] : c.dramInit) {
       ASSERT_TRUE(golden->writeDram(addr, bytes.data(), bytes.size()).ok());
@@ -74,35 +76,9 @@ void runLegal(unsigned size, uint64_t seed, uint64_t cases) {
   EXPECT_EQ(ran, cases);
 }
 
-// Random layers of one kernel builder (`makeCase`) on golden and RTL.
-void runLayers(unsigned size, uint64_t seed, int cases,
-               RandomCase (*makeCase)(const HwConfig&, std::mt19937_64&)) {
-  HwConfig cfg = configFor(size);
-  auto golden = make("golden", cfg), rtl = make("rtl", cfg);
-  ASSERT_TRUE(golden && rtl);
-  std::mt19937_64 rng(seed);
-  for (int i = 0; i < cases; ++i) {
-    RandomCase c = makeCase(cfg, rng);
-    ASSERT_FALSE(c.program.empty()) << c.description;
-    for (auto& [addr, bytes] : c.dramInit) {
-      ASSERT_TRUE(golden->writeDram(addr, bytes.data(), bytes.size()).ok());
-      ASSERT_TRUE(rtl->writeDram(addr, bytes.data(), bytes.size()).ok());
-    }
-    RunResult g, r;
-    Status gs = golden->run(c.program, &g);
-    Status rs = rtl->run(c.program, &r);
-    std::string where = "size " + std::to_string(size) + " case " + std::to_string(i) + ": " + c.description;
-    ASSERT_TRUE(gs.ok()) << where << ": golden: " << gs.error;
-    ASSERT_TRUE(rs.ok()) << where << ": rtl: " << rs.error;
-    std::vector<uint8_t> go(c.outBytes), ro(c.outBytes);
-    ASSERT_TRUE(golden->readDram(c.outAddr, go.data(), go.size()).ok());
-    ASSERT_TRUE(rtl->readDram(c.outAddr, ro.data(), ro.size()).ok());
-    for (size_t b = 0; b < go.size(); ++b)
-      ASSERT_EQ(int(go[b]), int(ro[b])) << where << ": output byte " << b << " differs";
-    for (unsigned k = 0; k < kNumCounters; ++k)
-      if (isEventCounter(k))
-        ASSERT_EQ(g.counters[k], r.counters[k]) << where << ": counter " << counterName(k);
-  }
+// Random legal programs (every kind of instruction mix and layer).
+void runLegal(unsigned size, uint64_t seed, uint64_t cases) {
+  runCases(size, seed, cases, randomCase);
 }
 
 // Corrupted programs: both models must report the same error and index.
@@ -144,21 +120,22 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
   runLegal(GetParam(), seed, envOr("SYSTOLIC_DIFFTEST_RANDOM_CASES", 40));
 }
 
-TEST_P(DiffTest, MaxPoolLayers) { runLayers(GetParam(), 4321 + GetParam(), 40, maxPoolCase); }
+TEST_P(DiffTest, MaxPoolLayers) { runCases(GetParam(), 4321 + GetParam(), 40, maxPoolCase); }
 
-TEST_P(DiffTest, LstmLayers) { runLayers(GetParam(), 5321 + GetParam(), 12, lstmCase); }
+TEST_P(DiffTest, LstmLayers) { runCases(GetParam(), 5321 + GetParam(), 12, lstmCase); }
 
 // An LSTM whose weights (4 x 64 x 128 bytes) do not fit the 4x4
 // configuration's scratchpad streams them every step.
-TEST(DiffTestLayers, LstmStreamedWeights4x4) {
-  HwConfig cfg = configFor(4);
+LstmLayer streamedLstm() {
   LstmLayer L;
   L.steps = 2, L.batch = 2, L.input = 64, L.hidden = 64;
-  ASSERT_EQ(lstmFeed(cfg, L), LstmFeed::Streamed);
-  runLayers(4, 77, 1, [](const HwConfig& c, std::mt19937_64& rng) {
-    LstmLayer shape;
-    shape.steps = 2, shape.batch = 2, shape.input = 64, shape.hidden = 64;
-    return lstmCaseFor(c, shape, rng);
+  return L;
+}
+
+TEST(DiffTestLayers, LstmStreamedWeights4x4) {
+  ASSERT_EQ(lstmFeed(configFor(4), streamedLstm()), LstmFeed::Streamed);
+  runCases(4, 77, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return lstmCaseFor(c, streamedLstm(), rng);
   });
 }
 

@@ -292,14 +292,7 @@ RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937
     c.program.clear();
     return c;
   }
-  auto bytes = [](const auto& v) {
-    const auto* first = reinterpret_cast<const uint8_t*>(v.data());
-    return std::vector<uint8_t>(first, first + v.size() * sizeof(v[0]));
-  };
-  c.dramInit = {{L.xAddr, bytes(d.x)},           {L.wxAddr, bytes(d.wx)},
-                {L.whAddr, bytes(d.wh)},         {L.paramAddr, bytes(d.params)},
-                {L.sigmoidAddr, bytes(d.sigmoid)}, {L.tanhAddr, bytes(d.tanh)},
-                {L.constAddr, bytes(d.constant)}};
+  c.dramInit = dramImages(d);
   c.outAddr = L.outAddr;
   c.outBytes = d.outBytes;
   return c;
