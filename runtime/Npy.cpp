@@ -43,6 +43,9 @@ constexpr DescrInfo kDescrs[] = {
     {"float8_e8m0fnu", ElementType::F8E8M0FNU},
     {"int4", ElementType::I4}, {"uint4", ElementType::U4},
     {"int2", ElementType::I2}, {"uint2", ElementType::U2},
+    // Strings have a width per array ('<U7'); encodeNpy and parseNpy handle
+    // them before this table.
+    {"<U", ElementType::String},
 };
 static_assert(std::size(kDescrs) ==
                   static_cast<size_t>(artifact::kLastElementType) + 1,
@@ -58,6 +61,86 @@ size_t voidSize(const std::string &descr) {
 
 Status bad(const std::string &message) {
   return Status(StatusCode::InvalidArgument, message);
+}
+
+/// numpy's fixed-width string dtypes: '<U<n>' (n UTF-32 code units per
+/// element) and '|S<n>' (n bytes), padded with NULs. Returns the bytes per
+/// character (4 or 1) and sets `width`, or 0 for other dtypes.
+size_t stringDtype(const std::string &descr, uint64_t &width) {
+  if (descr.size() < 3 || (descr[0] != '<' && descr[0] != '|' && descr[0] != '=') ||
+      (descr[1] != 'U' && descr[1] != 'S') ||
+      descr.find_first_not_of("0123456789", 2) != std::string::npos ||
+      descr.size() > 12)
+    return 0;
+  width = std::stoull(descr.substr(2));
+  return descr[1] == 'U' ? 4 : 1;
+}
+
+void appendUtf8(std::string &out, uint32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xc0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xe0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  }
+}
+
+/// The code points of UTF-8 `text`; a malformed byte becomes U+FFFD.
+std::vector<uint32_t> decodeUtf8(std::string_view text) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < text.size();) {
+    auto byte = static_cast<uint8_t>(text[i]);
+    unsigned length = byte < 0x80 ? 1 : byte >> 5 == 6 ? 2 : byte >> 4 == 14 ? 3
+                    : byte >> 3 == 30 ? 4 : 0;
+    uint32_t c = length == 1 ? byte : byte & (0x7f >> length);
+    bool valid = length != 0 && i + length <= text.size();
+    for (unsigned k = 1; valid && k < length; ++k) {
+      auto next = static_cast<uint8_t>(text[i + k]);
+      valid = next >> 6 == 2;
+      c = c << 6 | (next & 0x3f);
+    }
+    out.push_back(valid ? c : 0xfffd);
+    i += valid ? length : 1;
+  }
+  return out;
+}
+
+/// A string tensor from the payload of a '<U<n>' or '|S<n>' array.
+Expected<Tensor> parseStrings(const uint8_t *payload, const Shape &shape,
+                              uint64_t count, uint64_t width, size_t unit) {
+  std::vector<std::string> strings;
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string text;
+    const uint8_t *element = payload + i * width * unit;
+    for (uint64_t k = 0; k < width; ++k) {
+      uint32_t c = element[k * unit];
+      if (unit == 4)
+        c |= uint32_t(element[k * 4 + 1]) << 8 |
+             uint32_t(element[k * 4 + 2]) << 16 |
+             uint32_t(element[k * 4 + 3]) << 24;
+      if (c == 0)
+        break; // numpy pads with NULs
+      if (unit == 1) {
+        text += static_cast<char>(c);
+        continue;
+      }
+      if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return bad("string element " + std::to_string(i) + " holds " +
+                   std::to_string(c) + ", which is not a Unicode code point");
+      appendUtf8(text, c);
+    }
+    strings.push_back(std::move(text));
+  }
+  return Tensor::fromStrings(shape, strings);
 }
 
 /// Reader of the header dict's grammar: strings, True/False, int tuples.
@@ -205,7 +288,13 @@ Expected<Tensor> parseNpy(const uint8_t *data, size_t size,
     return s;
 
   std::optional<ElementType> type;
+  uint64_t stringWidth = 0;
+  size_t stringUnit = stringDtype(descr, stringWidth);
+  if (stringUnit)
+    type = ElementType::String;
   for (const DescrInfo &info : kDescrs) {
+    if (stringUnit || info.type == ElementType::String)
+      break; // the last entry
     // Single-byte types are endian-free; numpy may spell them with '<' or '='.
     bool oneByte = info.descr[0] == '|';
     if (descr == info.descr ||
@@ -236,7 +325,8 @@ Expected<Tensor> parseNpy(const uint8_t *data, size_t size,
                  "arr.astype(arr.dtype.newbyteorder('<'))");
     return bad("unsupported dtype '" + descr +
                "'; supported: f16, f32, f64, i8, i16, i32, i64, u8, u16, u32, "
-               "u64, bool (little-endian), and the ml_dtypes types bfloat16, "
+               "u64, bool (little-endian), strings ('<U', '|S'), and the "
+               "ml_dtypes types bfloat16, "
                "float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz, "
                "float4_e2m1fn, float8_e8m0fnu, int4, uint4, int2, uint2");
   }
@@ -247,13 +337,20 @@ Expected<Tensor> parseNpy(const uint8_t *data, size_t size,
   std::optional<uint64_t> count = artifact::elementCount(shape);
   if (!count)
     return bad("the .npy shape " + artifact::formatShape(shape) + " is too large");
-  uint64_t expected = *count * artifact::elementSize(*type);
+  uint64_t elementBytes =
+      stringUnit ? stringWidth * stringUnit : artifact::elementSize(*type);
+  if (stringUnit && stringWidth > (uint64_t(1) << 32))
+    return bad("string dtype '" + descr + "' is too wide");
+  uint64_t expected = *count * elementBytes;
   size_t payload = size - headerStart - headerLen;
   if (payload != expected)
     return bad(std::string(payload < expected ? "truncated" : "oversized") +
                " .npy data: " + describe(*type, shape) + " needs " +
                std::to_string(expected) + " bytes, the file holds " +
                std::to_string(payload));
+  if (stringUnit)
+    return parseStrings(data + headerStart + headerLen, shape, *count,
+                        stringWidth, stringUnit);
   Expected<Tensor> tensor = Tensor::allocate(*type, shape);
   if (!tensor)
     return tensor.status();
@@ -279,14 +376,24 @@ Expected<Tensor> readNpyFile(const std::string &path,
 }
 
 std::vector<uint8_t> encodeNpy(const TensorView &tensor) {
+  // Strings: '<U<n>' with n the longest element's code points.
+  std::vector<std::vector<uint32_t>> codePoints;
+  size_t width = 1;
+  if (tensor.type == ElementType::String)
+    for (uint64_t i = 0; i < tensor.numElements(); ++i) {
+      codePoints.push_back(decodeUtf8(stringAt(tensor, i)));
+      width = std::max(width, codePoints.back().size());
+    }
+  std::string descr = tensor.type == ElementType::String
+                          ? "<U" + std::to_string(width)
+                          : kDescrs[static_cast<size_t>(tensor.type)].descr;
   std::string shape = "(";
   for (size_t i = 0; i < tensor.shape.size(); ++i)
     shape += (i ? ", " : "") + std::to_string(tensor.shape[i]);
   if (tensor.shape.size() == 1)
     shape += ",";
   shape += ")";
-  std::string header = std::string("{'descr': '") +
-                       kDescrs[static_cast<size_t>(tensor.type)].descr +
+  std::string header = "{'descr': '" + descr +
                        "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad with spaces and a newline so the data starts 64-byte aligned.
   bool v2 = header.size() + 1 + 10 > 65535;
@@ -302,6 +409,15 @@ std::vector<uint8_t> encodeNpy(const TensorView &tensor) {
   for (size_t i = 0; i < (v2 ? 4u : 2u); ++i)
     out.push_back(static_cast<uint8_t>(len >> (8 * i)));
   out.insert(out.end(), header.begin(), header.end());
+  if (tensor.type == ElementType::String) {
+    for (const std::vector<uint32_t> &element : codePoints)
+      for (size_t k = 0; k < width; ++k) {
+        uint32_t c = k < element.size() ? element[k] : 0;
+        for (unsigned b = 0; b < 4; ++b)
+          out.push_back(static_cast<uint8_t>(c >> (8 * b)));
+      }
+    return out;
+  }
   const auto *bytes = static_cast<const uint8_t *>(tensor.data);
   out.insert(out.end(), bytes, bytes + tensor.byteSize());
   return out;

@@ -2,9 +2,10 @@
 //
 // Reads and writes the .npy format (versions 1.0, 2.0 and 3.0 headers) for
 // little-endian, C-ordered f16/f32/f64/i8/i16/i32/i64/u8/u16/u32/u64/bool
-// arrays and the ml_dtypes types (bfloat16, float8_*, float4_e2m1fn, int4,
-// uint4, int2, uint2: one element per byte, bf16 two). Those are written with
-// their ml_dtypes name as descr; numpy's own '<V1'/'<V2' (untyped bytes) is
+// arrays, fixed-width strings (numpy's '<U<n>' and '|S<n>', read into string
+// tensors as UTF-8, written as '<U<n>') and the ml_dtypes types (bfloat16,
+// float8_*, float4_e2m1fn, int4, uint4, int2, uint2: one element per byte,
+// bf16 two). Those are written with their ml_dtypes name as descr; numpy's own '<V1'/'<V2' (untyped bytes) is
 // read as the type the caller expects. Anything else (Fortran order,
 // big-endian, other dtypes, truncated data) is rejected with a message that
 // says what was found and how to fix it.

@@ -58,7 +58,8 @@ public:
   const Module &module() const { return *module_; }
 
   /// Copies `value` into input `index` after checking its type and shape
-  /// against the signature; the error names the input and its index.
+  /// against the signature; the error names the input and its index. A
+  /// string input's strings are copied too.
   Status setInput(size_t index, const TensorView &value);
   /// Runs the plan. Fails if an input has not been set.
   Status run();
@@ -92,6 +93,7 @@ private:
   std::vector<uint32_t> dispatchEntryPoints_;
   std::vector<bool> usesReference_;
   std::vector<bool> inputSet_;
+  std::vector<Tensor> inputStrings_;          // string inputs' copies
   std::vector<uint64_t> timings_;
   std::vector<DeviceCounters> counters_;
 };

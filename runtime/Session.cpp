@@ -104,6 +104,7 @@ Session::create(std::shared_ptr<const Module> module,
     s->usesReference_.push_back(reference);
   }
   s->inputSet_.assign(a.inputs().size(), false);
+  s->inputStrings_.resize(a.inputs().size());
   s->timings_.assign(a.dispatches().size(), 0);
   s->counters_.assign(a.dispatches().size(), DeviceCounters());
   return s;
@@ -122,7 +123,26 @@ Status Session::setInput(size_t index, const TensorView &value) {
                   "input " + std::to_string(index) + " '" + spec.name +
                       "' expects " + describe(spec.type, spec.shape) +
                       ", got " + describe(value.type, value.shape));
-  std::memcpy(bufferPointers_[spec.buffer], value.data, spec.byteSize());
+  if (spec.type == ElementType::String) {
+    // The caller's strings may not outlive this call: copy them.
+    std::vector<std::string> strings;
+    for (uint64_t i = 0; i < value.numElements(); ++i) {
+      const char *text = value.as<const char *>()[i];
+      if (!text)
+        return Status(StatusCode::InvalidArgument,
+                      "input " + std::to_string(index) + " '" + spec.name +
+                          "': string element " + std::to_string(i) + " is NULL");
+      strings.emplace_back(text);
+    }
+    Expected<Tensor> copy = Tensor::fromStrings(spec.shape, strings);
+    if (!copy)
+      return copy.status();
+    inputStrings_[index] = copy.take();
+    std::memcpy(bufferPointers_[spec.buffer], inputStrings_[index].data(),
+                spec.byteSize());
+  } else {
+    std::memcpy(bufferPointers_[spec.buffer], value.data, spec.byteSize());
+  }
   inputSet_[index] = true;
   return Status::ok();
 }

@@ -30,6 +30,36 @@ Expected<Tensor> Tensor::allocate(ElementType type, Shape shape) {
   return t;
 }
 
+Expected<Tensor> Tensor::fromStrings(Shape shape,
+                                     const std::vector<std::string> &strings) {
+  Expected<Tensor> t = allocate(ElementType::String, std::move(shape));
+  if (!t)
+    return t;
+  if (strings.size() != t->view().numElements())
+    return Status(StatusCode::InvalidArgument,
+                  std::to_string(strings.size()) + " strings for " +
+                      describe(ElementType::String, t->shape()));
+  size_t bytes = 0;
+  for (size_t i = 0; i < strings.size(); ++i) {
+    if (strings[i].find('\0') != std::string::npos)
+      return Status(StatusCode::InvalidArgument,
+                    "string " + std::to_string(i) +
+                        " contains a NUL byte; strings are NUL-terminated");
+    bytes += strings[i].size() + 1;
+  }
+  t->text_.reserve(bytes);
+  std::vector<size_t> offsets;
+  for (const std::string &s : strings) {
+    offsets.push_back(t->text_.size());
+    t->text_.insert(t->text_.end(), s.begin(), s.end());
+    t->text_.push_back('\0');
+  }
+  auto *elements = static_cast<const char **>(t->data());
+  for (size_t i = 0; i < offsets.size(); ++i)
+    elements[i] = t->text_.data() + offsets[i];
+  return t;
+}
+
 std::string describe(ElementType type, const Shape &shape) {
   return std::string(artifact::elementTypeName(type)) + " " +
          artifact::formatShape(shape);

@@ -2,6 +2,8 @@
 //
 // TensorView: a borrowed dense row-major tensor (data, element type, shape).
 // Tensor: one that owns 64-byte aligned storage, as the CPU ABI requires.
+// A string tensor's elements are `const char *` to NUL-terminated UTF-8
+// bytes; a Tensor owns those bytes too.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SYSTOLIC_RUNTIME_TENSOR_H
@@ -49,6 +51,10 @@ public:
   Tensor() = default;
   /// A zero-filled tensor; fails only when memory runs out.
   static Expected<Tensor> allocate(ElementType type, Shape shape);
+  /// A string tensor holding copies of `strings` (row-major, one per
+  /// element; a string must not contain NUL).
+  static Expected<Tensor> fromStrings(Shape shape,
+                                      const std::vector<std::string> &strings);
 
   ElementType type() const { return type_; }
   const Shape &shape() const { return shape_; }
@@ -61,7 +67,14 @@ private:
   ElementType type_ = ElementType::F32;
   Shape shape_;
   AlignedBuffer storage_;
+  std::vector<char> text_; // string tensors: every element's bytes and NUL
 };
+
+/// Element `i` of a string tensor ("" for an unset, null element).
+inline std::string_view stringAt(const TensorView &tensor, uint64_t i) {
+  const char *text = tensor.as<const char *>()[i];
+  return text ? text : "";
+}
 
 /// "f32 [2, 3]": how messages and summaries describe a tensor type.
 std::string describe(ElementType type, const Shape &shape);

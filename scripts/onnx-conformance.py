@@ -221,7 +221,12 @@ def read_tensor(path, value_info):
         return None
     tensor = onnx.TensorProto()
     tensor.ParseFromString(path.read_bytes())
-    return numpy_helper.to_array(tensor)
+    array = numpy_helper.to_array(tensor)
+    if tensor.data_type == onnx.TensorProto.STRING:
+        # Object arrays need pickle in .npy; systolic-run reads '<U<n>'.
+        array = np.array([s.decode() if isinstance(s, bytes) else s for s in array.flat],
+                         dtype=np.str_).reshape(array.shape)
+    return array
 
 
 def compare(outputs, expected, rtol=None, atol=None):

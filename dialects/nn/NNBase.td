@@ -24,10 +24,20 @@ def NN_Dialect : Dialect {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
 }
 
 class NN_Op<string mnemonic, list<Trait> traits = []>
     : Op<NN_Dialect, mnemonic, traits>;
+
+// ONNX STRING elements: UTF-8 text of any length. Only graph inputs carry
+// them and only nn.compare `eq` reads them; the CPU backend passes each
+// element as the address of a NUL-terminated string (docs/nn-dialect.md).
+def NN_StringType : TypeDef<NN_Dialect, "String"> {
+  let mnemonic = "string";
+  let summary = "A UTF-8 string element (ONNX STRING)";
+}
+def NN_StringTensor : StaticShapeTensorOf<[NN_StringType]>;
 
 // Every nn tensor is ranked and statically shaped: the importer resolves
 // dynamic dimensions, so shape inference and verifiers can rely on sizes.

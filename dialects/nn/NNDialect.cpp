@@ -11,11 +11,17 @@ using namespace systolic::nn;
 #include "dialects/nn/NNDialect.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "dialects/nn/NNAttrs.cpp.inc"
+#define GET_TYPEDEF_CLASSES
+#include "dialects/nn/NNTypes.cpp.inc"
 
 void NNDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "dialects/nn/NNAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/nn/NNTypes.cpp.inc"
       >();
   addOperations<
 #define GET_OP_LIST

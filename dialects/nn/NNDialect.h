@@ -7,4 +7,7 @@
 
 #include "dialects/nn/NNDialect.h.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "dialects/nn/NNTypes.h.inc"
+
 #endif // SYSTOLIC_DIALECTS_NN_NNDIALECT_H

@@ -452,6 +452,12 @@ Attribute CompareOp::evaluateConstant(ArrayRef<Attribute> operands,
     return {};
   ComparePredicate predicate = getPredicate();
   RankedTensorType type = getType();
+  if (isa<StringType>(lhs.getElementType()))
+    return mapElements<StringRef, APInt>(
+        {lhs, rhs}, type, maxElements,
+        [&](ArrayRef<StringRef> a) -> std::optional<APInt> {
+          return APInt(1, a[0] == a[1]);
+        });
   if (isa<FloatType>(lhs.getElementType()))
     return mapElements<APFloat, APInt>(
         {lhs, rhs}, type, maxElements,

@@ -2,6 +2,7 @@
 #include "dialects/nn/NNOps.h"
 
 #include "mlir/Dialect/Traits.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/SmallSet.h"
 
@@ -166,6 +167,18 @@ LogicalResult CompareOp::inferReturnTypes(MLIRContext *context,
     return failure();
   inferred.push_back(cast<RankedTensorType>(broadcast.front())
                          .clone(IntegerType::get(context, 1)));
+  return success();
+}
+
+LogicalResult CompareOp::verify() {
+  bool lhsString = isa<StringType>(getElementTypeOrSelf(getLhs().getType()));
+  bool rhsString = isa<StringType>(getElementTypeOrSelf(getRhs().getType()));
+  if (lhsString != rhsString)
+    return emitOpError("compares a string tensor with a number tensor; both "
+                       "operands must be strings or both numbers");
+  if (lhsString && getPredicate() != ComparePredicate::eq)
+    return emitOpError("strings compare for equality only, not '")
+           << stringifyComparePredicate(getPredicate()) << "'";
   return success();
 }
 

@@ -265,8 +265,14 @@ def NN_PReluOp : NN_InferredOp<"prelu"> {
 
 def NN_CompareOp : NN_InferredOp<"compare", [NN_Evaluable]> {
   let summary = "Elementwise comparison with broadcasting, producing i1";
+  let description = [{
+    Numbers compare by value (unsigned types and i1 as unsigned). Strings
+    (`!nn.string`, ONNX Equal) compare for equality only, byte for byte.
+  }];
   let hasFolder = 1;
-  let arguments = (ins NN_Tensor:$lhs, NN_Tensor:$rhs,
+  let hasVerifier = 1;
+  let arguments = (ins AnyTypeOf<[NN_Tensor, NN_StringTensor]>:$lhs,
+                       AnyTypeOf<[NN_Tensor, NN_StringTensor]>:$rhs,
                        NN_ComparePredicateAttr:$predicate);
   let results = (outs NN_BoolTensor:$result);
   let assemblyFormat = [{

@@ -11,6 +11,8 @@
 #include "lowering/NNToLinalg/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -92,6 +94,19 @@ Value gelu(OpBuilder &b, Location loc, Value x,
   }
   Value halfX = arith::MulFOp::create(b, loc, half, x);
   return arith::MulFOp::create(b, loc, halfX, phi2);
+}
+
+/// Whether the strings at handles `lhs` and `rhs` (i64, see signless()) hold
+/// the same bytes: strcmp(lhs, rhs) == 0.
+Value stringsEqual(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  auto pointer = LLVM::LLVMPointerType::get(b.getContext());
+  Value lhsPointer = LLVM::IntToPtrOp::create(b, loc, pointer, lhs);
+  Value rhsPointer = LLVM::IntToPtrOp::create(b, loc, pointer, rhs);
+  Value order = func::CallOp::create(b, loc, kStrcmp, b.getI32Type(),
+                                     ValueRange{lhsPointer, rhsPointer})
+                    .getResult(0);
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, order,
+                               scalarConstant(b, loc, b.getI32Type(), 0));
 }
 
 Value compare(OpBuilder &b, Location loc, nn::ComparePredicate predicate,
@@ -349,6 +364,9 @@ void nn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
       });
   addElementwise<CompareOp>(
       patterns, [](OpBuilder &b, Location loc, CompareOp op, ValueRange x) {
+        // The verifier allows only `eq` on strings.
+        if (isa<StringType>(getElementTypeOrSelf(op.getLhs().getType())))
+          return stringsEqual(b, loc, x[0], x[1]);
         return compare(b, loc, op.getPredicate(), x[0], x[1],
                        isUnsignedElements(op.getLhs().getType()));
       });

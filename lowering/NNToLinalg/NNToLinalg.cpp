@@ -20,6 +20,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include "mlir/Transforms/DialectConversion.h"
@@ -64,6 +65,10 @@ struct SignlessConstantLowering : OpConversionPattern<arith::ConstantOp> {
         getTypeConverter()->convertType(op.getType()));
     if (!type)
       return rewriter.notifyMatchFailure(op, "not a tensor constant");
+    if (auto strings = dyn_cast<DenseStringElementsAttr>(op.getValue())) {
+      rewriter.replaceOp(op, stringHandles(op, strings, type, rewriter));
+      return success();
+    }
     Attribute value;
     if (auto dense = dyn_cast<DenseElementsAttr>(op.getValue()))
       value = DenseElementsAttr::getFromRawBuffer(type, dense.getRawData());
@@ -74,6 +79,45 @@ struct SignlessConstantLowering : OpConversionPattern<arith::ConstantOp> {
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type,
                                                    cast<TypedAttr>(value));
     return success();
+  }
+
+  /// A string constant as handles: one NUL-terminated global per distinct
+  /// string, their addresses gathered into an i64 tensor.
+  static Value stringHandles(arith::ConstantOp op,
+                             DenseStringElementsAttr strings,
+                             RankedTensorType type,
+                             ConversionPatternRewriter &rewriter) {
+    auto module = op->getParentOfType<ModuleOp>();
+    Location loc = op.getLoc();
+    auto pointer = LLVM::LLVMPointerType::get(rewriter.getContext());
+    llvm::StringMap<Value> handles;
+    SmallVector<Value> elements;
+    for (StringRef text : strings.getValues<StringRef>()) {
+      Value &handle = handles[text];
+      if (!handle) {
+        std::string name = "__systolic_string";
+        int64_t suffix = 0;
+        while (module.lookupSymbol(name + "_" + std::to_string(suffix)))
+          ++suffix;
+        name += "_" + std::to_string(suffix);
+        std::string bytes = text.str();
+        bytes.push_back('\0');
+        {
+          OpBuilder::InsertionGuard guard(rewriter);
+          rewriter.setInsertionPointToStart(module.getBody());
+          LLVM::GlobalOp::create(
+              rewriter, loc,
+              LLVM::LLVMArrayType::get(rewriter.getI8Type(), bytes.size()),
+              /*isConstant=*/true, LLVM::Linkage::Internal, name,
+              rewriter.getStringAttr(bytes));
+        }
+        Value address = LLVM::AddressOfOp::create(rewriter, loc, pointer, name);
+        handle = LLVM::PtrToIntOp::create(rewriter, loc, rewriter.getI64Type(),
+                                          address);
+      }
+      elements.push_back(handle);
+    }
+    return tensor::FromElementsOp::create(rewriter, loc, type, elements);
   }
 };
 
@@ -93,6 +137,11 @@ struct ConvertNNToLinalgPass
     });
     target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp,
                                  arith::ConstantOp>(hasSignlessTypes);
+    // String handles (see signless()) are LLVM pointers as integers.
+    target.addLegalOp<LLVM::IntToPtrOp, LLVM::PtrToIntOp, LLVM::AddressOfOp,
+                      LLVM::GlobalOp>();
+    if (failed(declareStrcmpIfUsed()))
+      return signalPassFailure();
     RewritePatternSet patterns(ctx);
     systolic::populateNNToLinalgPatterns(patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
@@ -103,6 +152,33 @@ struct ConvertNNToLinalgPass
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
+  }
+
+  /// String comparisons call the C library's strcmp (the CPU executable is a
+  /// shared object linked against libc).
+  LogicalResult declareStrcmpIfUsed() {
+    systolic::nn::CompareOp stringCompare;
+    getOperation()->walk([&](systolic::nn::CompareOp op) {
+      if (isa<systolic::nn::StringType>(
+              getElementTypeOrSelf(op.getLhs().getType())))
+        stringCompare = op;
+    });
+    if (!stringCompare)
+      return success();
+    auto module = dyn_cast<ModuleOp>(getOperation());
+    if (!module)
+      return stringCompare.emitOpError(
+          "compares strings, which calls strcmp: run convert-nn-to-linalg on "
+          "the module so it can declare it");
+    if (module.lookupSymbol(systolic::nn_to_linalg::kStrcmp))
+      return success();
+    OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+    auto pointer = LLVM::LLVMPointerType::get(&getContext());
+    auto strcmp = func::FuncOp::create(
+        b, module.getLoc(), systolic::nn_to_linalg::kStrcmp,
+        b.getFunctionType({pointer, pointer}, {b.getI32Type()}));
+    strcmp.setPrivate();
+    return success();
   }
 };
 } // namespace

@@ -17,11 +17,17 @@ def ConvertNNToLinalg : Pass<"convert-nn-to-linalg"> {
     for their loop over time; everything else stays structured so the CPU
     pipeline can tile and fuse it.
 
+    String tensors (`!nn.string`) become `i64` handles, the addresses of
+    NUL-terminated UTF-8 strings the runtime binds; their equality is a call
+    of the C library's `strcmp`, which the pass declares.
+
     Transposes of dense constants (e.g. the weight of a `trans_b` gemm) are
     folded at compile time instead of being emitted as runtime transposes.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",

@@ -18,6 +18,8 @@ using namespace mlir;
 namespace systolic::nn_to_linalg {
 
 Type signless(Type type) {
+  if (isa<nn::StringType>(type))
+    return IntegerType::get(type.getContext(), 64);
   if (nn::isStorageOnlyType(type))
     return IntegerType::get(type.getContext(), 8);
   if (auto integer = dyn_cast<IntegerType>(type); integer && !integer.isSignless())

@@ -119,10 +119,15 @@ mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// types (float8, float4, 4/2-bit integers) become i8, one element per byte
 /// with the value in the low bits (docs/artifact-format.md): LLVM has no
 /// arithmetic for them and would pack vectors of 4/2-bit values, and only
-/// nn.cast (castElement) interprets the bits.
+/// nn.cast (castElement) interprets the bits. Strings become i64 handles:
+/// the address of each element's NUL-terminated UTF-8 bytes, as the runtime
+/// binds string tensors (docs/runtime.md).
 mlir::Type signless(mlir::Type type);
 mlir::RankedTensorType signlessTensorType(mlir::Type type);
 bool isUnsignedElements(mlir::Type type);
+
+/// The C library's strcmp, which compares string handles (see signless()).
+constexpr llvm::StringLiteral kStrcmp = "strcmp";
 
 /// ONNX axes (negative counts from the back) as sorted axes in [0, rank); an
 /// empty list means every axis.

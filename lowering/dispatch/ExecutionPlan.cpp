@@ -2,6 +2,8 @@
 #include "lowering/dispatch/ExecutionPlan.h"
 #include "lowering/dispatch/Passes.h"
 
+#include "dialects/nn/NNDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
@@ -11,6 +13,9 @@ using namespace mlir;
 using namespace systolic;
 
 int64_t systolic::getElementByteSize(Type elementType) {
+  // A string element is bound as the address of its bytes.
+  if (isa<nn::StringType>(elementType))
+    return sizeof(void *);
   return std::max<int64_t>(1, (elementType.getIntOrFloatBitWidth() + 7) / 8);
 }
 

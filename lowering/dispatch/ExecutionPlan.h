@@ -50,7 +50,8 @@ struct ExecutionPlan {
   std::vector<int> inputs, outputs;
 };
 
-/// Storage size of one element; i1 is stored as one byte.
+/// Storage size of one element; i1 is stored as one byte, a string as a
+/// pointer to its NUL-terminated bytes.
 int64_t getElementByteSize(mlir::Type elementType);
 
 /// Reads the plan from an entry function produced by

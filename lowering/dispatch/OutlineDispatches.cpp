@@ -36,8 +36,11 @@ struct OutlineDispatchesPass
     if (!constant)
       return false;
     auto type = dyn_cast<ShapedType>(constant.getType());
+    // Strings always: the CPU executable holds them as globals, they are
+    // never plan buffers.
     return !type || type.getNumElements() <= maxInlinedConstantElements ||
-           isa<SplatElementsAttr>(constant.getValue());
+           isa<SplatElementsAttr>(constant.getValue()) ||
+           isa<systolic::nn::StringType>(type.getElementType());
   }
 
   void runOnOperation() override {

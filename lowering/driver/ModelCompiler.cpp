@@ -1,6 +1,8 @@
 //===- ModelCompiler.cpp - nn module -> artifact --------------------------===//
 #include "lowering/driver/ModelCompiler.h"
 
+#include "dialects/nn/NNDialect.h"
+
 #include "lowering/NNToLinalg/Passes.h"
 #include "lowering/Pipelines.h"
 #include "lowering/accel/AccelCodegen.h"
@@ -45,6 +47,8 @@ FailureOr<fb::ElementType> artifactElementType(Type type, Location loc) {
     return fb::ElementType::F8E8M0FNU;
   if (type.isInteger(1))
     return fb::ElementType::Bool;
+  if (isa<nn::StringType>(type))
+    return fb::ElementType::String;
   if (auto integer = dyn_cast<IntegerType>(type)) {
     bool isUnsigned = integer.isUnsigned();
     switch (integer.getWidth()) {
@@ -174,6 +178,11 @@ buildArtifact(const ExecutionPlan &plan, const cpu::CPUExecutable &executable,
         artifactElementType(buffer.type.getElementType(), loc);
     if (failed(type))
       return failure();
+    if (*type == fb::ElementType::String && !isInput)
+      return emitError(loc) << "output '" << buffer.name
+                            << "' is a string tensor; the runtime returns "
+                               "strings only as inputs (compare them in the "
+                               "model, e.g. with Equal)";
     std::vector<int64_t> shape(buffer.type.getShape().begin(),
                                buffer.type.getShape().end());
     bufferIndex[index] = isInput ? builder.addInput(buffer.name, *type, shape)

@@ -157,6 +157,9 @@ struct OpConverter {
   ConvertFn convert;
   /// What is not supported, for the generated table ("" when nothing).
   const char *limits;
+  /// Whether the converter handles STRING inputs (all others reject them
+  /// before conversion, with the reason).
+  bool acceptsStrings = false;
 };
 
 /// The registry, sorted by op type.

@@ -86,8 +86,10 @@ Type systolic::onnx::getElementType(MLIRContext *context, int32_t dataType) {
     return b.getIntegerType(2);
   case DataType::UInt2:
     return b.getIntegerType(2, /*isSigned=*/false);
+  case DataType::String:
+    return nn::StringType::get(context);
   default:
-    // Strings and complex numbers have no nn counterpart.
+    // Complex numbers have no nn counterpart.
     return Type();
   }
 }
@@ -144,6 +146,21 @@ FailureOr<ElementsAttr> TensorLoader::load(const TensorProto &tensor,
                           << dataTypeName(tensor.dataType);
   auto type = RankedTensorType::get(tensor.dims, elementType);
   int64_t count = type.getNumElements();
+  if (isa<nn::StringType>(elementType)) {
+    if (tensor.hasRawData || tensor.external)
+      return emitError(loc) << what << " is a STRING tensor with raw or "
+                               "external data; ONNX stores strings only in "
+                               "string_data";
+    if (int64_t(tensor.stringData.size()) != count)
+      return emitError(loc) << what << " has " << tensor.stringData.size()
+                            << " string_data entries, but " << type
+                            << " needs " << count;
+    SmallVector<StringRef> strings;
+    for (ArrayRef<uint8_t> bytes : tensor.stringData)
+      strings.emplace_back(reinterpret_cast<const char *>(bytes.data()),
+                           bytes.size());
+    return cast<ElementsAttr>(DenseStringElementsAttr::get(type, strings));
+  }
   unsigned bits = elementType.getIntOrFloatBitWidth();
   // One element per `width` bytes in the attribute (i1 and 4/2-bit types
   // take a byte), but the file packs 4- and 2-bit types two or four to a
@@ -814,6 +831,15 @@ OwningOpRef<ModuleOp> Importer::run() {
     for (unsigned i = 0; i < node.inputs.size(); ++i)
       if (onnxNode.hasInput(i) && !onnxNode.input(i))
         return nullptr;
+    for (unsigned i = 0; i < node.inputs.size() && !conv->acceptsStrings; ++i)
+      if (onnxNode.hasInput(i) &&
+          isa<systolic::nn::StringType>(onnxNode.inputType(i).getElementType())) {
+        onnxNode.emitError()
+            << "input " << i << " (" << quoted(node.inputs[i])
+            << ") is a STRING tensor; of the supported operators only Equal "
+               "and Identity take strings";
+        return nullptr;
+      }
     if (failed(conv->convert(onnxNode)) || onnxNode.hasError()) {
       if (!onnxNode.hasError())
         onnxNode.emitError() << "conversion failed";

@@ -146,7 +146,8 @@ Error parseTensorInto(ArrayRef<uint8_t> bytes, uint64_t base,
           return Error::success();
         }
         case 6:
-          return getBytes(f, member(path, "string_data")).takeError();
+          return assign(getBytes(f, member(path, "string_data")),
+                        tensor.stringData.emplace_back());
         case 8:
           return assign(getString(f, member(path, "name")), tensor.name);
         case 9: {

@@ -69,6 +69,8 @@ struct TensorProto {
   bool hasRawData = false;
   uint32_t typedField = 0;
   std::vector<ProtoField> typedData;
+  /// string_data: one entry per element of a STRING tensor.
+  std::vector<llvm::ArrayRef<uint8_t>> stringData;
   bool external = false;
   llvm::StringRef externalLocation;
   std::optional<uint64_t> externalOffset, externalLength;

@@ -1314,7 +1314,8 @@ const OpConverter kConverters[] = {
      "inference: identity, mask all true; training_mode: the mask ONNX's reference draws "
      "from `seed` (required), drawn at compile time (static shapes)"},
     {"Elu", 6, kNewest, convertElu, ""},
-    {"Equal", 11, kNewest, convertCompare<nn::ComparePredicate::eq>, ""},
+    {"Equal", 11, kNewest, convertCompare<nn::ComparePredicate::eq>, "",
+     /*acceptsStrings=*/true},
     {"Erf", 9, kNewest, convertUnary<nn::ErfOp>, ""},
     {"Exp", 6, kNewest, convertUnary<nn::ExpOp>, ""},
     {"Expand", 8, kNewest, convertExpand,
@@ -1330,7 +1331,9 @@ const OpConverter kConverters[] = {
     {"Greater", 9, kNewest, convertCompare<nn::ComparePredicate::gt>, ""},
     {"GreaterOrEqual", 12, kNewest, convertCompare<nn::ComparePredicate::ge>, ""},
     {"HardSigmoid", 6, kNewest, convertHardSigmoid, ""},
-    {"Identity", 1, kNewest, convertIdentity, "tensors only"},
+    {"Identity", 1, kNewest, convertIdentity,
+     "tensors only (no sequences or optionals)",
+     /*acceptsStrings=*/true},
     {"LSTM", 7, kNewest, convertLSTM,
      "default activations, input_forget 0; sequence_lens only if all full "
      "length"},

@@ -30,8 +30,9 @@ _DTYPES = [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.i
            ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e4m3fnuz,
            ml_dtypes.float8_e5m2, ml_dtypes.float8_e5m2fnuz, ml_dtypes.float4_e2m1fn,
            ml_dtypes.float8_e8m0fnu, ml_dtypes.int4, ml_dtypes.uint4, ml_dtypes.int2,
-           ml_dtypes.uint2]
+           ml_dtypes.uint2, np.str_]
 _CODES = {np.dtype(t): i for i, t in enumerate(_DTYPES)}
+_STRING_CODE = len(_DTYPES) - 1  # SYSTOLIC_STRING: one const char * per element
 _STATUS_NAMES = ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "DATA_LOSS", "UNIMPLEMENTED",
                  "FAILED_PRECONDITION", "INTERNAL"]
 
@@ -210,12 +211,31 @@ class Session:
 
     def set_input(self, index: int, value: np.ndarray) -> None:
         array = np.ascontiguousarray(value)
+        if array.dtype.kind in "USO":
+            self._set_strings(index, array)
+            return
         if array.dtype not in _CODES:
             raise TypeError(f"input {index}: unsupported dtype {array.dtype}")
         shape = (ctypes.c_int64 * array.ndim)(*array.shape)
         _check(self._lib.systolic_session_set_input(
             self._handle, index, _CODES[array.dtype], shape, array.ndim,
             array.ctypes.data_as(ctypes.c_void_p), array.nbytes))
+
+    def _set_strings(self, index: int, array: np.ndarray) -> None:
+        """str, bytes or object arrays of them: UTF-8, copied by the runtime."""
+        encoded = []
+        for item in array.reshape(-1):
+            if isinstance(item, str):
+                item = item.encode("utf-8")
+            if not isinstance(item, bytes) or b"\0" in item:
+                raise TypeError(f"input {index}: string elements must be str or bytes "
+                                f"without NUL, got {item!r}")
+            encoded.append(item)
+        pointers = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
+        shape = (ctypes.c_int64 * array.ndim)(*array.shape)
+        _check(self._lib.systolic_session_set_input(
+            self._handle, index, _STRING_CODE, shape, array.ndim,
+            ctypes.cast(pointers, ctypes.c_void_p), len(encoded) * ctypes.sizeof(ctypes.c_char_p)))
 
     def run(self, *inputs: np.ndarray) -> list[np.ndarray]:
         """Sets the given inputs (signature order), runs, returns output copies."""

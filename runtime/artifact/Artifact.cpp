@@ -54,6 +54,7 @@ constexpr ElementTypeInfo kElementTypes[] = {
     {ElementType::F8E8M0FNU, "f8e8m0fnu", 1},
     {ElementType::I4, "i4", 1}, {ElementType::U4, "u4", 1},
     {ElementType::I2, "i2", 1}, {ElementType::U2, "u2", 1},
+    {ElementType::String, "string", sizeof(const char *)},
 };
 static_assert(std::size(kElementTypes) ==
                       static_cast<size_t>(kLastElementType) + 1 &&
@@ -463,6 +464,10 @@ Status Artifact::verifySemantics() const {
         return invalid(where + " shares buffer " + std::to_string(t.buffer) +
                        " with " + what + " " + std::to_string(owners[t.buffer]));
       owners[t.buffer] = static_cast<int>(i);
+      // An output's pointers would outlive the strings they point to.
+      if (t.type == ElementType::String && kind != BufferKind::Input)
+        return invalid(where + " has element type string, which only inputs "
+                               "may have");
       if (b.size != t.byteSize())
         return invalid(where + " (" + elementTypeName(t.type) + " " +
                        formatShape(t.shape) + ") needs " +

@@ -25,7 +25,7 @@ namespace systolic::artifact {
 
 /// The format version this library writes and the newest major it reads.
 constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 3;
+constexpr uint16_t kFormatMinor = 4;
 /// Alignment of every buffer and of constant data inside the file.
 constexpr uint32_t kBufferAlignment = 64;
 /// Largest buffer the reader accepts (1 TiB): keeps size arithmetic far from
@@ -38,12 +38,15 @@ enum class ElementType : uint8_t {
   // Format 1.3 (one byte each, bf16 two; sub-byte values in the low bits).
   BF16, F8E4M3FN, F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ, F4E2M1FN, F8E8M0FNU,
   I4, U4, I2, U2,
+  // Format 1.4: a pointer to NUL-terminated UTF-8 bytes per element, in
+  // memory only (no constant or file holds them; see docs/runtime.md).
+  String,
 };
 /// The last code this library knows; a file with a larger one needs a newer
 /// runtime.
-constexpr ElementType kLastElementType = ElementType::U2;
+constexpr ElementType kLastElementType = ElementType::String;
 
-/// Bytes per element (bool is one byte).
+/// Bytes per element (bool is one byte, a string a pointer).
 size_t elementSize(ElementType type);
 /// "f32", "i8", "bool", ...: the spelling used in messages and by the tools.
 const char *elementTypeName(ElementType type);

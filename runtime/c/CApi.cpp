@@ -23,7 +23,7 @@ struct systolic_session {
 
 static_assert(static_cast<int>(ElementType::Bool) == SYSTOLIC_BOOL &&
                   static_cast<int>(ElementType::U64) == SYSTOLIC_U64 &&
-                  static_cast<int>(artifact::kLastElementType) == SYSTOLIC_U2 &&
+                  static_cast<int>(artifact::kLastElementType) == SYSTOLIC_STRING &&
                   static_cast<int>(ElementType::F32) == SYSTOLIC_F32,
               "C and C++ element type numbering differ");
 
@@ -164,7 +164,7 @@ systolic_status *systolic_session_set_input(systolic_session *session, size_t in
                                             const void *data, size_t byte_size) {
   if (!session || (rank && !shape))
     return invalid("systolic_session_set_input: `session` or `shape` is NULL");
-  if (static_cast<unsigned>(element_type) > SYSTOLIC_U2)
+  if (static_cast<unsigned>(element_type) > SYSTOLIC_STRING)
     return invalid("systolic_session_set_input: unknown element type " +
                    std::to_string(static_cast<int>(element_type)));
   TensorView view{data, static_cast<ElementType>(element_type),

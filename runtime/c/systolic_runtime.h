@@ -72,6 +72,9 @@ typedef enum systolic_element_type {
   SYSTOLIC_U4 = 20,
   SYSTOLIC_I2 = 21,
   SYSTOLIC_U2 = 22,
+  /* One `const char *` per element: NUL-terminated UTF-8, copied by
+     systolic_session_set_input. */
+  SYSTOLIC_STRING = 23,
 } systolic_element_type;
 
 typedef struct systolic_status systolic_status;

@@ -90,6 +90,18 @@ Status bindRandomInputs(Session &session, uint64_t seed) {
   std::uniform_int_distribution<int> small(0, 7);
   const std::vector<TensorSpec> &inputs = session.module().inputs();
   for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].type == ElementType::String) {
+      // Few distinct words, so equality comparisons see both outcomes.
+      std::vector<std::string> words;
+      for (uint64_t k = 0; k < artifact::elementCount(inputs[i].shape).value_or(0); ++k)
+        words.push_back("word" + std::to_string(small(rng)));
+      Expected<Tensor> tensor = Tensor::fromStrings(inputs[i].shape, words);
+      if (!tensor)
+        return tensor.status();
+      if (Status s = session.setInput(i, tensor->view()); !s)
+        return s;
+      continue;
+    }
     Expected<Tensor> tensor = Tensor::allocate(inputs[i].type, inputs[i].shape);
     if (!tensor)
       return tensor.status();
@@ -130,6 +142,7 @@ Status bindRandomInputs(Session &session, uint64_t seed) {
       case ElementType::U4: static_cast<uint8_t *>(data)[k] = rng() & 7; break;
       case ElementType::I2:
       case ElementType::U2: static_cast<uint8_t *>(data)[k] = rng() & 1; break;
+      case ElementType::String: break; // bound above
       }
     }
     if (Status s = session.setInput(i, tensor->view()); !s)
@@ -269,6 +282,7 @@ double elementAsDouble(const TensorView &t, uint64_t i) {
   case ElementType::U4: return t.as<uint8_t>()[i] & 0xf;
   case ElementType::I2: return signExtend(t.as<uint8_t>()[i], 2);
   case ElementType::U2: return t.as<uint8_t>()[i] & 0x3;
+  case ElementType::String: return NAN; // not a number; summarize quotes them
   }
   return 0;
 }
@@ -282,6 +296,13 @@ static std::string number(double v) {
 std::string summarize(const TensorView &tensor, size_t maxValues) {
   uint64_t n = tensor.numElements();
   std::string out = describe(tensor.type, tensor.shape) + "\n  values: [";
+  if (tensor.type == ElementType::String) {
+    for (uint64_t i = 0; i < n && i < maxValues; ++i)
+      out += (i ? ", '" : "'") + std::string(stringAt(tensor, i)) + "'";
+    if (n > maxValues)
+      out += ", ... (" + std::to_string(n - maxValues) + " more)";
+    return out + "]\n";
+  }
   for (uint64_t i = 0; i < n && i < maxValues; ++i)
     out += (i ? ", " : "") + number(elementAsDouble(tensor, i));
   if (n > maxValues)

@@ -340,6 +340,36 @@ def exotic_casts():
     )
 
 
+def strings():
+    """ONNX Equal on strings (opset 19): a graph input against another (broadcast) and
+    against a string initializer, with Identity in between; the results are
+    booleans (string outputs are not supported by the runtime)."""
+    words = helper.make_tensor("words", TensorProto.STRING, [3],
+                               [b"cat", "h\u00e9llo".encode(), b""])
+    return model(
+        [
+            node("Identity", ["x"], ["x_id"]),
+            node("Equal", ["x_id", "y"], ["same"]),
+            node("Equal", ["x", "words"], ["known"]),
+        ],
+        [("x", TensorProto.STRING, [2, 3]), ("y", TensorProto.STRING, [1, 3])],
+        [("same", TensorProto.BOOL, [2, 3]), ("known", TensorProto.BOOL, [2, 3])],
+        [words], opset=19, ir_version=9,  # Equal takes strings since opset 19
+    )
+
+
+def string_into_relu():
+    """A STRING input into an operator that takes numbers only."""
+    return model([node("Relu", ["x"], ["y"])],
+                 [("x", TensorProto.STRING, [2])], [("y", F32, [2])])
+
+
+def string_output():
+    """A graph output of type STRING, which the runtime cannot return."""
+    return model([node("Identity", ["x"], ["y"])],
+                 [("x", TensorProto.STRING, [2])], [("y", TensorProto.STRING, [2])])
+
+
 CASES = {
     name: fn
     for name, fn in globals().items()

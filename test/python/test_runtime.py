@@ -165,7 +165,7 @@ def version_offset(data: bytes) -> int:
     (lambda b: b[:len(b) // 2] + bytes([b[len(b) // 2] ^ 0xFF]) + b[len(b) // 2 + 1:],
      "corrupted artifact: checksum mismatch"),
     (lambda b: b[:version_offset(b)] + struct.pack("<HH", 7, 0) + b[version_offset(b) + 4:],
-     "artifact format version 7.0 is newer than this runtime supports (1.3)"),
+     "artifact format version 7.0 is newer than this runtime supports (1.4)"),
 ])
 @pytest.mark.parametrize("tool", ["systolic-run", "systolic-bench"])
 def test_tools_reject_bad_artifacts(artifacts, tmp_path, corrupt, message, tool):

@@ -240,3 +240,16 @@ func.func @unsigned_arithmetic() -> (tensor<2xui8>, tensor<2xui8>, tensor<2xi1>,
   %f = nn.cast %a : tensor<2xui8> -> tensor<2xf32>
   return %q, %m, %gt, %w, %f : tensor<2xui8>, tensor<2xui8>, tensor<2xi1>, tensor<2xi32>, tensor<2xf32>
 }
+
+// -----
+
+// String equality folds element by element, broadcasting.
+// CHECK-LABEL: func @string_equality
+// CHECK: arith.constant dense<[true, false, false]> : tensor<3xi1>
+// CHECK-NOT: nn.compare
+func.func @string_equality() -> tensor<3xi1> {
+  %a = arith.constant dense<["cat", "dog", ""]> : tensor<3x!nn.string>
+  %b = arith.constant dense<"cat"> : tensor<1x!nn.string>
+  %eq = nn.compare %a, %b {predicate = #nn.predicate<eq>} : tensor<3x!nn.string>, tensor<1x!nn.string> -> tensor<3xi1>
+  return %eq : tensor<3xi1>
+}

@@ -102,6 +102,30 @@ func.func @compare_predicate(%a: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<3xi
 
 // -----
 
+func.func @compare_string_with_number(%a: tensor<3x!nn.string>, %b: tensor<3xi64>) -> tensor<3xi1> {
+  // expected-error @+1 {{'nn.compare' op compares a string tensor with a number tensor; both operands must be strings or both numbers}}
+  %0 = nn.compare %a, %b {predicate = #nn.predicate<eq>} : tensor<3x!nn.string>, tensor<3xi64> -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @compare_string_order(%a: tensor<3x!nn.string>, %b: tensor<3x!nn.string>) -> tensor<3xi1> {
+  // expected-error @+1 {{'nn.compare' op strings compare for equality only, not 'lt'}}
+  %0 = nn.compare %a, %b {predicate = #nn.predicate<lt>} : tensor<3x!nn.string>, tensor<3x!nn.string> -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @string_relu(%a: tensor<3x!nn.string>) -> tensor<3x!nn.string> {
+  // expected-error @+1 {{'nn.relu' op operand #0 must be statically shaped tensor of}}
+  %0 = nn.relu %a : tensor<3x!nn.string>
+  return %0 : tensor<3x!nn.string>
+}
+
+// -----
+
 func.func @select_values(%c: tensor<3xi1>, %a: tensor<3xf32>, %b: tensor<3xi64>) -> tensor<3xf32> {
   // expected-error @+2 {{operand element types differ: 'f32' vs 'i64'}}
   // expected-error @+1 {{failed to infer returned types}}

@@ -151,3 +151,11 @@ func.func @more_losses(%p: tensor<8x4xf32>, %t: tensor<8x4xf32>, %s: tensor<8x5x
   %4 = nn.manhattan_distance %p, %y : tensor<8x4xf32>, tensor<6x4xf32> -> tensor<8x6xf32>
   return %0, %1, %2#0, %2#1, %3, %4 : tensor<f32>, tensor<8x4xf32>, tensor<f32>, tensor<8x5x2xf32>, tensor<8x2xf32>, tensor<8x6xf32>
 }
+
+// CHECK-LABEL: func @strings
+// CHECK-SAME: (%{{.*}}: tensor<2x!nn.string>, %{{.*}}: tensor<1x!nn.string>)
+func.func @strings(%a: tensor<2x!nn.string>, %b: tensor<1x!nn.string>) -> tensor<2xi1> {
+  // CHECK: nn.compare %{{.*}}, %{{.*}} {predicate = #nn.predicate<eq>} : tensor<2x!nn.string>, tensor<1x!nn.string> -> tensor<2xi1>
+  %0 = nn.compare %a, %b {predicate = #nn.predicate<eq>} : tensor<2x!nn.string>, tensor<1x!nn.string> -> tensor<2xi1>
+  return %0 : tensor<2xi1>
+}

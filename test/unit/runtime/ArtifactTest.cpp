@@ -249,6 +249,16 @@ TEST(ArtifactBuilderTest, OutputNeverWritten) {
               "ArtifactBuilder: invalid artifact: output 0 'y' is never written by the plan");
 }
 
+TEST(ArtifactBuilderTest, StringsOnlyAsInputs) {
+  ArtifactBuilder b;
+  uint32_t x = b.addInput("x", ElementType::String, {2});
+  uint32_t y = b.addOutput("y", ElementType::String, {2});
+  uint32_t e = b.addExecutable("cpu", "elf-shared-object", kCode, 3, {"f"});
+  b.addDispatch("f", e, 0, "cpu", {x}, {y}, 0, 0);
+  expectError(b.finish().status(), StatusCode::InvalidArgument,
+              "output 0 'y' has element type string, which only inputs may have");
+}
+
 TEST(ArtifactBuilderTest, ReadBeforeWrite) {
   ArtifactBuilder b;
   uint32_t x = b.addInput("x", ElementType::I8, {4});
