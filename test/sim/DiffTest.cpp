@@ -122,6 +122,8 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
 
 TEST_P(DiffTest, MaxPoolLayers) { runCases(GetParam(), 4321 + GetParam(), 40, maxPoolCase); }
 
+TEST_P(DiffTest, DenseChains) { runCases(GetParam(), 6321 + GetParam(), 12, denseChainCase); }
+
 TEST_P(DiffTest, LstmLayers) { runCases(GetParam(), 5321 + GetParam(), 12, lstmCase); }
 
 // An LSTM whose weights (4 x 64 x 128 bytes) do not fit the 4x4
