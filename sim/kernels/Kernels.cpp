@@ -635,7 +635,8 @@ Status planDenseChain(const HwConfig& cfg, const DenseChain& chain, DenseChainTi
   if (!cfg.supportsWeightStationary)
     return Status::failure("a dense chain runs weight-stationary MATMULs, and the configuration "
                            "has no weight-stationary dataflow");
-  if (chain.layers.empty()) return Status::failure("a dense chain needs at least one layer");
+  if (chain.layers.size() < 2)
+    return Status::failure("a dense chain needs at least two layers (one layer is buildGemm)");
   if (chain.m < 1 || chain.k < 1) return Status::failure("dense chain dimensions must be positive");
   for (const DenseChainLayer& layer : chain.layers)
     if (layer.n < 1) return Status::failure("dense chain dimensions must be positive");
@@ -653,9 +654,9 @@ Status planDenseChain(const HwConfig& cfg, const DenseChain& chain, DenseChainTi
                            "accumulator has " + std::to_string(cfg.accRows));
   int64_t inter[2];
   intermediateTiles(steps, inter);
-  // Scratchpad rows per block row: two input chunks (slots), two output
-  // buffers, and the intermediate buffers.
-  const int64_t rowsPerBlockRow = 4 + inter[0] + inter[1];
+  // Scratchpad rows per block row: the chain's input (its chunks of R
+  // columns), the intermediate buffers and two output buffers.
+  const int64_t rowsPerBlockRow = steps[0].chunks() + inter[0] + inter[1] + 2;
   auto rowsFor = [&](int64_t ng) {
     const int64_t accLimit = (int64_t(cfg.accRows) - paramRows) / ng;
     const int64_t spLimit = (int64_t(cfg.spRows) - lutRows - 2 * ng * R) / rowsPerBlockRow;
@@ -674,10 +675,12 @@ Status planDenseChain(const HwConfig& cfg, const DenseChain& chain, DenseChainTi
   TM = rowsFor(NG);
   if (TM < 1)
     return Status::failure(
-        "the intermediate activations do not fit the scratchpad: one row of the chain takes " +
-        std::to_string(rowsPerBlockRow) + " scratchpad rows (" + std::to_string(inter[0] + inter[1]) +
-        " intermediate tiles of " + std::to_string(std::min(cfg.rows, cfg.cols)) +
-        " columns, two input and two output buffers) next to two weight slots of " +
+        "the chain's input and intermediate activations do not fit the scratchpad: one row of "
+        "the chain takes " +
+        std::to_string(rowsPerBlockRow) + " scratchpad rows (" + std::to_string(steps[0].chunks()) +
+        " input chunks, " + std::to_string(inter[0] + inter[1]) + " intermediate tiles of " +
+        std::to_string(std::min(cfg.rows, cfg.cols)) +
+        " columns, two output buffers) next to two weight slots of " +
         std::to_string(NG * R) + " rows and " + std::to_string(lutRows) +
         " table rows; the scratchpad has " + std::to_string(cfg.spRows));
   const int64_t blocks = ceilDiv(M, TM);
@@ -698,13 +701,15 @@ Status buildDenseChain(const HwConfig& cfg, const DenseChain& chain, Program* ou
   int64_t inter[2];
   intermediateTiles(steps, inter);
 
-  // Scratchpad: two slots (input chunk of the first layer, NG weight tiles),
-  // two output buffers, the intermediate buffers, one table per LUT layer.
-  // Accumulator: every layer's parameters, then NG blocks of TM rows.
-  const int64_t slotRows = TM + NG * R;
+  // Scratchpad: two weight slots of NG tiles, the block's input (chunk c of
+  // R columns at spIn + c * TM), two output buffers, the intermediate
+  // buffers, one table per LUT layer. Accumulator: every layer's
+  // parameters, then NG blocks of TM rows.
+  const int64_t slotRows = NG * R;
   const int64_t spSlot[2] = {0, slotRows};
-  const int64_t spOut[2] = {2 * slotRows, 2 * slotRows + TM};
-  const int64_t spInter[2] = {2 * slotRows + 2 * TM, 2 * slotRows + 2 * TM + inter[0] * TM};
+  const int64_t spIn = 2 * slotRows;
+  const int64_t spOut[2] = {spIn + steps[0].chunks() * TM, spIn + (steps[0].chunks() + 1) * TM};
+  const int64_t spInter[2] = {spOut[1] + TM, spOut[1] + TM + inter[0] * TM};
   int64_t spNext = spInter[1] + inter[1] * TM, accNext = 0;
   std::vector<int64_t> spLut(steps.size(), -1), accParams(steps.size());
 
@@ -739,9 +744,16 @@ Status buildDenseChain(const HwConfig& cfg, const DenseChain& chain, Program* ou
           const int64_t k0 = c * step.chunk, tk = std::min(step.chunk, step.k - k0);
           const int64_t slot = group % 2;
           e.beginLoadGroup();
-          if (l == 0) loadRows(e, 0, spSlot[slot], chain.aAddr + m0 * chain.k + k0, tm, chain.k, tk);
+          if (l == 0 && nt0 == 0) {
+            // Input chunk c, once per block, streamed with the first n-tile
+            // group's weights; later groups find it resident. The previous
+            // block's last reader of these rows is its first layer's last
+            // compute group, at least two groups back (the chain has a
+            // second layer): this group's token wait covers it.
+            loadRows(e, 0, spIn + c * TM, chain.aAddr + m0 * chain.k + k0, tm, chain.k, tk);
+          }
           for (int64_t i = 0; i < ng; ++i)
-            loadRows(e, 0, spSlot[slot] + TM + i * R,
+            loadRows(e, 0, spSlot[slot] + i * R,
                      layer.bAddr + k0 * step.n + (nt0 + i) * step.tile, tk, step.n, tileWidth(i));
           e.endLoadGroup();
           e.beginComputeGroup();
@@ -750,8 +762,8 @@ Status buildDenseChain(const HwConfig& cfg, const DenseChain& chain, Program* ou
             mm.dataflow = 0;
             mm.accumulate = c > 0;
             // The previous layer's output tile c is this chunk (both T wide).
-            mm.aRow = l == 0 ? spSlot[slot] : spInter[(l - 1) % 2] + c * TM;
-            mm.bRow = spSlot[slot] + TM + i * R;
+            mm.aRow = (l == 0 ? spIn : spInter[(l - 1) % 2]) + c * TM;
+            mm.bRow = spSlot[slot] + i * R;
             mm.cRow = accBlock + i * TM;
             mm.m = tm, mm.k = tk, mm.n = tileWidth(i);
             e.matmul(mm);

@@ -186,13 +186,14 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& layer, Program* out);
 // int8). Each layer's B_l (k_l x n_l int8), params (bias, multiplier, shift
 // rows of n_l int32) and table are laid out as for GemmLayer.
 //
-// On the hardware the rows run in blocks of TM: per block, every layer in
-// turn as weight-stationary MATMULs whose weight tiles stream from DRAM
-// through two double-buffered slots; an intermediate layer's OUTPUT writes
+// On the hardware the rows run in blocks of TM: per block, the block's input
+// is loaded once, then every layer in turn runs as weight-stationary MATMULs
+// whose weight tiles stream from DRAM through two double-buffered slots; an
+// intermediate layer's OUTPUT writes
 // its activations, tiles of T = min(R, C) columns, straight into the
 // scratchpad rows the next layer's MATMULs read as their left operand. Only
-// the chain's input, the weights (once per block), the parameters and tables
-// (once) and the final output touch DRAM.
+// the chain's input (once), the weights (once per block), the parameters and
+// tables (once) and the final output touch DRAM.
 struct DenseChainLayer {
   int64_t n = 0;  // output features
   Activation act = Activation::None;
@@ -214,9 +215,10 @@ struct DenseChainTiling {
   int64_t blockRows = 0, blocks = 0, tilesPerGroup = 0, intermediateRows = 0;
 };
 
-// Whether the chain fits cfg (weight-stationary, at least one row of every
-// intermediate activation on chip next to the weight slots, output buffers,
-// tables and parameters); the message says what does not fit.
+// Whether the chain (two layers or more) fits cfg (weight-stationary, at
+// least one row of the input and of every intermediate activation on chip
+// next to the weight slots, output buffers, tables and parameters); the
+// message says what does not fit.
 Status planDenseChain(const HwConfig& cfg, const DenseChain& chain, DenseChainTiling* tiling);
 Status buildDenseChain(const HwConfig& cfg, const DenseChain& chain, Program* out);
 

@@ -49,10 +49,10 @@
 // UNFUSED: entry point d2_matmul_fc3: matmul M=16 K=512 N=10
 
 // NOFIT: fusion of @main:
-// NOFIT-NEXT: fc2: not fused with fc1: the intermediate activations do not fit the scratchpad: one row of the chain takes 260 scratchpad rows (256 intermediate tiles of 2 columns, two input and two output buffers) next to two weight slots of 2 rows and 0 table rows; the scratchpad has 256
+// NOFIT-NEXT: fc2: not fused with fc1: the chain's input and intermediate activations do not fit the scratchpad: one row of the chain takes 262 scratchpad rows (4 input chunks, 256 intermediate tiles of 2 columns, two output buffers) next to two weight slots of 2 rows and 0 table rows; the scratchpad has 256
 // NOFIT: entry point d0_matmul_fc1: matmul
 // NOFIT: entry point d1_matmul_fc2: matmul
-// NOFIT: fusion: not fused with fc1: the intermediate activations do not fit the scratchpad
+// NOFIT: fusion: not fused with fc1: the chain's input and intermediate activations do not fit the scratchpad
 // NOFIT: entry point d2_matmul_fc3: matmul
 
 // NOSAVING: entry point d1_matmul_fc2: matmul

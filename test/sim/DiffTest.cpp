@@ -122,7 +122,7 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
 
 TEST_P(DiffTest, MaxPoolLayers) { runCases(GetParam(), 4321 + GetParam(), 40, maxPoolCase); }
 
-TEST_P(DiffTest, DenseChains) { runCases(GetParam(), 6321 + GetParam(), 12, denseChainCase); }
+TEST_P(DiffTest, DenseChains) { runCases(GetParam(), 6321 + GetParam(), 40, denseChainCase); }
 
 TEST_P(DiffTest, LstmLayers) { runCases(GetParam(), 5321 + GetParam(), 12, lstmCase); }
 
