@@ -289,6 +289,8 @@ struct FuseDenseChainsPass
         symbols.erase(d.callee);
     }
     report.push_back(join(run, " + ") + ": " + note);
+    for (size_t i = 1; i < run.size(); ++i)
+      report.push_back(run[i].name + ": fused with " + run[i - 1].name);
   }
 
   sim::HwConfig cfg;

@@ -30,6 +30,8 @@
 
 // REPORT: fusion of @main:
 // REPORT-NEXT: fc1 + fc2 + fc3: fused fc1 -> fc2 -> fc3 into one program: the intermediate activations stay in the scratchpad (2048 rows per block of 16 rows, 1 block); DRAM {{[0-9]+}} bytes instead of {{[0-9]+}} unfused
+// REPORT-NEXT: fc2: fused with fc1
+// REPORT-NEXT: fc3: fused with fc2
 
 // EMIT: entry point d0_dense_chain_fc1_fc2_fc3: dense_chain M=16 K=8 N=10
 // 16x8x512 + 16x512x512 + 16x512x10 MACs; SCALE-Sim per layer, summed.

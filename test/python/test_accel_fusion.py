@@ -62,6 +62,8 @@ def test_the_chain_is_one_accel_dispatch(compiled):
     assert "fusion of @main:" in report, report
     assert ("fused /fc1/Gemm -> /fc2/Gemm -> /fc3/Gemm into one program: the intermediate "
             "activations stay in the scratchpad") in report, report
+    assert "/fc2/Gemm: fused with /fc1/Gemm" in report, report
+    assert "/fc3/Gemm: fused with /fc2/Gemm" in report, report
 
 
 def test_bit_identical_on_rtl_golden_and_cpu(compiled, tmp_path):
