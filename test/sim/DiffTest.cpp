@@ -141,6 +141,31 @@ TEST(DiffTestLayers, LstmStreamedWeights4x4) {
   });
 }
 
+// Dense chains whose blocks are taller than one DMA transfer (255 lines), so
+// block loads and stores split, over several blocks (later blocks reuse the
+// resident input rows and the intermediate buffers).
+DenseChain tallDenseChain(int64_t m) {
+  DenseChain shape;
+  shape.m = m, shape.k = 40;
+  shape.layers = {{40, Activation::Relu}, {30, Activation::Lut}, {20, Activation::None}};
+  return shape;
+}
+
+TEST(DiffTestLayers, DenseChainTallBlocks16x16) {
+  for (int64_t m : {700, 1200}) {
+    DenseChainTiling tiling;
+    ASSERT_TRUE(planDenseChain(configFor(16), tallDenseChain(m), &tiling).ok());
+    EXPECT_GT(tiling.blockRows, 255);
+    EXPECT_GT(tiling.blocks, 1);
+  }
+  runCases(16, 78, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return denseChainCaseFor(c, tallDenseChain(700), rng);
+  });
+  runCases(16, 79, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return denseChainCaseFor(c, tallDenseChain(1200), rng);
+  });
+}
+
 // A ResNet stem pooling layer (112x112x64, 3x3, stride 2, pad 1) on the
 // 16x16 RTL and golden model: bit-identical outputs and event counters; prints
 // both cycle counts and the vector unit's ideal (one row per valid tap and

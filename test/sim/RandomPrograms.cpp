@@ -316,7 +316,11 @@ DenseChain randomDenseChainShape(const HwConfig& cfg, std::mt19937_64& rng) {
 }
 
 RandomCase denseChainCase(const HwConfig& cfg, std::mt19937_64& rng) {
-  DenseChainData d = makeDenseChainData(randomDenseChainShape(cfg, rng), pick(rng, 0, 64), rng);
+  return denseChainCaseFor(cfg, randomDenseChainShape(cfg, rng), rng);
+}
+
+RandomCase denseChainCaseFor(const HwConfig& cfg, const DenseChain& shape, std::mt19937_64& rng) {
+  DenseChainData d = makeDenseChainData(shape, pick(rng, 0, 64), rng);
   const DenseChain& chain = d.chain;
   RandomCase c;
   std::ostringstream desc;

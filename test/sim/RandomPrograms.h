@@ -35,6 +35,8 @@ RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937
 // buildDenseChain().
 DenseChain randomDenseChainShape(const HwConfig& cfg, std::mt19937_64& rng);
 RandomCase denseChainCase(const HwConfig& cfg, std::mt19937_64& rng);
+// The dense chain `shape` with random operands.
+RandomCase denseChainCaseFor(const HwConfig& cfg, const DenseChain& shape, std::mt19937_64& rng);
 // Corrupts one instruction of `p` (bit flips or an out-of-range field).
 void corruptProgram(Program* p, std::mt19937_64& rng);
 
