@@ -3,6 +3,8 @@
 
 #include "dialects/nn/Transforms/Passes.h"
 #include "lowering/SystolicToLinalg/Passes.h"
+#include "lowering/accel/Passes.h"
+#include "lowering/dispatch/Passes.h"
 #include "lowering/cpu/Passes.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -27,6 +29,17 @@ void systolic::buildNNGraphPipeline(mlir::OpPassManager &pm) {
   pm.addPass(nn::createRecognizeLosses());
   pm.addPass(nn::createEliminateDeadValues());
   pm.addPass(mlir::createCSEPass());
+}
+
+void systolic::buildDispatchPipeline(mlir::OpPassManager &pm,
+                                     const DispatchPipelineOptions &options) {
+  pm.addPass(createOutlineDispatches());
+  if (options.fuseDenseChains) {
+    accel::FuseDenseChainsOptions fuse;
+    fuse.accelConfig = options.accelConfig;
+    fuse.reportPlacement = options.reportPlacement;
+    pm.addPass(accel::createFuseDenseChains(fuse));
+  }
 }
 
 void systolic::buildCPUCodegenPipeline(mlir::OpPassManager &pm,
@@ -126,6 +139,18 @@ struct CPUCodegenPipelineOptions
       *this, "features",
       llvm::cl::desc("Target features added to the CPU's, e.g. -avx512f")};
 };
+struct DispatchPipelineRegistrationOptions
+    : mlir::PassPipelineOptions<DispatchPipelineRegistrationOptions> {
+  Option<bool> fuseDenseChains{*this, "fuse-dense-chains",
+                               llvm::cl::desc("Merge accel dense chains"),
+                               llvm::cl::init(false)};
+  Option<std::string> accelConfig{*this, "accel-config",
+                                  llvm::cl::desc("The accelerator configuration"),
+                                  llvm::cl::init("16x16")};
+  Option<bool> reportPlacement{*this, "report-placement",
+                               llvm::cl::desc("Print what was fused to stderr"),
+                               llvm::cl::init(false)};
+};
 } // namespace
 
 void systolic::registerPipelines() {
@@ -142,4 +167,14 @@ void systolic::registerPipelines() {
   mlir::PassPipelineRegistration<>(
       "nn-graph-pipeline", "Graph-level clean-up on the nn dialect",
       buildNNGraphPipeline);
+  mlir::PassPipelineRegistration<DispatchPipelineRegistrationOptions>(
+      "systolic-dispatch-pipeline",
+      "Outline dispatches; with fuse-dense-chains, merge accel dense chains",
+      [](mlir::OpPassManager &pm, const DispatchPipelineRegistrationOptions &opts) {
+        DispatchPipelineOptions options;
+        options.fuseDenseChains = opts.fuseDenseChains;
+        options.accelConfig = opts.accelConfig;
+        options.reportPlacement = opts.reportPlacement;
+        buildDispatchPipeline(pm, options);
+      });
 }

@@ -5,6 +5,8 @@
 #include "lowering/cpu/CPUTarget.h"
 #include "mlir/Pass/PassManager.h"
 
+#include <string>
+
 namespace systolic {
 /// Graph-level clean-up and recognition on the `nn` dialect, run right after
 /// import and before any target lowering.
@@ -18,6 +20,18 @@ void buildNNGraphPipeline(mlir::OpPassManager &pm);
 /// `options.threads` > 1, then conversion to LLVM.
 void buildCPUCodegenPipeline(mlir::OpPassManager &pm,
                              const cpu::CPUCodegenOptions &options);
+
+/// Partitioning the graph into dispatches: one dispatch per graph op
+/// (systolic-outline-dispatches); for target accel, chains of dense layers
+/// then merge into one accel dispatch where that saves DRAM traffic
+/// (systolic-fuse-dense-chains, on the configuration `accelConfig`).
+struct DispatchPipelineOptions {
+  bool fuseDenseChains = false;
+  std::string accelConfig = "16x16";
+  bool reportPlacement = false;
+};
+void buildDispatchPipeline(mlir::OpPassManager &pm,
+                           const DispatchPipelineOptions &options);
 
 /// Registers the pipelines above as textual pass pipelines in systolic-opt.
 void registerPipelines();

@@ -53,7 +53,7 @@ struct DeviceCounters {
   uint64_t dramReadBytes = 0, dramWriteBytes = 0;
   uint32_t programs = 0;     ///< programs run (one per image of a batched conv)
   std::string dataflow;      ///< "ws" or "os"
-  std::string layer;         ///< "conv2d", "matmul", "scaled_add", "max_pool", "lstm"
+  std::string layer;         ///< "conv2d", "matmul", "scaled_add", "max_pool", "lstm", "dense_chain"
 
   /// macs / (cycles * rows * cols); 0 without cycles.
   double utilization() const {

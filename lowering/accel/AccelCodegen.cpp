@@ -17,6 +17,7 @@
 #include "golden/Golden.h"
 #include "isa/Assembler.h"
 #include "kernels/Kernels.h"
+#include "lowering/accel/KernelShapes.h"
 #include "runtime/accel/SimHwConfig.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -78,6 +79,14 @@ struct LayerPlan {
   sim::MaxPoolLayer maxPool;     // for max_pool (per image)
   sim::LstmLayer lstm;           // for lstm (per direction)
   int64_t directions = 1;
+  // dense_chain: the matmuls in order (the first's lhs is the chain's input,
+  // kA), their weights, parameters and tables, and the kernel's shape.
+  struct DenseLink {
+    MatMulOp matmul;
+    Source rhs, params, lut;
+  };
+  std::vector<DenseLink> links;
+  sim::DenseChain denseChain;
   AccelEntryPoint entry;        // filled progressively
 };
 
@@ -113,21 +122,11 @@ FailureOr<std::vector<uint8_t>> constantBytes(arith::ConstantOp constant) {
   return constant.emitError("accel codegen: unsupported constant kind");
 }
 
-sim::Activation toSimActivation(Activation act) {
-  switch (act) {
-  case Activation::none: return sim::Activation::None;
-  case Activation::relu: return sim::Activation::Relu;
-  case Activation::relu6: return sim::Activation::Relu6;
-  case Activation::lut: return sim::Activation::Lut;
-  }
-  return sim::Activation::None;
-}
-
-/// Resolves `value` (an operand of the layer op) to its source, adding a
+/// Resolves `value` (an operand of a layer op) to `source`, adding a
 /// constant image for inlined constants.
-LogicalResult resolve(LayerPlan &plan, Value value, Role role, StringRef what) {
+LogicalResult resolve(LayerPlan &plan, Value value, Source &source, StringRef what) {
   if (auto argument = dyn_cast<BlockArgument>(value)) {
-    plan.sources[role].argument = argument.getArgNumber();
+    source.argument = argument.getArgNumber();
     return success();
   }
   auto constant = value.getDefiningOp<arith::ConstantOp>();
@@ -137,15 +136,9 @@ LogicalResult resolve(LayerPlan &plan, Value value, Role role, StringRef what) {
   FailureOr<std::vector<uint8_t>> bytes = constantBytes(constant);
   if (failed(bytes))
     return failure();
-  plan.sources[role].constant = plan.constants.size();
+  source.constant = plan.constants.size();
   plan.constants.push_back({0, std::move(*bytes), what.str()});
   return success();
-}
-
-template <typename OpT> void setOutputPath(sim::GemmLayer &g, OpT op) {
-  g.act = toSimActivation(op.getActivation());
-  g.zeroPoint = static_cast<int64_t>(op.getOutputZeroPoint());
-  g.clampMax = static_cast<int64_t>(op.getClampMax());
 }
 
 /// The sliding window of a 2-D convolution or pooling layer (NHWC `input`,
@@ -173,6 +166,7 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
   plan.function = function;
   plan.entry.name = function.getSymName().str();
   Block &body = function.getBody().front();
+  SmallVector<MatMulOp> chain; // a fused dense chain: matmuls only
   for (Operation &op : body) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
@@ -180,11 +174,21 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
       return op.emitError("accel codegen: an accel dispatch holds constants and "
                           "one systolic.conv2d, systolic.matmul, "
                           "systolic.scaled_add, systolic.max_pool or "
-                          "systolic.lstm; found ")
+                          "systolic.lstm (or a chain of systolic.matmul); found ")
              << op.getName();
-    if (plan.op)
-      return op.emitError("accel codegen: an accel dispatch holds exactly one "
-                          "layer op; this is the second");
+    if (plan.op) {
+      auto mm = dyn_cast<MatMulOp>(op);
+      if (!mm || !isa<MatMulOp>(plan.op))
+        return op.emitError("accel codegen: an accel dispatch holds exactly one "
+                            "layer op or a chain of systolic.matmul; this is the "
+                            "second layer op");
+      if (mm.getLhs() != plan.op->getResult(0) || !plan.op->getResult(0).hasOneUse())
+        return op.emitError("accel codegen: in a dense chain each systolic.matmul's "
+                            "lhs must be the previous matmul's result, its only use");
+      if (chain.empty())
+        chain.push_back(cast<MatMulOp>(plan.op));
+      chain.push_back(mm);
+    }
     plan.op = &op;
   }
   if (!plan.op)
@@ -205,14 +209,31 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
   plan.bindingSizes.push_back(resultType.getNumElements());
 
   sim::GemmLayer &g = plan.gemm;
-  if (auto conv = dyn_cast<Conv2DOp>(plan.op)) {
+  if (!chain.empty()) {
+    plan.layer = "dense_chain";
+    if (failed(resolve(plan, chain.front().getLhs(), plan.sources[kA], "lhs")))
+      return failure();
+    for (MatMulOp mm : chain) {
+      LayerPlan::DenseLink link{mm, {}, {}, {}};
+      std::string layer = "layer " + std::to_string(plan.links.size()) + " ";
+      if (failed(resolve(plan, mm.getRhs(), link.rhs, layer + "rhs")) ||
+          failed(resolve(plan, mm.getParams(), link.params, layer + "params")) ||
+          (mm.getLut() && failed(resolve(plan, mm.getLut(), link.lut, layer + "lut"))))
+        return failure();
+      plan.links.push_back(link);
+    }
+    plan.denseChain = denseChainShape(chain);
+    plan.m = plan.denseChain.m;
+    plan.k = plan.denseChain.k;
+    plan.n = plan.denseChain.layers.back().n;
+  } else if (auto conv = dyn_cast<Conv2DOp>(plan.op)) {
     plan.layer = "conv2d";
     auto input = cast<RankedTensorType>(conv.getInput().getType());
     auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-    if (failed(resolve(plan, conv.getInput(), kA, "input")) ||
-        failed(resolve(plan, conv.getWeight(), kB, "weight")) ||
-        failed(resolve(plan, conv.getParams(), kParams, "params")) ||
-        (conv.getLut() && failed(resolve(plan, conv.getLut(), kLut, "lut"))))
+    if (failed(resolve(plan, conv.getInput(), plan.sources[kA], "input")) ||
+        failed(resolve(plan, conv.getWeight(), plan.sources[kB], "weight")) ||
+        failed(resolve(plan, conv.getParams(), plan.sources[kParams], "params")) ||
+        (conv.getLut() && failed(resolve(plan, conv.getLut(), plan.sources[kLut], "lut"))))
       return failure();
     ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
                       dilations = conv.getDilations();
@@ -236,10 +257,10 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
              << " output for this convolution, the op's result is " << resultType;
   } else if (auto mm = dyn_cast<MatMulOp>(plan.op)) {
     plan.layer = "matmul";
-    if (failed(resolve(plan, mm.getLhs(), kA, "lhs")) ||
-        failed(resolve(plan, mm.getRhs(), kB, "rhs")) ||
-        failed(resolve(plan, mm.getParams(), kParams, "params")) ||
-        (mm.getLut() && failed(resolve(plan, mm.getLut(), kLut, "lut"))))
+    if (failed(resolve(plan, mm.getLhs(), plan.sources[kA], "lhs")) ||
+        failed(resolve(plan, mm.getRhs(), plan.sources[kB], "rhs")) ||
+        failed(resolve(plan, mm.getParams(), plan.sources[kParams], "params")) ||
+        (mm.getLut() && failed(resolve(plan, mm.getLut(), plan.sources[kLut], "lut"))))
       return failure();
     auto lhs = cast<RankedTensorType>(mm.getLhs().getType());
     auto rhs = cast<RankedTensorType>(mm.getRhs().getType());
@@ -249,7 +270,7 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     setOutputPath(g, mm);
   } else if (auto pool = dyn_cast<MaxPoolOp>(plan.op)) {
     plan.layer = "max_pool";
-    if (failed(resolve(plan, pool.getInput(), kA, "input")))
+    if (failed(resolve(plan, pool.getInput(), plan.sources[kA], "input")))
       return failure();
     auto input = cast<RankedTensorType>(pool.getInput().getType());
     ArrayRef<int64_t> kernel = pool.getKernelShape(), strides = pool.getStrides(),
@@ -265,12 +286,12 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     plan.n = mp.channels;
   } else if (auto lstm = dyn_cast<LstmOp>(plan.op)) {
     plan.layer = "lstm";
-    if (failed(resolve(plan, lstm.getX(), kA, "x")) ||
-        failed(resolve(plan, lstm.getWx(), kB, "wx")) ||
-        failed(resolve(plan, lstm.getWh(), kRecurrent, "wh")) ||
-        failed(resolve(plan, lstm.getParams(), kParams, "params")) ||
-        failed(resolve(plan, lstm.getSigmoid(), kLut, "sigmoid table")) ||
-        failed(resolve(plan, lstm.getTanh(), kTanh, "tanh table")))
+    if (failed(resolve(plan, lstm.getX(), plan.sources[kA], "x")) ||
+        failed(resolve(plan, lstm.getWx(), plan.sources[kB], "wx")) ||
+        failed(resolve(plan, lstm.getWh(), plan.sources[kRecurrent], "wh")) ||
+        failed(resolve(plan, lstm.getParams(), plan.sources[kParams], "params")) ||
+        failed(resolve(plan, lstm.getSigmoid(), plan.sources[kLut], "sigmoid table")) ||
+        failed(resolve(plan, lstm.getTanh(), plan.sources[kTanh], "tanh table")))
       return failure();
     auto x = cast<RankedTensorType>(lstm.getX().getType());
     sim::LstmLayer &l = plan.lstm;
@@ -289,10 +310,10 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
   } else {
     auto add = cast<ScaledAddOp>(plan.op);
     plan.layer = "scaled_add";
-    if (failed(resolve(plan, add.getLhs(), kA, "lhs")) ||
-        failed(resolve(plan, add.getRhs(), kB, "rhs")) ||
-        failed(resolve(plan, add.getParams(), kParams, "params")) ||
-        (add.getLut() && failed(resolve(plan, add.getLut(), kLut, "lut"))))
+    if (failed(resolve(plan, add.getLhs(), plan.sources[kA], "lhs")) ||
+        failed(resolve(plan, add.getRhs(), plan.sources[kB], "rhs")) ||
+        failed(resolve(plan, add.getParams(), plan.sources[kParams], "params")) ||
+        (add.getLut() && failed(resolve(plan, add.getLut(), plan.sources[kLut], "lut"))))
       return failure();
     auto type = cast<RankedTensorType>(add.getLhs().getType());
     sim::ScaledAddLayer &s = plan.scaledAdd;
@@ -300,9 +321,7 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     s.pixels = type.getNumElements() / s.channels;
     s.wa = static_cast<int64_t>(add.getLhsWeight());
     s.wb = static_cast<int64_t>(add.getRhsWeight());
-    s.act = toSimActivation(add.getActivation());
-    s.zeroPoint = static_cast<int64_t>(add.getOutputZeroPoint());
-    s.clampMax = static_cast<int64_t>(add.getClampMax());
+    setOutputPath(s, add);
     plan.m = s.pixels;
     plan.k = 2;
     plan.n = s.channels;
@@ -333,8 +352,7 @@ ProgramCost costOf(const sim::HwConfig &cfg, const sim::Program &program) {
     switch (in.op) {
     case sim::Opcode::Load:
     case sim::Opcode::Store:
-      cost.dramBytes += uint64_t(in.xSize * in.ySize * in.elemBytes);
-      break;
+      break; // sim::dramBytesMoved below
     case sim::Opcode::Matmul:
       cost.macs += uint64_t(in.m * in.k * in.n);
       // WS: one activation row per cycle; the next tile's weights preload
@@ -355,6 +373,7 @@ ProgramCost costOf(const sim::HwConfig &cfg, const sim::Program &program) {
       break;
     }
   }
+  cost.dramBytes = sim::dramBytesMoved(program);
   return cost;
 }
 
@@ -391,14 +410,47 @@ uint64_t estimateCycles(const sim::HwConfig &cfg, const sim::Program &program,
 /// DRAM addresses of one entry point's roles.
 struct Addresses {
   uint64_t role[kNumRoles] = {};
+  std::vector<sim::DenseChainLayer> chain; // dense_chain: each layer, placed
   uint64_t out = 0;
 };
+
+/// The addresses of the plan's sources, given where its bindings (arguments,
+/// then the result) and constant images lie.
+Addresses addressesOf(const LayerPlan &plan, ArrayRef<uint64_t> bindingAt,
+                      ArrayRef<uint64_t> constantAt) {
+  auto addressOf = [&](const Source &source) -> uint64_t {
+    if (source.argument)
+      return bindingAt[*source.argument];
+    if (source.constant)
+      return constantAt[*source.constant];
+    return 0;
+  };
+  Addresses at;
+  for (int r = 0; r < kNumRoles; ++r)
+    at.role[r] = addressOf(plan.sources[r]);
+  at.chain = plan.denseChain.layers;
+  for (size_t l = 0; l < plan.links.size(); ++l) {
+    at.chain[l].bAddr = addressOf(plan.links[l].rhs);
+    at.chain[l].paramAddr = addressOf(plan.links[l].params);
+    at.chain[l].lutAddr = addressOf(plan.links[l].lut);
+  }
+  at.out = bindingAt.back();
+  return at;
+}
 
 /// Builds the entry point's programs (one per image for convolutions).
 sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
                           sim::Dataflow dataflow, const Addresses &at,
                           std::vector<sim::Program> *programs) {
   programs->clear();
+  if (plan.layer == "dense_chain") {
+    sim::DenseChain chain = plan.denseChain;
+    chain.layers = at.chain;
+    chain.aAddr = at.role[kA];
+    chain.outAddr = at.out;
+    programs->emplace_back();
+    return sim::buildDenseChain(cfg, chain, &programs->back());
+  }
   if (plan.layer == "lstm") {
     // One program per direction; direction 1 of a bidirectional layer runs
     // backward and writes the second of each step's two [B, H] blocks.
@@ -466,7 +518,6 @@ sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
 /// Addresses for a layout of this entry point alone (for the cost model,
 /// which does not depend on addresses); `end` receives the layout's end.
 Addresses provisionalAddresses(const LayerPlan &plan, uint64_t *end) {
-  Addresses at;
   uint64_t cursor = 0;
   std::vector<uint64_t> constantAt;
   for (const AccelConstant &c : plan.constants) {
@@ -478,15 +529,8 @@ Addresses provisionalAddresses(const LayerPlan &plan, uint64_t *end) {
     bindingAt.push_back(cursor);
     cursor = alignUp(cursor + size);
   }
-  for (int r = 0; r < kNumRoles; ++r) {
-    if (plan.sources[r].argument)
-      at.role[r] = bindingAt[*plan.sources[r].argument];
-    else if (plan.sources[r].constant)
-      at.role[r] = constantAt[*plan.sources[r].constant];
-  }
-  at.out = bindingAt.back();
   *end = cursor;
-  return at;
+  return addressesOf(plan, bindingAt, constantAt);
 }
 
 std::string cycles(uint64_t v) { return std::to_string(v) + " cycles"; }
@@ -531,6 +575,21 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
              ? "stay resident in the scratchpad"
              : "do not fit the scratchpad and stream from DRAM every step") +
         "; they enter the array as weight-stationary tiles";
+    return success();
+  }
+  if (plan.layer == "dense_chain") {
+    if (!ws)
+      return plan.op->emitError("cannot run a dense chain on a configuration "
+                                "without the weight-stationary dataflow "
+                                "(--accel-config=...,dataflows=ws+os)");
+    if (failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
+      return failure();
+    e.dataflow = AccelDataflow::WeightStationary;
+    e.dataflowReason =
+        "a dense chain's intermediate activations are written by OUTPUT into "
+        "the scratchpad as rows (one per input row), which only the "
+        "weight-stationary left operand reads; output-stationary would need "
+        "them transposed";
     return success();
   }
   if (plan.layer == "max_pool") {
@@ -707,14 +766,10 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
   for (size_t i = 0; i < plans.size(); ++i) {
     LayerPlan &plan = plans[i];
     AccelEntryPoint &e = plan.entry;
-    Addresses at;
-    for (int r = 0; r < kNumRoles; ++r) {
-      if (plan.sources[r].argument)
-        at.role[r] = bindingAt[i][*plan.sources[r].argument];
-      else if (plan.sources[r].constant)
-        at.role[r] = plan.constants[*plan.sources[r].constant].address;
-    }
-    at.out = bindingAt[i].back();
+    std::vector<uint64_t> constantAt;
+    for (const AccelConstant &c : plan.constants)
+      constantAt.push_back(c.address);
+    Addresses at = addressesOf(plan, bindingAt[i], constantAt);
     std::vector<sim::Program> programs;
     sim::Dataflow dataflow = e.dataflow == AccelDataflow::WeightStationary
                                  ? sim::Dataflow::WeightStationary
@@ -731,6 +786,7 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
       }
       ProgramCost cost = costOf(cfg, p);
       e.programMacs += cost.macs;
+      e.dramBytes += cost.dramBytes;
       e.instructions += cost.instructions;
       e.programs.push_back(std::move(words));
     }
@@ -743,7 +799,26 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
     e.k = plan.k;
     e.n = plan.n;
     e.images = static_cast<uint32_t>(plan.images);
-    if (plan.layer == "max_pool") {
+    if (auto fusion = plan.function->getAttrOfType<StringAttr>(kFusionAttr))
+      e.fusion = fusion.getValue().str();
+    if (plan.layer == "dense_chain") {
+      // Every layer's GEMM; ideal: SCALE-Sim per layer, the layers in sequence.
+      auto names = plan.function->getAttrOfType<ArrayAttr>(kFusedLayersAttr);
+      e.macs = e.idealCycles = 0;
+      int64_t k = plan.k;
+      for (size_t l = 0; l < plan.links.size(); ++l) {
+        const int64_t n = plan.denseChain.layers[l].n;
+        e.macs += uint64_t(plan.m * k * n);
+        e.idealCycles += sim::scaleSimWsCycles(cfg, plan.m, k, n);
+        std::string name = names && l < names.size()
+                               ? cast<StringAttr>(names[l]).getValue().str()
+                               : "layer " + std::to_string(l);
+        e.fusedLayers.push_back(name + " " + std::to_string(plan.m) + "x" +
+                                std::to_string(k) + "x" + std::to_string(n) + " " +
+                                stringifyActivation(plan.links[l].matmul.getActivation()).str());
+        k = n;
+      }
+    } else if (plan.layer == "max_pool") {
       // No MACs. Ideal: the vector unit folding every tap's row of W lanes
       // once per cycle, for the taps that read the input (the DMA of those
       // rows overlaps with it).
@@ -803,9 +878,13 @@ void printAccelExecutable(const AccelExecutableDesc &exe, raw_ostream &os,
        << ", ideal " << e.idealCycles << " cycles ("
        << (e.layer == "max_pool" ? "vector unit, a row per valid tap" : "SCALE-Sim ws")
        << "), estimated "
-       << e.estimatedCycles() << " cycles\n"
+       << e.estimatedCycles() << " cycles, dram " << e.dramBytes << " bytes\n"
        << "  dataflow " << artifact::accel::dataflowName(e.dataflow) << ": "
        << e.dataflowReason << "\n";
+    if (!e.fusedLayers.empty())
+      os << "  fused layers: " << llvm::join(e.fusedLayers, " -> ") << "\n";
+    if (!e.fusion.empty())
+      os << "  fusion: " << e.fusion << "\n";
     for (size_t b = 0; b < e.bindings.size(); ++b)
       os << "  binding " << b << " ("
          << (b < e.numOperands ? "operand " + std::to_string(b) : "result")

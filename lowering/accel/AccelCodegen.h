@@ -1,10 +1,11 @@
 //===- AccelCodegen.h - Accel dispatches -> accelerator programs -*- C++ -*-===//
 //
 // The code generator of target "accel": every dispatch function marked
-// `systolic.device = "accel"` (one systolic.conv2d / matmul / scaled_add and
-// its inlined constants) becomes one entry point of an accel executable
-// (format "systolic-accel-v1", runtime/artifact/AccelExecutable.h): Systolic
-// programs built with the kernel library (sim/kernels), a DRAM layout for the
+// `systolic.device = "accel"` (one systolic.conv2d / matmul / scaled_add /
+// max_pool / lstm, or a chain of matmuls that systolic-fuse-dense-chains
+// merged, and its inlined constants) becomes one entry point of an accel
+// executable (format "systolic-accel-v1", runtime/artifact/AccelExecutable.h):
+// Systolic programs built with the kernel library (sim/kernels), a DRAM layout for the
 // whole executable (constant images written once at load; each entry point's
 // bindings in a scratch region shared by all entry points), the layer's MACs,
 // SCALE-Sim's ideal cycles and the dataflow a cost model chose.

@@ -39,4 +39,39 @@ def Quantize : Pass<"systolic-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseDenseChains : Pass<"systolic-fuse-dense-chains", "::mlir::ModuleOp"> {
+  let summary = "Merge chains of accel matmul dispatches into one dispatch "
+                "whose intermediate activations stay in the scratchpad";
+  let description = [{
+    Runs after `systolic-outline-dispatches`. A chain is a run of accel
+    dispatches each holding one `systolic.matmul` whose result feeds only
+    the next one's lhs (an MLP's Gemm+ReLU -> Gemm+ReLU -> Gemm). The pass
+    merges a chain into one dispatch holding the matmuls in order; the code
+    generator builds it as one program (`buildDenseChain`) in which each
+    layer's OUTPUT writes its activations where the next layer's
+    weight-stationary MATMULs read them, so only the chain's input, the
+    weights and the final output touch DRAM.
+
+    Layers are added to a chain while the kernel library can tile it onto the
+    configuration (weight-stationary, intermediates on chip: `planDenseChain`)
+    and the fused program moves fewer DRAM bytes than the layers apart. A
+    layer left out keeps its own dispatch (today's path) with the reason in
+    `systolic.fusion` (printed by `--emit=accel`) and, with
+    `report-placement`, on stderr.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main\"",
+           "the function holding the graph">,
+    Option<"reportPlacement", "report-placement", "bool", "false",
+           "print what was fused and why not to stderr">,
+    Option<"accelConfig", "accel-config", "std::string", "\"16x16\"",
+           "the accelerator configuration (systolic-compile's --accel-config "
+           "syntax) the chains must fit">,
+  ];
+  let dependentDialects = [
+    "::systolic::accel::SystolicDialect",
+    "::mlir::func::FuncDialect",
+  ];
+}
+
 #endif // SYSTOLIC_LOWERING_ACCEL_PASSES_TD

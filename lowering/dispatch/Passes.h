@@ -17,6 +17,11 @@ namespace systolic {
 inline constexpr llvm::StringLiteral kDispatchNameAttr = "systolic.dispatch";
 /// The device kind that runs a dispatch ("accel"); absent means "cpu".
 inline constexpr llvm::StringLiteral kDispatchDeviceAttr = "systolic.device";
+/// On an accel dispatch, what systolic-fuse-dense-chains did with it: the
+/// layers it fused, or why it was not fused with its producer.
+inline constexpr llvm::StringLiteral kFusionAttr = "systolic.fusion";
+/// On a fused dispatch: the names of the dispatches it merged, in order.
+inline constexpr llvm::StringLiteral kFusedLayersAttr = "systolic.fused_layers";
 } // namespace systolic
 
 #endif // SYSTOLIC_LOWERING_DISPATCH_PASSES_H

@@ -134,9 +134,13 @@ LogicalResult partition(ModuleOp module, const CompileOptions &options,
   if (options.target == "accel" &&
       failed(quantizeForAccelerator(module, options, reference)))
     return failure();
-  PassManager outline(module.getContext());
-  outline.addPass(createOutlineDispatches());
-  return outline.run(module);
+  PassManager dispatches(module.getContext());
+  DispatchPipelineOptions dispatch;
+  dispatch.fuseDenseChains = options.target == "accel" && options.fuseDenseChains;
+  dispatch.accelConfig = accel::formatAccelConfig(options.accel);
+  dispatch.reportPlacement = options.reportPlacement;
+  buildDispatchPipeline(dispatches, dispatch);
+  return dispatches.run(module);
 }
 
 /// A module of only the dispatch functions, public, lowered to linalg.

@@ -54,6 +54,9 @@ struct CompileOptions {
   /// graph op runs and why (to stderr).
   CalibrationOptions calibration;
   bool reportPlacement = false;
+  /// Target "accel": merge chains of dense layers into one accel dispatch
+  /// whose intermediates stay on chip (systolic-fuse-dense-chains).
+  bool fuseDenseChains = true;
   /// With calibration samples: print the quantized model's error against
   /// the f32 model on them (stderr).
   bool reportQuantizationError = false;

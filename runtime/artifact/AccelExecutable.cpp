@@ -61,7 +61,9 @@ std::vector<uint8_t> serializeAccelExecutable(const AccelExecutableDesc &desc) {
         ep.dataflow == AccelDataflow::WeightStationary
             ? fbs::Dataflow::weight_stationary
             : fbs::Dataflow::output_stationary,
-        fbb.CreateString(ep.dataflowReason), ep.instructions, ep.programMacs));
+        fbb.CreateString(ep.dataflowReason), ep.instructions, ep.programMacs,
+        ep.dramBytes, fbb.CreateVectorOfStrings(ep.fusedLayers),
+        fbb.CreateString(ep.fusion)));
   }
   const HwDescription &h = desc.hw;
   auto hw = fbs::CreateHwConfig(
@@ -212,6 +214,11 @@ std::string parseAccelExecutable(const void *data, size_t size,
     ep.dataflow = static_cast<AccelDataflow>(rawDataflow);
     ep.dataflowReason = e->dataflow_reason() ? e->dataflow_reason()->str() : "";
     ep.programMacs = e->program_macs();
+    ep.dramBytes = e->dram_bytes();
+    if (e->fused_layers())
+      for (const flatbuffers::String *layer : *e->fused_layers())
+        ep.fusedLayers.push_back(layer ? layer->str() : "");
+    ep.fusion = e->fusion() ? e->fusion()->str() : "";
     desc.entryPoints.push_back(std::move(ep));
   }
   // Constants persist across invocations: nothing else may write them.

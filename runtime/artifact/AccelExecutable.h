@@ -24,7 +24,7 @@ inline constexpr const char *kAccelFormat = "systolic-accel-v1";
 /// The artifact executable's `target` string.
 inline constexpr const char *kAccelTarget = "accel";
 constexpr uint16_t kAccelFormatMajor = 1;
-constexpr uint16_t kAccelFormatMinor = 0;
+constexpr uint16_t kAccelFormatMinor = 1;
 
 /// The hardware configuration (mirrors sim/isa/Isa.h HwConfig and its
 /// defaults: a 16x16 array with the default memory system).
@@ -60,7 +60,7 @@ const char *dataflowName(AccelDataflow dataflow);
 
 struct AccelEntryPoint {
   std::string name;
-  std::string layer; ///< "conv2d", "matmul", "scaled_add", "max_pool", "lstm"
+  std::string layer; ///< "conv2d", "matmul", "scaled_add", "max_pool", "lstm", "dense_chain"
   /// Each program: 128-bit words as two little-endian halves (low first).
   std::vector<std::vector<uint64_t>> programs;
   std::vector<AccelConstant> constants;
@@ -77,6 +77,12 @@ struct AccelEntryPoint {
   uint64_t instructions = 0;
   /// MACs of the programs' MATMULs: what the hardware's counter reports.
   uint64_t programMacs = 0;
+  /// Bytes the programs' LOADs and STOREs move (the hardware's DRAM counters).
+  uint64_t dramBytes = 0;
+  /// dense_chain: each fused layer ("name MxKxN activation"), in order.
+  std::vector<std::string> fusedLayers;
+  /// What dense-chain fusion did with this layer and why ("" if nothing).
+  std::string fusion;
 
   /// The cost model's estimate for the chosen dataflow.
   uint64_t estimatedCycles() const {

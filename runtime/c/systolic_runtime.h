@@ -109,7 +109,7 @@ typedef struct systolic_dispatch_counters {
                                model's cycle estimate, busy/stall fields 0 */
   int32_t uses_reference;   /* 1: an accel dispatch ran its CPU reference */
   const char *device;       /* name of the device that ran it */
-  const char *layer;        /* "conv2d", "matmul", "scaled_add", "max_pool", "lstm" (accel) */
+  const char *layer;        /* "conv2d", "matmul", "scaled_add", "max_pool", "lstm", "dense_chain" (accel) */
   const char *dataflow;     /* "ws" or "os" (accel) */
   uint32_t rows, cols;      /* the array */
   uint32_t programs;        /* programs run */

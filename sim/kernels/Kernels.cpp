@@ -183,14 +183,15 @@ void loadLut(Emitter& e, const HwConfig& cfg, int64_t spRow, uint64_t lutAddr) {
 
 // Per-channel output parameters (bias, multiplier, shift rows of `channels`
 // int32 each at paramAddr) for `groups` groups of channels/groups channels in
-// tiles of `tile` columns: tile t of group g goes to accumulator rows 3i..3i+2,
-// i = g * tilesPerGroup + t.
-void loadParams(Emitter& e, int64_t channels, int64_t groups, int64_t tile, uint64_t paramAddr) {
+// tiles of `tile` columns: tile t of group g goes to accumulator rows
+// accRow0 + 3i .. accRow0 + 3i + 2, i = g * tilesPerGroup + t.
+void loadParams(Emitter& e, int64_t channels, int64_t groups, int64_t tile, uint64_t paramAddr,
+                int64_t accRow0 = 0) {
   const int64_t per = channels / groups, tiles = ceilDiv(per, tile);
   for (int64_t g = 0; g < groups; ++g)
     for (int64_t t = 0; t < tiles; ++t) {
       Emitter one;
-      dmaGrid(one, false, 1, 3 * (g * tiles + t), paramAddr + 4 * (g * per + t * tile), 3, 1,
+      dmaGrid(one, false, 1, accRow0 + 3 * (g * tiles + t), paramAddr + 4 * (g * per + t * tile), 3, 1,
               4 * channels, 0, 4 * std::min(tile, per - t * tile));
       for (Instr in : one.instrs) {
         in.popNext = in.pushNext = false;
@@ -591,6 +592,229 @@ Status buildGemm(const HwConfig& cfg, const GemmLayer& L, Program* out) {
     }
   }
   return encodeAll(e, prologueEnd, out);
+}
+
+namespace {
+
+// One layer of a dense chain on the array: x (k features) times B (k x n).
+// Its MATMULs read x in chunks of `chunk` columns (R for the chain's input,
+// loaded from DRAM; T = min(R, C) for activations an OUTPUT wrote, which are
+// T columns wide) and write n-tiles of `tile` columns (T for intermediates,
+// so that an output tile is the next layer's chunk; C for the last layer).
+struct ChainStep {
+  int64_t k = 0, n = 0, chunk = 0, tile = 0;
+  int64_t chunks() const { return ceilDiv(k, chunk); }
+  int64_t tiles() const { return ceilDiv(n, tile); }
+};
+
+std::vector<ChainStep> chainSteps(const HwConfig& cfg, const DenseChain& chain) {
+  const int64_t T = std::min(cfg.rows, cfg.cols);
+  std::vector<ChainStep> steps;
+  int64_t k = chain.k;
+  for (size_t l = 0; l < chain.layers.size(); ++l) {
+    const bool last = l + 1 == chain.layers.size();
+    steps.push_back({k, chain.layers[l].n, l == 0 ? int64_t(cfg.rows) : T,
+                     last ? int64_t(cfg.cols) : T});
+    k = chain.layers[l].n;
+  }
+  return steps;
+}
+
+// Intermediate activations alternate between two scratchpad buffers (layer
+// l writes buffer l % 2 while it reads buffer (l - 1) % 2); each holds, per
+// block row, as many tiles as the widest layer that writes it.
+void intermediateTiles(const std::vector<ChainStep>& steps, int64_t tiles[2]) {
+  tiles[0] = tiles[1] = 0;
+  for (size_t l = 0; l + 1 < steps.size(); ++l)
+    tiles[l % 2] = std::max(tiles[l % 2], steps[l].tiles());
+}
+
+}  // namespace
+
+Status planDenseChain(const HwConfig& cfg, const DenseChain& chain, DenseChainTiling* tiling) {
+  if (!cfg.supportsWeightStationary)
+    return Status::failure("a dense chain runs weight-stationary MATMULs, and the configuration "
+                           "has no weight-stationary dataflow");
+  if (chain.layers.size() < 2)
+    return Status::failure("a dense chain needs at least two layers (one layer is buildGemm)");
+  if (chain.m < 1 || chain.k < 1) return Status::failure("dense chain dimensions must be positive");
+  for (const DenseChainLayer& layer : chain.layers)
+    if (layer.n < 1) return Status::failure("dense chain dimensions must be positive");
+  const int64_t R = cfg.rows, M = chain.m;
+  const std::vector<ChainStep> steps = chainSteps(cfg, chain);
+  int64_t paramRows = 0, lutRows = 0, maxTiles = 0;
+  for (size_t l = 0; l < steps.size(); ++l) {
+    paramRows += 3 * steps[l].tiles();
+    if (chain.layers[l].act == Activation::Lut) lutRows += cfg.lutRows();
+    maxTiles = std::max(maxTiles, steps[l].tiles());
+  }
+  if (paramRows >= int64_t(cfg.accRows))
+    return Status::failure("the output paths' parameters of the chain take " +
+                           std::to_string(paramRows) + " accumulator rows (3 per output tile), the "
+                           "accumulator has " + std::to_string(cfg.accRows));
+  int64_t inter[2];
+  intermediateTiles(steps, inter);
+  // Scratchpad rows per block row: the chain's input (its chunks of R
+  // columns), the intermediate buffers and two output buffers.
+  const int64_t rowsPerBlockRow = steps[0].chunks() + inter[0] + inter[1] + 2;
+  auto rowsFor = [&](int64_t ng) {
+    const int64_t accLimit = (int64_t(cfg.accRows) - paramRows) / ng;
+    const int64_t spLimit = (int64_t(cfg.spRows) - lutRows - 2 * ng * R) / rowsPerBlockRow;
+    int64_t tm = std::min({M, accLimit, spLimit, int64_t(4095)});
+    if (chain.maxTileRows) tm = std::min(tm, chain.maxTileRows);
+    return tm;
+  };
+  // As in buildGemm: the most n-tiles per load group that leave >= 256 rows
+  // per block, spread evenly over the groups.
+  int64_t NG = maxTiles, TM = 0;
+  for (; NG >= 1; --NG) {
+    TM = rowsFor(NG);
+    if (TM >= std::min<int64_t>(M, 256) || NG == 1) break;
+  }
+  NG = ceilDiv(maxTiles, ceilDiv(maxTiles, NG));
+  TM = rowsFor(NG);
+  if (TM < 1)
+    return Status::failure(
+        "the chain's input and intermediate activations do not fit the scratchpad: one row of "
+        "the chain takes " +
+        std::to_string(rowsPerBlockRow) + " scratchpad rows (" + std::to_string(steps[0].chunks()) +
+        " input chunks, " + std::to_string(inter[0] + inter[1]) + " intermediate tiles of " +
+        std::to_string(std::min(cfg.rows, cfg.cols)) +
+        " columns, two output buffers) next to two weight slots of " +
+        std::to_string(NG * R) + " rows and " + std::to_string(lutRows) +
+        " table rows; the scratchpad has " + std::to_string(cfg.spRows));
+  const int64_t blocks = ceilDiv(M, TM);
+  TM = ceilDiv(M, blocks);  // even blocks
+  tiling->blockRows = TM;
+  tiling->blocks = blocks;
+  tiling->tilesPerGroup = NG;
+  tiling->intermediateRows = TM * (inter[0] + inter[1]);
+  return Status::success();
+}
+
+Status buildDenseChain(const HwConfig& cfg, const DenseChain& chain, Program* out) {
+  DenseChainTiling tiling;
+  if (Status s = planDenseChain(cfg, chain, &tiling); !s.ok()) return s;
+  const int64_t R = cfg.rows, M = chain.m, TM = tiling.blockRows, NG = tiling.tilesPerGroup;
+  const std::vector<ChainStep> steps = chainSteps(cfg, chain);
+  const size_t last = steps.size() - 1;
+  int64_t inter[2];
+  intermediateTiles(steps, inter);
+
+  // Scratchpad: two weight slots of NG tiles, the block's input (chunk c of
+  // R columns at spIn + c * TM), two output buffers, the intermediate
+  // buffers, one table per LUT layer. Accumulator: every layer's
+  // parameters, then NG blocks of TM rows.
+  const int64_t slotRows = NG * R;
+  const int64_t spSlot[2] = {0, slotRows};
+  const int64_t spIn = 2 * slotRows;
+  const int64_t spOut[2] = {spIn + steps[0].chunks() * TM, spIn + (steps[0].chunks() + 1) * TM};
+  const int64_t spInter[2] = {spOut[1] + TM, spOut[1] + TM + inter[0] * TM};
+  int64_t spNext = spInter[1] + inter[1] * TM, accNext = 0;
+  std::vector<int64_t> spLut(steps.size(), -1), accParams(steps.size());
+
+  Emitter e;
+  for (size_t l = 0; l < steps.size(); ++l) {
+    const DenseChainLayer& layer = chain.layers[l];
+    accParams[l] = accNext;
+    loadParams(e, layer.n, 1, steps[l].tile, layer.paramAddr, accNext);
+    accNext += 3 * steps[l].tiles();
+    if (layer.act == Activation::Lut) {
+      spLut[l] = spNext;
+      loadLut(e, cfg, spNext, layer.lutAddr);
+      spNext += cfg.lutRows();
+    }
+  }
+  const int64_t accBlock = accNext;
+  if (spNext > int64_t(cfg.spRows) || accBlock + NG * TM > int64_t(cfg.accRows))
+    return Status::failure("dense chain tiles do not fit on-chip memory");
+  const size_t prologueEnd = e.instrs.size();
+
+  int64_t group = 0, outputSlot = 0, tableRow = -1;  // tableRow: the LUT's source
+  const int64_t N = chain.layers[last].n;
+  for (int64_t m0 = 0; m0 < M; m0 += TM) {
+    const int64_t tm = std::min(TM, M - m0);
+    for (size_t l = 0; l <= last; ++l) {
+      const ChainStep& step = steps[l];
+      const DenseChainLayer& layer = chain.layers[l];
+      for (int64_t nt0 = 0; nt0 < step.tiles(); nt0 += NG) {
+        const int64_t ng = std::min(NG, step.tiles() - nt0);
+        auto tileWidth = [&](int64_t i) { return std::min(step.tile, step.n - (nt0 + i) * step.tile); };
+        for (int64_t c = 0; c < step.chunks(); ++c) {
+          const int64_t k0 = c * step.chunk, tk = std::min(step.chunk, step.k - k0);
+          const int64_t slot = group % 2;
+          e.beginLoadGroup();
+          if (l == 0 && nt0 == 0) {
+            // Input chunk c, once per block, streamed with the first n-tile
+            // group's weights; later groups find it resident. The previous
+            // block's last reader of these rows is its first layer's last
+            // compute group, at least two groups back (the chain has a
+            // second layer): this group's token wait covers it.
+            loadRows(e, 0, spIn + c * TM, chain.aAddr + m0 * chain.k + k0, tm, chain.k, tk);
+          }
+          for (int64_t i = 0; i < ng; ++i)
+            loadRows(e, 0, spSlot[slot] + i * R,
+                     layer.bAddr + k0 * step.n + (nt0 + i) * step.tile, tk, step.n, tileWidth(i));
+          e.endLoadGroup();
+          e.beginComputeGroup();
+          for (int64_t i = 0; i < ng; ++i) {
+            Instr mm;
+            mm.dataflow = 0;
+            mm.accumulate = c > 0;
+            // The previous layer's output tile c is this chunk (both T wide).
+            mm.aRow = (l == 0 ? spIn : spInter[(l - 1) % 2]) + c * TM;
+            mm.bRow = spSlot[slot] + i * R;
+            mm.cRow = accBlock + i * TM;
+            mm.m = tm, mm.k = tk, mm.n = tileWidth(i);
+            e.matmul(mm);
+          }
+          e.endComputeGroup();
+          ++group;
+        }
+        if (layer.act == Activation::Lut && tableRow != spLut[l]) {
+          Instr lut;
+          lut.op = Opcode::LutLoad;
+          lut.sramRow = tableRow = spLut[l];
+          e.add(lut);
+        }
+        for (int64_t i = 0; i < ng; ++i) {
+          Instr o;
+          o.op = Opcode::Output;
+          o.act = int64_t(layer.act);
+          o.srcRow = accBlock + i * TM;
+          o.paramRow = accParams[l] + 3 * (nt0 + i);
+          o.rows = tm;
+          o.zeroPoint = layer.zeroPoint;
+          o.clampMax = layer.clampMax;
+          if (l < last) {
+            // Stays on chip: the compute unit orders it before the next
+            // layer's MATMULs (and after this buffer's previous readers).
+            o.dstRow = spInter[l % 2] + (nt0 + i) * TM;
+            e.add(o);
+            continue;
+          }
+          o.dstRow = spOut[outputSlot % 2];
+          e.produceOutput(o);
+          e.beginStoreGroup();
+          storeRows(e, 0, spOut[outputSlot % 2], chain.outAddr + m0 * N + (nt0 + i) * step.tile, tm, N,
+                    tileWidth(i));
+          e.endStoreGroup();
+          ++outputSlot;
+        }
+      }
+    }
+  }
+  return encodeAll(e, prologueEnd, out);
+}
+
+uint64_t dramBytesMoved(const Program& program) {
+  uint64_t bytes = 0;
+  for (const Word& w : program) {
+    Instr in;
+    if (decode(w, &in).ok() && (in.op == Opcode::Load || in.op == Opcode::Store))
+      bytes += uint64_t(in.xSize * in.ySize * in.elemBytes);
+  }
+  return bytes;
 }
 
 std::vector<int8_t> scaledAddWeights(const HwConfig& cfg, const ScaledAddLayer& L) {

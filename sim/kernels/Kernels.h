@@ -178,6 +178,54 @@ enum class LstmFeed { Hoisted, Resident, Streamed };
 LstmFeed lstmFeed(const HwConfig& cfg, const LstmLayer& layer);
 Status buildLstm(const HwConfig& cfg, const LstmLayer& layer, Program* out);
 
+// A chain of dense layers run as one program, the intermediate activations
+// never leaving the chip: layer l computes
+//   x_(l+1)[M][n_l] = act_l(requant_l(x_l[M][k_l] x B_l[k_l][n_l])),
+// k_0 = DenseChain::k, k_(l+1) = n_l; x_0 is the chain's input (M x k
+// row-major int8 at aAddr), the last layer's output goes to outAddr (M x n
+// int8). Each layer's B_l (k_l x n_l int8), params (bias, multiplier, shift
+// rows of n_l int32) and table are laid out as for GemmLayer.
+//
+// On the hardware the rows run in blocks of TM: per block, the block's input
+// is loaded once, then every layer in turn runs as weight-stationary MATMULs
+// whose weight tiles stream from DRAM through two double-buffered slots; an
+// intermediate layer's OUTPUT writes
+// its activations, tiles of T = min(R, C) columns, straight into the
+// scratchpad rows the next layer's MATMULs read as their left operand. Only
+// the chain's input (once), the weights (once per block), the parameters and
+// tables (once) and the final output touch DRAM.
+struct DenseChainLayer {
+  int64_t n = 0;  // output features
+  Activation act = Activation::None;
+  int64_t zeroPoint = 0, clampMax = 127;
+  uint64_t bAddr = 0, paramAddr = 0, lutAddr = 0;
+};
+
+struct DenseChain {
+  int64_t m = 0, k = 0;  // rows and input features of the first layer
+  std::vector<DenseChainLayer> layers;
+  uint64_t aAddr = 0, outAddr = 0;
+  int64_t maxTileRows = 0;  // 0: as many rows per block as the memories allow
+};
+
+// How buildDenseChain tiles a chain: rows per block, blocks, n-tiles per
+// weight load group, and the scratchpad rows the intermediate activations of
+// one block take.
+struct DenseChainTiling {
+  int64_t blockRows = 0, blocks = 0, tilesPerGroup = 0, intermediateRows = 0;
+};
+
+// Whether the chain (two layers or more) fits cfg (weight-stationary, at
+// least one row of the input and of every intermediate activation on chip
+// next to the weight slots, output buffers, tables and parameters); the
+// message says what does not fit.
+Status planDenseChain(const HwConfig& cfg, const DenseChain& chain, DenseChainTiling* tiling);
+Status buildDenseChain(const HwConfig& cfg, const DenseChain& chain, Program* out);
+
+// Bytes a program's LOADs and STOREs move between DRAM and the chip (padding
+// excluded): what the hardware's dram_read_bytes + dram_write_bytes count.
+uint64_t dramBytesMoved(const Program& program);
+
 // Ideal SCALE-Sim weight-stationary cycles for the layer on cfg:
 // folds x (2R + C + T - 2), T = M, folds = ceil(K/R) * ceil(N/C).
 uint64_t scaleSimWsCycles(const HwConfig& cfg, int64_t m, int64_t k, int64_t n);

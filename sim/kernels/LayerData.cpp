@@ -10,6 +10,13 @@ namespace systolic {
 
 static uint64_t align64(uint64_t v) { return (v + 63) & ~uint64_t(63); }
 
+// A vector's elements as the bytes DRAM holds.
+template <typename T>
+static std::vector<uint8_t> bytes(const std::vector<T>& v) {
+  const auto* first = reinterpret_cast<const uint8_t*>(v.data());
+  return std::vector<uint8_t>(first, first + v.size() * sizeof(T));
+}
+
 LayerData makeLayerData(const GemmLayer& shape, uint64_t base, std::mt19937_64& rng) {
   LayerData d;
   d.layer = shape;
@@ -90,6 +97,47 @@ std::vector<uint8_t> referenceOutput(const LayerData& d) {
     }
   }
   return out;
+}
+
+DenseChainData makeDenseChainData(const DenseChain& shape, uint64_t base, std::mt19937_64& rng) {
+  DenseChainData d;
+  d.chain = shape;
+  int64_t k = shape.k;
+  for (DenseChainLayer& layer : d.chain.layers) {
+    GemmLayer gemm;
+    gemm.m = shape.m, gemm.k = k, gemm.n = layer.n;
+    gemm.act = layer.act, gemm.zeroPoint = layer.zeroPoint, gemm.clampMax = layer.clampMax;
+    d.layers.push_back(makeLayerData(gemm, base, rng));
+    const GemmLayer& placed = d.layers.back().layer;
+    layer.bAddr = placed.bAddr, layer.paramAddr = placed.paramAddr, layer.lutAddr = placed.lutAddr;
+    base = d.layers.back().endAddr;
+    k = layer.n;
+  }
+  d.chain.aAddr = d.layers.front().layer.aAddr;
+  d.chain.outAddr = d.layers.back().layer.outAddr;
+  d.outBytes = d.layers.back().outBytes;
+  d.endAddr = base;
+  return d;
+}
+
+std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const DenseChainData& d) {
+  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> images = {
+      {d.chain.aAddr, bytes(d.layers.front().a)}};
+  for (const LayerData& layer : d.layers) {
+    images.emplace_back(layer.layer.bAddr, bytes(layer.b));
+    images.emplace_back(layer.layer.paramAddr, bytes(layer.params));
+    images.emplace_back(layer.layer.lutAddr, bytes(layer.lut));
+  }
+  return images;
+}
+
+std::vector<uint8_t> referenceOutput(const DenseChainData& d) {
+  std::vector<uint8_t> x(d.layers.front().a.begin(), d.layers.front().a.end());
+  for (LayerData layer : d.layers) {
+    layer.a.assign(x.begin(), x.end());
+    x = referenceOutput(layer);
+  }
+  return x;
 }
 
 ScaledAddData makeScaledAddData(const HwConfig& cfg, const ScaledAddLayer& shape, uint64_t base,
@@ -247,10 +295,6 @@ LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base
 }
 
 std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const LstmData& d) {
-  auto bytes = [](const auto& v) {
-    const auto* first = reinterpret_cast<const uint8_t*>(v.data());
-    return std::vector<uint8_t>(first, first + v.size() * sizeof(v[0]));
-  };
   const LstmLayer& L = d.layer;
   return {{L.xAddr, bytes(d.x)},           {L.wxAddr, bytes(d.wx)},
           {L.whAddr, bytes(d.wh)},         {L.paramAddr, bytes(d.params)},

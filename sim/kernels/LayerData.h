@@ -29,6 +29,23 @@ Status writeLayerData(Accelerator& accel, const LayerData& d);
 // Expected DRAM bytes of the output region.
 std::vector<uint8_t> referenceOutput(const LayerData& d);
 
+// A dense chain with one LayerData per layer (its B, params and table;
+// layers[0].a is the chain's input, the other layers' `a` is unused).
+struct DenseChainData {
+  DenseChain chain;               // with addresses filled in
+  std::vector<LayerData> layers;  // per layer, shapes m x k_l x n_l
+  uint64_t outBytes = 0;
+  uint64_t endAddr = 0;
+};
+
+// Random data for `shape`'s layers (activations, zero points and clamps as
+// given) placed from `base` upwards.
+DenseChainData makeDenseChainData(const DenseChain& shape, uint64_t base, std::mt19937_64& rng);
+// Every operand's bytes at its DRAM address.
+std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const DenseChainData& d);
+// referenceOutput of each layer in turn, fed the previous one's output.
+std::vector<uint8_t> referenceOutput(const DenseChainData& d);
+
 struct ScaledAddData {
   ScaledAddLayer layer;     // with addresses filled in
   std::vector<int8_t> a, b; // pixels x channels (with the layer's row strides)

@@ -11,19 +11,20 @@ CALIBRATION_SAMPLES = 4
 DEVICES = ("accel", "accel-golden", "cpu")
 
 
-def compile_calibrated(onnx_path, shape, work, held_out_seed):
+def compile_calibrated(onnx_path, shape, work, held_out_seed, flags=(), name=None):
     """Compiles a one-input model for the accelerator, calibrated on
-    CALIBRATION_SAMPLES standard-normal samples of `shape`. Returns the
+    CALIBRATION_SAMPLES standard-normal samples of `shape`, with extra
+    systolic-compile `flags`, to `name` (default: the model's). Returns the
     artifact, a held-out input file, and the placement report."""
     rng = np.random.default_rng(2026)
-    flags = []
+    flags = list(flags)
     for s in range(CALIBRATION_SAMPLES):
         calib = work / f"calib{s}.npy"
         np.save(calib, rng.standard_normal(shape).astype(np.float32))
         flags.append(f"--calibrate=@{calib}")
     held_out = work / "input.npy"
     np.save(held_out, np.random.default_rng(held_out_seed).standard_normal(shape).astype(np.float32))
-    sysm = work / f"{onnx_path.stem}.accel.sysm"
+    sysm = work / f"{name or onnx_path.stem}.accel.sysm"
     proc = subprocess.run([str(systolic.tool_path("systolic-compile")), str(onnx_path),
                            "--target=accel", *flags, "--report-placement", "-o", str(sysm)],
                           capture_output=True, text=True)

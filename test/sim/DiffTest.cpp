@@ -122,6 +122,8 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
 
 TEST_P(DiffTest, MaxPoolLayers) { runCases(GetParam(), 4321 + GetParam(), 40, maxPoolCase); }
 
+TEST_P(DiffTest, DenseChains) { runCases(GetParam(), 6321 + GetParam(), 40, denseChainCase); }
+
 TEST_P(DiffTest, LstmLayers) { runCases(GetParam(), 5321 + GetParam(), 12, lstmCase); }
 
 // An LSTM whose weights (4 x 64 x 128 bytes) do not fit the 4x4
@@ -136,6 +138,31 @@ TEST(DiffTestLayers, LstmStreamedWeights4x4) {
   ASSERT_EQ(lstmFeed(configFor(4), streamedLstm()), LstmFeed::Streamed);
   runCases(4, 77, 1, [](const HwConfig& c, std::mt19937_64& rng) {
     return lstmCaseFor(c, streamedLstm(), rng);
+  });
+}
+
+// Dense chains whose blocks are taller than one DMA transfer (255 lines), so
+// block loads and stores split, over several blocks (later blocks reuse the
+// resident input rows and the intermediate buffers).
+DenseChain tallDenseChain(int64_t m) {
+  DenseChain shape;
+  shape.m = m, shape.k = 40;
+  shape.layers = {{40, Activation::Relu}, {30, Activation::Lut}, {20, Activation::None}};
+  return shape;
+}
+
+TEST(DiffTestLayers, DenseChainTallBlocks16x16) {
+  for (int64_t m : {700, 1200}) {
+    DenseChainTiling tiling;
+    ASSERT_TRUE(planDenseChain(configFor(16), tallDenseChain(m), &tiling).ok());
+    EXPECT_GT(tiling.blockRows, 255);
+    EXPECT_GT(tiling.blocks, 1);
+  }
+  runCases(16, 78, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return denseChainCaseFor(c, tallDenseChain(700), rng);
+  });
+  runCases(16, 79, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return denseChainCaseFor(c, tallDenseChain(1200), rng);
   });
 }
 

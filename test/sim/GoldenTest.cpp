@@ -413,6 +413,87 @@ TEST(Golden, LstmRejectsWhatDoesNotFit) {
   EXPECT_NE(buildLstm(cfg, L, &p).error.find("must be positive"), std::string::npos);
 }
 
+void expectDenseChainMatchesReference(const HwConfig& cfg, const DenseChain& shape, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  DenseChainData d = makeDenseChainData(shape, 0, rng);
+  Program p;
+  Status s = buildDenseChain(cfg, d.chain, &p);
+  ASSERT_TRUE(s.ok()) << s.error;
+  GoldenModel g(cfg);
+  for (const auto& [addr, image] : dramImages(d))
+    ASSERT_TRUE(g.writeDram(addr, image.data(), image.size()).ok());
+  RunResult r;
+  s = g.run(p, &r);
+  ASSERT_TRUE(s.ok()) << s.error;
+  std::vector<uint8_t> out(d.outBytes);
+  ASSERT_TRUE(g.readDram(d.chain.outAddr, out.data(), out.size()).ok());
+  EXPECT_EQ(out, referenceOutput(d));
+  uint64_t macs = 0;
+  int64_t k = shape.k;
+  for (const DenseChainLayer& layer : shape.layers) macs += uint64_t(shape.m * k * layer.n), k = layer.n;
+  EXPECT_EQ(r.counters[kMacs], macs);
+  // Only the chain's input, weights, parameters, tables and output move.
+  EXPECT_EQ(r.counters[kDramReadBytes] + r.counters[kDramWriteBytes], dramBytesMoved(p));
+  EXPECT_EQ(r.counters[kDramWriteBytes], d.outBytes);
+}
+
+TEST(Golden, DenseChainMatchesReference) {
+  for (unsigned size : {4u, 8u, 16u}) {
+    HwConfig cfg = smallConfig(size);
+    std::mt19937_64 rng(900 + size);
+    for (int i = 0; i < 30; ++i) {
+      DenseChain shape = randomDenseChainShape(cfg, rng);
+      SCOPED_TRACE("size " + std::to_string(size) + " case " + std::to_string(i));
+      expectDenseChainMatchesReference(cfg, shape, 2900 + i);
+      if (HasFatalFailure()) return;
+    }
+  }
+  // Non-square arrays: intermediate tiles are min(R, C) columns wide.
+  DenseChain shape;
+  shape.m = 19, shape.k = 23;
+  shape.layers = {{13, Activation::Relu}, {9, Activation::Lut}, {11, Activation::None}};
+  HwConfig wide = smallConfig(8);
+  wide.cols = 4;
+  expectDenseChainMatchesReference(wide, shape, 7);
+  wide.cols = 8, wide.rows = 4;
+  expectDenseChainMatchesReference(wide, shape, 8);
+}
+
+TEST(Golden, DenseChainKeepsIntermediatesOnChip) {
+  // MLP 256 -> 512 -> 512 -> 10, batch 64, on 16x16: one block, every weight
+  // loaded once, no intermediate stored.
+  HwConfig cfg = smallConfig(16);
+  DenseChain chain;
+  chain.m = 64, chain.k = 256;
+  chain.layers = {{512, Activation::Relu}, {512, Activation::Relu}, {10}};
+  DenseChainTiling tiling;
+  ASSERT_TRUE(planDenseChain(cfg, chain, &tiling).ok());
+  EXPECT_EQ(tiling.blocks, 1);
+  Program p;
+  ASSERT_TRUE(buildDenseChain(cfg, chain, &p).ok());
+  const uint64_t weights = 256 * 512 + 512 * 512 + 512 * 10, params = 4 * 3 * (512 + 512 + 10);
+  EXPECT_EQ(dramBytesMoved(p), 64 * 256 + weights + params + 64 * 10);
+}
+
+TEST(Golden, DenseChainRejectsWhatDoesNotFit) {
+  HwConfig cfg = smallConfig(8);
+  cfg.spRows = 512;
+  DenseChain chain;
+  chain.m = 4, chain.k = 8;
+  chain.layers = {{8 * 600}, {8}};
+  DenseChainTiling tiling;
+  Status s = planDenseChain(cfg, chain, &tiling);
+  EXPECT_NE(s.error.find("input and intermediate activations do not fit the scratchpad"), std::string::npos)
+      << s.error;
+  Program p;
+  EXPECT_EQ(buildDenseChain(cfg, chain, &p).error, s.error);
+  cfg.supportsWeightStationary = false;
+  EXPECT_NE(planDenseChain(cfg, chain, &tiling).error.find("no weight-stationary"), std::string::npos);
+  chain.layers.clear();
+  cfg.supportsWeightStationary = true;
+  EXPECT_NE(planDenseChain(cfg, chain, &tiling).error.find("at least two layers"), std::string::npos);
+}
+
 TEST(Golden, MaxPoolRejectsBadLayers) {
   MaxPoolLayer L;
   L.height = L.width = 4, L.channels = 3, L.kernelH = 0;

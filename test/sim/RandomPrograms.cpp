@@ -298,6 +298,48 @@ RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937
   return c;
 }
 
+DenseChain randomDenseChainShape(const HwConfig& cfg, std::mt19937_64& rng) {
+  DenseChain shape;
+  shape.m = pick(rng, 1, 3 * cfg.rows + 5);
+  shape.k = pick(rng, 1, 3 * cfg.rows + 5);
+  const int64_t layers = pick(rng, 2, 4);
+  for (int64_t l = 0; l < layers; ++l) {
+    DenseChainLayer layer;
+    layer.n = pick(rng, 1, 3 * cfg.cols + 5);
+    layer.act = static_cast<Activation>(pick(rng, 0, 3));
+    layer.zeroPoint = pick(rng, -20, 20);
+    layer.clampMax = pick(rng, layer.zeroPoint, 127);
+    shape.layers.push_back(layer);
+  }
+  if (pick(rng, 0, 2) == 0) shape.maxTileRows = pick(rng, 1, 2 * cfg.rows);
+  return shape;
+}
+
+RandomCase denseChainCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  return denseChainCaseFor(cfg, randomDenseChainShape(cfg, rng), rng);
+}
+
+RandomCase denseChainCaseFor(const HwConfig& cfg, const DenseChain& shape, std::mt19937_64& rng) {
+  DenseChainData d = makeDenseChainData(shape, pick(rng, 0, 64), rng);
+  const DenseChain& chain = d.chain;
+  RandomCase c;
+  std::ostringstream desc;
+  desc << "dense chain M" << chain.m << " K" << chain.k;
+  for (const DenseChainLayer& layer : chain.layers) desc << " -> " << layer.n << " act" << int(layer.act);
+  desc << " tile" << chain.maxTileRows;
+  c.description = desc.str();
+  Status s = buildDenseChain(cfg, chain, &c.program);
+  if (!s.ok()) {
+    c.description += " (unbuildable: " + s.error + ")";
+    c.program.clear();
+    return c;
+  }
+  c.dramInit = dramImages(d);
+  c.outAddr = chain.outAddr;
+  c.outBytes = d.outBytes;
+  return c;
+}
+
 RandomCase randomCase(const HwConfig& cfg, std::mt19937_64& rng) {
   switch (pick(rng, 0, 11)) {
     case 0: case 1: return vectorCase(cfg, rng);

@@ -30,6 +30,13 @@ RandomCase maxPoolCase(const HwConfig& cfg, std::mt19937_64& rng);
 RandomCase lstmCase(const HwConfig& cfg, std::mt19937_64& rng);
 // The LSTM direction `shape` with random operands.
 RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937_64& rng);
+// A random chain of 2-4 dense layers (widths not multiples of the array,
+// every activation, block sizes) and a case running it through
+// buildDenseChain().
+DenseChain randomDenseChainShape(const HwConfig& cfg, std::mt19937_64& rng);
+RandomCase denseChainCase(const HwConfig& cfg, std::mt19937_64& rng);
+// The dense chain `shape` with random operands.
+RandomCase denseChainCaseFor(const HwConfig& cfg, const DenseChain& shape, std::mt19937_64& rng);
 // Corrupts one instruction of `p` (bit flips or an out-of-range field).
 void corruptProgram(Program* p, std::mt19937_64& rng);
 

@@ -110,6 +110,13 @@ static cl::opt<bool> reportPlacement(
     cl::desc("Target accel: print where each graph op runs and why (stderr)"),
     cl::cat(category));
 
+static cl::opt<bool> fuseDenseChains(
+    "fuse-dense-chains",
+    cl::desc("Target accel: run chains of dense layers as one accelerator "
+             "program, intermediates on chip, where that saves DRAM traffic "
+             "(default on; =false keeps one dispatch per layer)"),
+    cl::init(true), cl::cat(category));
+
 static cl::opt<bool> reportQuantizationError(
     "report-quantization-error",
     cl::desc("Target accel: print each output's error against the f32 model on "
@@ -218,6 +225,7 @@ static int compile() {
   if (!parseCalibration(options.calibration))
     return 1;
   options.reportPlacement = reportPlacement;
+  options.fuseDenseChains = fuseDenseChains;
   if (reportQuantizationError && calibrate.empty()) {
     llvm::errs() << "systolic-compile: error: --report-quantization-error needs "
                     "--calibrate samples to measure on\n";

@@ -586,7 +586,23 @@ func.func @d0(%x: tensor<4x8xi8>) -> tensor<4x8xi8> attributes {systolic.device 
     EXPECT_NE(compiler.errors.find("an accel dispatch holds constants and one "
                                    "systolic.conv2d, systolic.matmul, "
                                    "systolic.scaled_add, systolic.max_pool or "
-                                   "systolic.lstm; found arith.addi"),
+                                   "systolic.lstm (or a chain of systolic.matmul); "
+                                   "found arith.addi"),
+              std::string::npos)
+        << compiler.errors;
+  }
+  {
+    // Two matmuls of one input: not a chain.
+    Compiler compiler;
+    std::string text = R"(
+func.func @d0(%x: tensor<4x8xi8>, %w: tensor<8x8xi8>, %p: tensor<3x8xi32>) -> tensor<4x8xi8> attributes {systolic.device = "accel"} {
+  %a = systolic.matmul %x, %w, %p {output_zero_point = 0 : i64, activation = #systolic.activation<none>} : (tensor<4x8xi8>, tensor<8x8xi8>, tensor<3x8xi32>) -> tensor<4x8xi8>
+  %b = systolic.matmul %x, %w, %p {output_zero_point = 0 : i64, activation = #systolic.activation<none>} : (tensor<4x8xi8>, tensor<8x8xi8>, tensor<3x8xi32>) -> tensor<4x8xi8>
+  return %b : tensor<4x8xi8>
+})";
+    EXPECT_FALSE(compiler.compile(text, config("8x8")));
+    EXPECT_NE(compiler.errors.find("in a dense chain each systolic.matmul's lhs must be "
+                                   "the previous matmul's result, its only use"),
               std::string::npos)
         << compiler.errors;
   }
