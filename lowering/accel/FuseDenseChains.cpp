@@ -6,14 +6,16 @@
 // into one dispatch, which the code generator builds as one program with the
 // intermediate activations kept on chip (sim/kernels buildDenseChain). A
 // layer joins a chain only if the chain still fits the configuration and the
-// fused program moves fewer DRAM bytes than the layers apart; the reason a
-// layer stays alone is recorded for the reports.
+// fused program moves fewer DRAM bytes than the layers apart without taking
+// more cycles (the code generator's cost model); the reason a layer stays
+// alone is recorded for the reports.
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/accel/Passes.h"
 
 #include "dialects/systolic/SystolicOps.h"
 #include "lowering/accel/AccelConfig.h"
+#include "lowering/accel/CostModel.h"
 #include "lowering/accel/KernelShapes.h"
 #include "lowering/dispatch/Passes.h"
 #include "runtime/accel/SimHwConfig.h"
@@ -26,6 +28,9 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <optional>
 
 namespace systolic::accel {
 #define GEN_PASS_DEF_FUSEDENSECHAINS
@@ -73,23 +78,62 @@ std::optional<DenseDispatch> asDenseDispatch(func::CallOp call, SymbolTable &sym
   return d;
 }
 
-/// The DRAM bytes a program of `chain` moves (a chain of one layer is
-/// today's unfused matmul, buildGemm weight-stationary), or the kernel
-/// library's reason it cannot be built.
-sim::Status dramBytesOf(const sim::HwConfig &cfg, const sim::DenseChain &chain,
-                        uint64_t *bytes) {
-  sim::Program program;
-  sim::Status s;
-  if (chain.layers.size() == 1) {
+/// What a program moves between DRAM and the chip, and how long it takes.
+struct ChainCost {
+  uint64_t dramBytes = 0, cycles = 0;
+};
+
+/// The cost of a program of `chain`, or the kernel library's reason it cannot
+/// be built. A chain of one layer is today's unfused matmul (buildGemm) in the
+/// dataflow the code generator would choose for it: the faster of
+/// weight-stationary and, for a one-row lhs (its own transpose),
+/// output-stationary.
+sim::Status costOf(const sim::HwConfig &cfg, const sim::DenseChain &chain,
+                   ChainCost *cost) {
+  // Every operand sits at address 0 (timing does not depend on addresses
+  // or values): the DRAM needs to hold the largest.
+  uint64_t dramEnd = uint64_t(chain.m) * chain.k;
+  int64_t k = chain.k;
+  for (const sim::DenseChainLayer &layer : chain.layers) {
+    dramEnd = std::max({dramEnd, uint64_t(k) * layer.n, uint64_t(chain.m) * layer.n,
+                        12 * uint64_t(layer.n), uint64_t(256)});
+    k = layer.n;
+  }
+  auto measure = [&](const sim::Program &program) {
+    return ChainCost{sim::dramBytesMoved(program), estimateCycles(cfg, program, dramEnd)};
+  };
+  if (chain.layers.size() > 1) {
+    sim::Program program;
+    sim::Status s = sim::buildDenseChain(cfg, chain, &program);
+    if (s.ok())
+      *cost = measure(program);
+    return s;
+  }
+  sim::Status why = sim::Status::failure("no dataflow the configuration supports");
+  std::optional<ChainCost> best;
+  for (sim::Dataflow dataflow :
+       {sim::Dataflow::WeightStationary, sim::Dataflow::OutputStationary}) {
+    bool supported = dataflow == sim::Dataflow::WeightStationary
+                         ? cfg.supportsWeightStationary
+                         : cfg.supportsOutputStationary && chain.m == 1;
+    if (!supported)
+      continue;
     sim::GemmLayer gemm;
     gemm.m = chain.m, gemm.k = chain.k, gemm.n = chain.layers[0].n;
     gemm.act = chain.layers[0].act;
-    s = sim::buildGemm(cfg, gemm, &program);
-  } else {
-    s = sim::buildDenseChain(cfg, chain, &program);
+    gemm.dataflow = dataflow;
+    sim::Program program;
+    why = sim::buildGemm(cfg, gemm, &program);
+    if (!why.ok())
+      continue;
+    ChainCost measured = measure(program);
+    if (!best || measured.cycles < best->cycles)
+      best = measured;
   }
-  *bytes = sim::dramBytesMoved(program);
-  return s;
+  if (!best)
+    return why;
+  *cost = *best;
+  return sim::Status::success();
 }
 
 std::string join(ArrayRef<DenseDispatch> chain, StringRef separator) {
@@ -169,10 +213,10 @@ struct FuseDenseChainsPass
     size_t start = 0;
     while (start < chain.size()) {
       size_t end = start + 1; // the run [start, end)
-      uint64_t runBytes = 0;
-      sim::Status s = dramBytesOf(cfg, shapeOf(chain.slice(start, 1)), &runBytes);
+      ChainCost run;
+      sim::Status s = costOf(cfg, shapeOf(chain.slice(start, 1)), &run);
       for (; s.ok() && end < chain.size(); ++end) {
-        std::string why = whyNotJoin(chain.slice(start, end - start), chain[end], &runBytes);
+        std::string why = whyNotJoin(chain.slice(start, end - start), chain[end], &run);
         if (!why.empty()) {
           std::string note = "not fused with " + chain[end - 1].name + ": " + why;
           chain[end].callee->setAttr(kFusionAttr, StringAttr::get(&getContext(), note));
@@ -181,7 +225,7 @@ struct FuseDenseChainsPass
         }
       }
       if (end - start > 1)
-        merge(chain.slice(start, end - start), runBytes, symbols);
+        merge(chain.slice(start, end - start), run.dramBytes, symbols);
       start = end;
     }
   }
@@ -193,28 +237,36 @@ struct FuseDenseChainsPass
     return denseChainShape(matmuls);
   }
 
-  /// Why `layer` should not join `run` (whose program moves *runBytes); on
-  /// success (empty) *runBytes becomes the extended run's.
+  /// Why `layer` should not join `run` (whose program costs *runCost): it
+  /// must save DRAM traffic and not take longer than the two apart. On
+  /// success (empty) *runCost becomes the extended run's.
   std::string whyNotJoin(ArrayRef<DenseDispatch> run, const DenseDispatch &layer,
-                         uint64_t *runBytes) {
+                         ChainCost *runCost) {
     SmallVector<DenseDispatch> extended(run.begin(), run.end());
     extended.push_back(layer);
     sim::DenseChain fused = shapeOf(extended);
     sim::DenseChainTiling tiling;
     if (sim::Status s = sim::planDenseChain(cfg, fused, &tiling); !s.ok())
       return s.error;
-    uint64_t fusedBytes = 0, layerBytes = 0;
-    if (sim::Status s = dramBytesOf(cfg, fused, &fusedBytes); !s.ok())
+    ChainCost fusedCost, layerCost;
+    if (sim::Status s = costOf(cfg, fused, &fusedCost); !s.ok())
       return s.error;
-    if (sim::Status s = dramBytesOf(cfg, shapeOf(layer), &layerBytes); !s.ok())
+    if (sim::Status s = costOf(cfg, shapeOf(layer), &layerCost); !s.ok())
       return s.error;
-    if (fusedBytes >= *runBytes + layerBytes)
-      return "fused, the chain would move " + std::to_string(fusedBytes) +
-             " DRAM bytes, apart " + std::to_string(*runBytes + layerBytes) + " (" +
+    const uint64_t apartBytes = runCost->dramBytes + layerCost.dramBytes;
+    const uint64_t apartCycles = runCost->cycles + layerCost.cycles;
+    if (fusedCost.dramBytes >= apartBytes)
+      return "fused, the chain would move " + std::to_string(fusedCost.dramBytes) +
+             " DRAM bytes, apart " + std::to_string(apartBytes) + " (" +
              std::to_string(tiling.blocks) + " blocks of " +
              std::to_string(tiling.blockRows) +
              " rows reload every weight per block)";
-    *runBytes = fusedBytes;
+    if (fusedCost.cycles > apartCycles)
+      return "fused, the chain would take ~" + std::to_string(fusedCost.cycles) +
+             " cycles, apart ~" + std::to_string(apartCycles) +
+             " (the layers apart can use output-stationary for a one-row lhs, "
+             "the chain only weight-stationary)";
+    *runCost = fusedCost;
     return "";
   }
 
@@ -246,9 +298,9 @@ struct FuseDenseChainsPass
                        run, [](const DenseDispatch &d) { return StringRef(d.name); }))));
     uint64_t apartBytes = 0;
     for (const DenseDispatch &d : run) {
-      uint64_t bytes = 0;
-      (void)dramBytesOf(cfg, shapeOf(d), &bytes);
-      apartBytes += bytes;
+      ChainCost cost;
+      (void)costOf(cfg, shapeOf(d), &cost);
+      apartBytes += cost.dramBytes;
     }
     sim::DenseChainTiling tiling;
     (void)sim::planDenseChain(cfg, shapeOf(run), &tiling);
