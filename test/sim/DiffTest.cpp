@@ -123,6 +123,7 @@ TEST_P(DiffTest, RandomSeedLegalPrograms) {
 TEST_P(DiffTest, MaxPoolLayers) { runCases(GetParam(), 4321 + GetParam(), 40, maxPoolCase); }
 
 TEST_P(DiffTest, LstmLayers) { runCases(GetParam(), 5321 + GetParam(), 12, lstmCase); }
+TEST_P(DiffTest, GruLayers) { runCases(GetParam(), 6421 + GetParam(), 12, gruCase); }
 
 // An LSTM whose weights (4 x 64 x 128 bytes) do not fit the 4x4
 // configuration's scratchpad streams them every step.
@@ -133,9 +134,28 @@ LstmLayer streamedLstm() {
 }
 
 TEST(DiffTestLayers, LstmStreamedWeights4x4) {
-  ASSERT_EQ(lstmFeed(configFor(4), streamedLstm()), LstmFeed::Streamed);
+  ASSERT_EQ(lstmFeed(configFor(4), streamedLstm()), RecurrentFeed::Streamed);
   runCases(4, 77, 1, [](const HwConfig& c, std::mt19937_64& rng) {
     return lstmCaseFor(c, streamedLstm(), rng);
+  });
+}
+
+// A GRU whose weights (3 x 80 x 160 bytes) do not fit the 4x4
+// configuration's scratchpad streams them every step; both n-gate forms.
+GruLayer streamedGru(bool linearBeforeReset) {
+  GruLayer L;
+  L.steps = 2, L.batch = 2, L.input = 80, L.hidden = 80;
+  L.linearBeforeReset = linearBeforeReset;
+  return L;
+}
+
+TEST(DiffTestLayers, GruStreamedWeights4x4) {
+  ASSERT_EQ(gruFeed(configFor(4), streamedGru(true)), RecurrentFeed::Streamed);
+  runCases(4, 78, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return gruCaseFor(c, streamedGru(true), rng);
+  });
+  runCases(4, 79, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return gruCaseFor(c, streamedGru(false), rng);
   });
 }
 

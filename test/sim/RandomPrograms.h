@@ -30,6 +30,8 @@ RandomCase maxPoolCase(const HwConfig& cfg, std::mt19937_64& rng);
 RandomCase lstmCase(const HwConfig& cfg, std::mt19937_64& rng);
 // The LSTM direction `shape` with random operands.
 RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937_64& rng);
+RandomCase gruCase(const HwConfig& cfg, std::mt19937_64& rng);
+RandomCase gruCaseFor(const HwConfig& cfg, const GruLayer& shape, std::mt19937_64& rng);
 // Corrupts one instruction of `p` (bit flips or an out-of-range field).
 void corruptProgram(Program* p, std::mt19937_64& rng);
 
