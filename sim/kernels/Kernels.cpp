@@ -1268,8 +1268,9 @@ RecurrentFeed gruFeed(const HwConfig& cfg, const GruLayer& L) {
 // Prologue: tables, constant tiles and weights into the scratchpad, the
 // output-path parameters (and hBias, once per batch row) into the
 // accumulator. Then per batch chunk and step: the z and r gates, r*h
-// (linear_before_reset = 0), the n gate, h. Unless hoisted, x_t is
-// prefetched one step ahead.
+// (linear_before_reset = 0), the n gate, h, each phase for all hidden tiles.
+// Load groups (x_t with resident weights; a gate tile's weights, plus x_t
+// with the step's first, when streamed) are prefetched one group ahead.
 Status buildGru(const HwConfig& cfg, const GruLayer& L, Program* out) {
   RecurrentPlan p;
   if (Status s = planGru(cfg, L, &p); !s.ok()) return s;
@@ -1305,66 +1306,90 @@ Status buildGru(const HwConfig& cfg, const GruLayer& L, Program* out) {
                              bool accumulate) {
       e.add(wsMatmul(spRow, tile, accRow, bt, n, n, accumulate));
     };
-    for (int64_t g = 0; g < 3; ++g) {
-      if (g == 2 && !L.linearBeforeReset && !st.first)
-        for (int64_t nt = 0; nt < p.NT; ++nt) {  // r * h, the n gate's recurrent operand
-          const int64_t n = tileWidth(nt), accR = p.accGate(1, nt, st.t),
-                        accH = p.accGate(0, nt, st.t);
-          toAccumulator(p.gateOut(1, nt), identity, accR, n, false);
-          toAccumulator(prevH(nt), identity, accH, n, false);
-          e.add(accVector(VecOp::Mul, accR, accH, accR, bt, 0));
+    // Gate tile (g, nt)'s GEMMs: x_t (unless hoisted) and, after the first
+    // step, `left`'s hidden tiles against its recurrent weights.
+    auto gateMatmuls = [&](int64_t g, int64_t nt, int64_t accRow, auto left,
+                           bool accumulateLeft) {
+      const int64_t j = feed.group(int64_t(q), g, nt), n = tileWidth(nt);
+      feed.openTile(int64_t(q), g, nt);
+      if (!p.hoisted)
+        for (int64_t kt = 0; kt < p.KX; ++kt)
+          e.matmul(wsMatmul(x + kt * bt, p.wxTile(kt, g, nt, j), p.accGate(g, nt, st.t), bt,
+                            inputRows(kt), n, kt > 0));
+      if (!st.first)
+        for (int64_t kh = 0; kh < p.NT; ++kh)
+          feed.recurrentMatmul(wsMatmul(left(kh), p.whTile(kh, g, nt, j), accRow, bt,
+                                        tileWidth(kh), n, accumulateLeft || kh > 0));
+      feed.closeTile(g, nt);
+    };
+    auto gateOutputs = [&](int64_t g) {
+      for (int64_t nt = 0; nt < p.NT; ++nt)
+        e.add(outputRows(p.accGate(g, nt, st.t), p.gateOut(g, nt), 3 * (g * p.NT + nt), bt,
+                         Activation::Lut));
+    };
+    // Every OUTPUT or VECTOR after a MATMUL waits for the array to drain, so
+    // each phase issues all hidden tiles' MATMULs, then their elementwise
+    // work. z and r:
+    e.add(lutLoad(p.sigmoid));
+    for (int64_t g = 0; g < 2; ++g)
+      for (int64_t nt = 0; nt < p.NT; ++nt) gateMatmuls(g, nt, p.accGate(g, nt, st.t), prevH, true);
+    gateOutputs(0);
+    gateOutputs(1);
+    // n. The step's z and r accumulators are free: they hold moved values.
+    if (L.linearBeforeReset) {
+      // acc += (r * (h x wh_n + hBias)) >> 7
+      for (int64_t nt = 0; nt < p.NT; ++nt) {
+        gateMatmuls(2, nt, accRecurrentN(nt), prevH, false);
+        toAccumulator(p.gateOut(1, nt), identity, p.accGate(1, nt, st.t), tileWidth(nt), false);
+      }
+      for (int64_t nt = 0; nt < p.NT; ++nt) {
+        const int64_t accN = accRecurrentN(nt), accR = p.accGate(1, nt, st.t);
+        if (st.first) {
+          e.add(accVector(VecOp::Mul, accHBias(nt), accR, accN, bt, 7));
+        } else {
+          e.add(accVector(VecOp::Add, accN, accHBias(nt), accN, bt, 0));
+          e.add(accVector(VecOp::Mul, accN, accR, accN, bt, 7));
+        }
+        e.add(accVector(VecOp::Add, p.accGate(2, nt, st.t), accN, p.accGate(2, nt, st.t), bt, 0));
+      }
+    } else {
+      // r * h, the left operand of the n columns' recurrent GEMMs
+      if (!st.first) {
+        for (int64_t nt = 0; nt < p.NT; ++nt) {
+          toAccumulator(p.gateOut(1, nt), identity, p.accGate(1, nt, st.t), tileWidth(nt), false);
+          toAccumulator(prevH(nt), identity, p.accGate(0, nt, st.t), tileWidth(nt), false);
+        }
+        for (int64_t nt = 0; nt < p.NT; ++nt) {
+          const int64_t accR = p.accGate(1, nt, st.t);
+          e.add(accVector(VecOp::Mul, accR, p.accGate(0, nt, st.t), accR, bt, 0));
           e.add(outputRows(accR, p.stateOut(nt), hParams, bt, Activation::None));
         }
-      for (int64_t nt = 0; nt < p.NT; ++nt) {
-        const int64_t j = feed.group(int64_t(q), g, nt);
-        const int64_t n = tileWidth(nt), acc = p.accGate(g, nt, st.t);
-        feed.openTile(int64_t(q), g, nt);
-        if (g == 0 && nt == 0) e.add(lutLoad(p.sigmoid));
-        if (g == 2 && nt == 0) e.add(lutLoad(p.tanh));
-        if (!p.hoisted)
-          for (int64_t kt = 0; kt < p.KX; ++kt)
-            e.matmul(wsMatmul(x + kt * bt, p.wxTile(kt, g, nt, j), acc, bt, inputRows(kt), n,
-                              kt > 0));
-        if (g == 2 && L.linearBeforeReset) {
-          // acc += (r * (h x wh_n + hBias)) >> 7
-          const int64_t accN = accRecurrentN(nt), accR = p.accGate(1, nt, st.t);
-          if (!st.first)
-            for (int64_t kh = 0; kh < p.NT; ++kh)
-              feed.recurrentMatmul(wsMatmul(prevH(kh), p.whTile(kh, 2, nt, j), accN, bt,
-                                            tileWidth(kh), n, kh > 0));
-          feed.closeTile(g, nt);
-          toAccumulator(p.gateOut(1, nt), identity, accR, n, false);
-          if (st.first) {
-            e.add(accVector(VecOp::Mul, accHBias(nt), accR, accN, bt, 7));
-          } else {
-            e.add(accVector(VecOp::Add, accN, accHBias(nt), accN, bt, 0));
-            e.add(accVector(VecOp::Mul, accN, accR, accN, bt, 7));
-          }
-          e.add(accVector(VecOp::Add, acc, accN, acc, bt, 0));
-        } else {
-          if (!st.first)
-            for (int64_t kh = 0; kh < p.NT; ++kh)
-              feed.recurrentMatmul(wsMatmul(g == 2 ? p.stateOut(kh) : prevH(kh),
-                                            p.whTile(kh, g, nt, j), acc, bt, tileWidth(kh), n,
-                                            true));
-          feed.closeTile(g, nt);
-        }
-        e.add(outputRows(acc, p.gateOut(g, nt), 3 * (g * p.NT + nt), bt, Activation::Lut));
       }
+      for (int64_t nt = 0; nt < p.NT; ++nt)
+        gateMatmuls(2, nt, p.accGate(2, nt, st.t), [&](int64_t kh) { return p.stateOut(kh); },
+                    true);
     }
-    // h = (128 n + z (h - n)) >> 7, per hidden tile, in the step's free z
-    // and r accumulators.
+    e.add(lutLoad(p.tanh));
+    gateOutputs(2);
+    // h = (128 n + z (h - n)) >> 7 in the z and r accumulators: h - n and z
+    // moved in, their product, then 127 n + n added.
     for (int64_t nt = 0; nt < p.NT; ++nt) {
-      const int64_t n = tileWidth(nt), accD = p.accGate(0, nt, st.t),
-                    accZ = p.accGate(1, nt, st.t), gateN = p.gateOut(2, nt);
+      const int64_t n = tileWidth(nt), accD = p.accGate(0, nt, st.t);
       if (!st.first) toAccumulator(prevH(nt), identity, accD, n, false);
-      toAccumulator(gateN, negIdentity, accD, n, !st.first);
-      toAccumulator(p.gateOut(0, nt), identity, accZ, n, false);
-      e.add(accVector(VecOp::Mul, accD, accZ, accD, bt, 0));
-      toAccumulator(gateN, identity127, accD, n, true);
-      toAccumulator(gateN, identity, accD, n, true);
-      emitStateOutput(e, p, int64_t(q), nt, accD, bt, hParams);
+      toAccumulator(p.gateOut(2, nt), negIdentity, accD, n, !st.first);
+      toAccumulator(p.gateOut(0, nt), identity, p.accGate(1, nt, st.t), n, false);
     }
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      const int64_t accD = p.accGate(0, nt, st.t);
+      e.add(accVector(VecOp::Mul, accD, p.accGate(1, nt, st.t), accD, bt, 0));
+    }
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      const int64_t n = tileWidth(nt), accD = p.accGate(0, nt, st.t);
+      toAccumulator(p.gateOut(2, nt), identity127, accD, n, true);
+      toAccumulator(p.gateOut(2, nt), identity, accD, n, true);
+    }
+    for (int64_t nt = 0; nt < p.NT; ++nt)
+      emitStateOutput(e, p, int64_t(q), nt, p.accGate(0, nt, st.t), bt, hParams);
     storeStepOutput(e, p, st, int64_t(q), H, L.outAddr, stepStride);
   }
   return encodeAll(e, prologueEnd, out);
