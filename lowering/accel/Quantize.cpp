@@ -108,6 +108,10 @@ private:
   std::string whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput = true);
   std::string whyNotGlobalPool(Operation *pool);
   std::string whyNotAvgPool(nn::AvgPoolOp pool, bool checkInput = true);
+  /// The checks of an LSTM's or GRU's operands (`kind`: "LSTMs", "GRUs");
+  /// `initialNames` names the `initial` states in the reason.
+  std::string whyNotRecurrentOperands(StringRef kind, Value x, Value w, Value r, Value b,
+                                      ArrayRef<Value> initial, StringRef initialNames);
   std::string whyNotLstm(nn::LSTMOp lstm);
   std::string whyNotGru(nn::GRUOp gru);
 
@@ -315,19 +319,32 @@ bool absentOrZero(Value v) {
   return dense && llvm::all_of(dense.getValues<float>(), [](float x) { return x == 0; });
 }
 
+std::string Quantizer::whyNotRecurrentOperands(StringRef kind, Value x, Value w, Value r,
+                                               Value b, ArrayRef<Value> initial,
+                                               StringRef initialNames) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32())
+    return ("only f32 " + kind + " are quantized").str();
+  if (!type.hasStaticShape())
+    return "its input shape is not static";
+  if (!constantValue(w) || !constantValue(r))
+    return "its weights (W, R) are not constants";
+  if (b && !constantValue(b))
+    return "its bias (B) is not a constant";
+  if (!llvm::all_of(initial, [](Value v) { return absentOrZero(v); }))
+    return ("a non-zero initial state (" + initialNames +
+            ") is not mapped: the array's recurrence starts from zero")
+        .str();
+  return "";
+}
+
 std::string Quantizer::whyNotLstm(nn::LSTMOp lstm) {
   auto x = cast<RankedTensorType>(lstm.getX().getType());
-  if (!x.getElementType().isF32())
-    return "only f32 LSTMs are quantized";
-  if (!x.hasStaticShape())
-    return "its input shape is not static";
-  if (!constantValue(lstm.getW()) || !constantValue(lstm.getR()))
-    return "its weights (W, R) are not constants";
-  if (lstm.getB() && !constantValue(lstm.getB()))
-    return "its bias (B) is not a constant";
-  if (!absentOrZero(lstm.getInitialH()) || !absentOrZero(lstm.getInitialC()))
-    return "a non-zero initial state (initial_h, initial_c) is not mapped: the "
-           "array's recurrence starts from zero";
+  if (std::string why = whyNotRecurrentOperands(
+          "LSTMs", lstm.getX(), lstm.getW(), lstm.getR(), lstm.getB(),
+          {lstm.getInitialH(), lstm.getInitialC()}, "initial_h, initial_c");
+      !why.empty())
+    return why;
   if (!absentOrZero(lstm.getP()))
     return "peephole connections (P) are not mapped to the array";
   if (lstm.getClip())
@@ -347,17 +364,11 @@ std::string Quantizer::whyNotLstm(nn::LSTMOp lstm) {
 
 std::string Quantizer::whyNotGru(nn::GRUOp gru) {
   auto x = cast<RankedTensorType>(gru.getX().getType());
-  if (!x.getElementType().isF32())
-    return "only f32 GRUs are quantized";
-  if (!x.hasStaticShape())
-    return "its input shape is not static";
-  if (!constantValue(gru.getW()) || !constantValue(gru.getR()))
-    return "its weights (W, R) are not constants";
-  if (gru.getB() && !constantValue(gru.getB()))
-    return "its bias (B) is not a constant";
-  if (!absentOrZero(gru.getInitialH()))
-    return "a non-zero initial state (initial_h) is not mapped: the array's "
-           "recurrence starts from zero";
+  if (std::string why =
+          whyNotRecurrentOperands("GRUs", gru.getX(), gru.getW(), gru.getR(), gru.getB(),
+                                  {gru.getInitialH()}, "initial_h");
+      !why.empty())
+    return why;
   if (gru.getClip())
     return "clipped gate pre-activations (clip) are not mapped to the array";
   if (std::string why = withoutWeightStationary("a GRU (its gate GEMMs)"); !why.empty())
