@@ -228,9 +228,21 @@ int main(int argc, char** argv) {
                     run.cycles / run.rtlSeconds, run.cycles / run.goldenSeconds,
                     double(add.pixels * add.channels) / double(run.cycles));
       }
-      // An LSTM direction (32 steps, batch 1, input and hidden 64) with buildLstm:
-      // useful MACs are the gate GEMMs; ideal is SCALE-Sim per step, steps in
-      // sequence.
+      // An LSTM and a GRU direction (32 steps, batch 1, input and hidden 64)
+      // with buildLstm/buildGru: useful MACs are the gate GEMMs; ideal is
+      // SCALE-Sim per step, steps in sequence.
+      auto recurrentRow = [&](const char* name, const ProgramRun& run, int64_t steps,
+                              int64_t batch, int64_t k, int64_t n) {
+        const uint64_t macs = uint64_t(steps * batch * k * n);
+        const uint64_t ideal = scaleSimWsCycles(cfg, batch, k, n) * uint64_t(steps);
+        std::printf("%2ux%-3u %-28s %12llu %12llu %12llu %6.1f%% %6.1f%% %12llu %+6.2f%% %10.0f %10.0f\n",
+                    size, size, name, (unsigned long long)macs,
+                    (unsigned long long)run.cycles, (unsigned long long)ideal,
+                    100.0 * double(macs) / (double(run.cycles) * size * size),
+                    100.0 * double(macs) / (double(ideal) * size * size),
+                    (unsigned long long)run.estimate, run.estimateError(),
+                    run.cycles / run.rtlSeconds, run.cycles / run.goldenSeconds);
+      };
       LstmLayer lstm;
       lstm.steps = 32, lstm.batch = 1, lstm.input = 64, lstm.hidden = 64;
       LstmData ld = makeLstmData(cfg, lstm, 0, rng);
@@ -242,16 +254,22 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "lstm: %s\n", run.error.c_str());
         allOk = false;
       } else {
-        const int64_t k = lstm.input + lstm.hidden, n = 4 * lstm.hidden;
-        const uint64_t macs = uint64_t(lstm.steps * lstm.batch * k * n);
-        const uint64_t ideal = scaleSimWsCycles(cfg, lstm.batch, k, n) * uint64_t(lstm.steps);
-        std::printf("%2ux%-3u %-28s %12llu %12llu %12llu %6.1f%% %6.1f%% %12llu %+6.2f%% %10.0f %10.0f\n",
-                    size, size, "lstm T32 B1 I64 H64", (unsigned long long)macs,
-                    (unsigned long long)run.cycles, (unsigned long long)ideal,
-                    100.0 * double(macs) / (double(run.cycles) * size * size),
-                    100.0 * double(macs) / (double(ideal) * size * size),
-                    (unsigned long long)run.estimate, run.estimateError(),
-                    run.cycles / run.rtlSeconds, run.cycles / run.goldenSeconds);
+        recurrentRow("lstm T32 B1 I64 H64", run, lstm.steps, lstm.batch,
+                     lstm.input + lstm.hidden, 4 * lstm.hidden);
+      }
+      GruLayer gru;
+      gru.steps = 32, gru.batch = 1, gru.input = 64, gru.hidden = 64;
+      GruData gd = makeGruData(cfg, gru, 0, rng);
+      Program gp;
+      bs = buildGru(cfg, gd.layer, &gp);
+      if (bs.ok()) writeGruData(*rtl, gd), writeGruData(*golden, gd);
+      run = runBoth(*rtl, *golden, bs, gp, gd.layer.outAddr, gd.outBytes);
+      if (!run.ok) {
+        std::fprintf(stderr, "gru: %s\n", run.error.c_str());
+        allOk = false;
+      } else {
+        recurrentRow("gru T32 B1 I64 H64", run, gru.steps, gru.batch, gru.input + gru.hidden,
+                     3 * gru.hidden);
       }
     }
   }

@@ -272,5 +272,56 @@ LogicalResult LstmOp::verify() {
   return success();
 }
 
+LogicalResult GruOp::verify() {
+  auto x = cast<RankedTensorType>(getX().getType());
+  auto wx = cast<RankedTensorType>(getWx().getType());
+  auto wh = cast<RankedTensorType>(getWh().getType());
+  auto params = cast<RankedTensorType>(getParams().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (x.getRank() != 3)
+    return emitOpError("x must be [T, B, I], got ") << x;
+  if (wx.getRank() != 3 || wh.getRank() != 3 || params.getRank() != 3)
+    return emitOpError("wx, wh and params must be [D, I, 3H], [D, H, 3H] and "
+                       "[D, 3, 3H], got ")
+           << wx << ", " << wh << " and " << params;
+  int64_t t = x.getDimSize(0), b = x.getDimSize(1), i = x.getDimSize(2);
+  int64_t d = wx.getDimSize(0), gates = wx.getDimSize(2);
+  if (d != 1 && d != 2)
+    return emitOpError("the number of directions D must be 1 or 2, got ") << d;
+  if (gates % 3 != 0 || gates == 0)
+    return emitOpError("wx's last dimension must be 3H (three gates), got ") << gates;
+  int64_t h = gates / 3;
+  if (wx.getDimSize(1) != i)
+    return emitOpError("wx has ") << wx.getDimSize(1) << " input rows, x has "
+                                  << i << " input features";
+  if (wh.getShape() != ArrayRef<int64_t>{d, h, gates})
+    return emitOpError("wh must be [D, H, 3H] = [")
+           << d << ", " << h << ", " << gates << "], got " << wh;
+  if (params.getShape() != ArrayRef<int64_t>{d, 3, gates})
+    return emitOpError("params must be [D, 3, 3H] = [")
+           << d << ", 3, " << gates << "], got " << params;
+  for (Value table : {getSigmoid(), getTanh()})
+    if (cast<RankedTensorType>(table.getType()).getShape() != ArrayRef<int64_t>{256})
+      return emitOpError("the sigmoid and tanh tables must be [256], got ")
+             << table.getType();
+  if (getLinearBeforeReset() != static_cast<bool>(getHBias()))
+    return emitOpError(getLinearBeforeReset()
+                           ? "linear_before_reset needs h_bias, the n gate's "
+                             "recurrent bias"
+                           : "h_bias applies only with linear_before_reset (without "
+                             "it the n gate's recurrent bias is part of params)");
+  if (Value bias = getHBias())
+    if (cast<RankedTensorType>(bias.getType()).getShape() != ArrayRef<int64_t>{d, h})
+      return emitOpError("h_bias must be [D, H] = [")
+             << d << ", " << h << "], got " << bias.getType();
+  if (result.getShape() != ArrayRef<int64_t>{t, d, b, h})
+    return emitOpError("result must be [T, D, B, H] = [")
+           << t << ", " << d << ", " << b << ", " << h << "], got " << result;
+  if (getReverse() && d == 2)
+    return emitOpError("'reverse' applies to a single direction; a "
+                       "bidirectional layer (D = 2) runs direction 1 backward");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/systolic/SystolicOps.cpp.inc"

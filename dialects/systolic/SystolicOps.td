@@ -181,4 +181,44 @@ def Systolic_LstmOp : Systolic_Op<"lstm", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Systolic_GruOp : Systolic_Op<"gru", [Pure]> {
+  let summary = "int8 GRU over a whole sequence (gate GEMMs on the array)";
+  let description = [{
+    `x` is [T, B, I] int8, `wx` [D, I, 3H] and `wh` [D, H, 3H] int8 (column
+    `g*H + j` is unit j of gate g, ONNX order z, r, n), `params` [D, 3, 3H]
+    int32 (bias, multiplier, shift of each gate column), `sigmoid` and `tanh`
+    [256] int8 tables; with `linear_before_reset`, `h_bias` [D, H] int32 is
+    the n gate's recurrent bias in accumulator units (without it, that bias
+    is folded into `params`). D and `reverse` as for systolic.lstm. The
+    result is [T, D, B, H].
+
+    Per direction, batch row and step t (in the direction's order), with h
+    starting at 0 (`requant` is the output path, zero point 0; products of
+    int32 values are formed in int64 and their low 32 bits kept; int32 sums
+    wrap):
+      z[j]   = sigmoid[uint8(requant(x·wx[d, :, j] + h·wh[d, :, j], params[d, :, j]))]
+      r[j]   = likewise with column H + j
+      linear_before_reset:
+        pre[j] = x·wx[d, :, 2H+j] + ((r[j] * (h·wh[d, :, 2H+j] + h_bias[d, j])) >> 7)
+      otherwise:
+        rh[k]  = requant(r[k] * h[k], bias 0, multiplier 1, shift 7)
+        pre[j] = x·wx[d, :, 2H+j] + rh·wh[d, :, 2H+j]
+      n[j]   = tanh[uint8(requant(pre[j], params[d, :, 2H+j]))]
+      h[j]   = requant(128 * n[j] + z[j] * (h[j] - n[j]), bias 0, multiplier 1, shift 7)
+      result[t, d, b, :] = h
+    The tables produce q/128, so h has the scale 1/128 and zero point 0.
+  }];
+  let arguments = (ins Systolic_I8Tensor:$x, Systolic_I8Tensor:$wx,
+                       Systolic_I8Tensor:$wh, Systolic_I32Tensor:$params,
+                       Systolic_I8Tensor:$sigmoid, Systolic_I8Tensor:$tanh,
+                       Optional<Systolic_I32Tensor>:$h_bias,
+                       UnitAttr:$linear_before_reset, UnitAttr:$reverse);
+  let results = (outs Systolic_I8Tensor:$result);
+  let assemblyFormat = [{
+    $x `,` $wx `,` $wh `,` $params `,` $sigmoid `,` $tanh
+    (`h_bias` $h_bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // SYSTOLIC_SYSTOLIC_OPS_TD

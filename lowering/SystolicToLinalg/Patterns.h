@@ -11,8 +11,8 @@ namespace systolic::systolic_to_linalg {
 void populateQuantizePatterns(mlir::RewritePatternSet &patterns);
 /// systolic.conv2d, systolic.matmul and systolic.scaled_add.
 void populateLayerPatterns(mlir::RewritePatternSet &patterns);
-/// systolic.lstm.
-void populateLstmPatterns(mlir::RewritePatternSet &patterns);
+/// systolic.lstm and systolic.gru.
+void populateRecurrentPatterns(mlir::RewritePatternSet &patterns);
 } // namespace systolic::systolic_to_linalg
 
 #endif // SYSTOLIC_LOWERING_SYSTOLICTOLINALG_PATTERNS_H

@@ -23,7 +23,7 @@ using namespace mlir;
 void systolic::populateSystolicToLinalgPatterns(RewritePatternSet &patterns) {
   systolic_to_linalg::populateQuantizePatterns(patterns);
   systolic_to_linalg::populateLayerPatterns(patterns);
-  systolic_to_linalg::populateLstmPatterns(patterns);
+  systolic_to_linalg::populateRecurrentPatterns(patterns);
 }
 
 namespace {
@@ -36,7 +36,8 @@ struct ConvertSystolicToLinalgPass
                         systolic::accel::DequantizeOp,
                         systolic::accel::Conv2DOp, systolic::accel::MatMulOp,
                         systolic::accel::ScaledAddOp,
-                        systolic::accel::MaxPoolOp, systolic::accel::LstmOp>();
+                        systolic::accel::MaxPoolOp, systolic::accel::LstmOp,
+                        systolic::accel::GruOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect>();

@@ -59,7 +59,8 @@ struct Source {
 
 enum Role {
   kA, kB, kParams, kLut, kDiagonals, kMinRow,
-  kRecurrent, kTanh, kLstmConstant, // lstm: wh, the tanh table, lstmConstant()
+  kRecurrent, kTanh, kRecurrentConstant, // lstm/gru: wh, the tanh table, lstm/gruConstant()
+  kHBias,                                 // gru with linear_before_reset
   kNumRoles
 };
 
@@ -78,6 +79,7 @@ struct LayerPlan {
   sim::ScaledAddLayer scaledAdd; // for scaled_add
   sim::MaxPoolLayer maxPool;     // for max_pool (per image)
   sim::LstmLayer lstm;           // for lstm (per direction)
+  sim::GruLayer gru;             // for gru (per direction)
   int64_t directions = 1;
   // dense_chain: the matmuls in order (the first's lhs is the chain's input,
   // kA), their weights, parameters and tables, and the kernel's shape.
@@ -170,11 +172,12 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
   for (Operation &op : body) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
-    if (!isa<Conv2DOp, MatMulOp, ScaledAddOp, MaxPoolOp, LstmOp>(op))
+    if (!isa<Conv2DOp, MatMulOp, ScaledAddOp, MaxPoolOp, LstmOp, GruOp>(op))
       return op.emitError("accel codegen: an accel dispatch holds constants and "
                           "one systolic.conv2d, systolic.matmul, "
-                          "systolic.scaled_add, systolic.max_pool or "
-                          "systolic.lstm (or a chain of systolic.matmul); found ")
+                          "systolic.scaled_add, systolic.max_pool, "
+                          "systolic.lstm or systolic.gru (or a chain of "
+                          "systolic.matmul); found ")
              << op.getName();
     if (plan.op) {
       auto mm = dyn_cast<MatMulOp>(op);
@@ -307,6 +310,30 @@ FailureOr<LayerPlan> analyze(func::FuncOp function) {
     plan.m = l.steps * plan.directions * l.batch;
     plan.k = l.input + l.hidden;
     plan.n = 4 * l.hidden;
+  } else if (auto gru = dyn_cast<GruOp>(plan.op)) {
+    plan.layer = "gru";
+    if (failed(resolve(plan, gru.getX(), plan.sources[kA], "x")) ||
+        failed(resolve(plan, gru.getWx(), plan.sources[kB], "wx")) ||
+        failed(resolve(plan, gru.getWh(), plan.sources[kRecurrent], "wh")) ||
+        failed(resolve(plan, gru.getParams(), plan.sources[kParams], "params")) ||
+        failed(resolve(plan, gru.getSigmoid(), plan.sources[kLut], "sigmoid table")) ||
+        failed(resolve(plan, gru.getTanh(), plan.sources[kTanh], "tanh table")) ||
+        (gru.getHBias() && failed(resolve(plan, gru.getHBias(), plan.sources[kHBias], "h_bias"))))
+      return failure();
+    auto x = cast<RankedTensorType>(gru.getX().getType());
+    sim::GruLayer &l = plan.gru;
+    l.steps = x.getDimSize(0);
+    l.batch = x.getDimSize(1);
+    l.input = x.getDimSize(2);
+    l.hidden = resultType.getDimSize(3);
+    l.linearBeforeReset = gru.getLinearBeforeReset();
+    l.reverse = gru.getReverse();
+    plan.directions = resultType.getDimSize(1);
+    l.outStepStride = plan.directions * l.batch * l.hidden;
+    // The GEMM view of all steps: rows (t, d, b) x [x_t, h_t-1] x 3H gates.
+    plan.m = l.steps * plan.directions * l.batch;
+    plan.k = l.input + l.hidden;
+    plan.n = 3 * l.hidden;
   } else {
     auto add = cast<ScaledAddOp>(plan.op);
     plan.layer = "scaled_add";
@@ -391,10 +418,33 @@ sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
       l.paramAddr = at.role[kParams] + d * 3 * gates * 4;
       l.sigmoidAddr = at.role[kLut];
       l.tanhAddr = at.role[kTanh];
-      l.constAddr = at.role[kLstmConstant];
+      l.constAddr = at.role[kRecurrentConstant];
       l.outAddr = at.out + d * shape.batch * shape.hidden;
       programs->emplace_back();
       if (sim::Status s = sim::buildLstm(cfg, l, &programs->back()); !s.ok())
+        return s;
+    }
+    return sim::Status::success();
+  }
+  if (plan.layer == "gru") {
+    // As the LSTM's: one program per direction.
+    const sim::GruLayer &shape = plan.gru;
+    const uint64_t gates = uint64_t(3 * shape.hidden);
+    for (int64_t d = 0; d < plan.directions; ++d) {
+      sim::GruLayer l = shape;
+      l.reverse = shape.reverse || d == 1;
+      l.xAddr = at.role[kA];
+      l.wxAddr = at.role[kB] + d * shape.input * gates;
+      l.whAddr = at.role[kRecurrent] + d * shape.hidden * gates;
+      l.paramAddr = at.role[kParams] + d * 3 * gates * 4;
+      if (shape.linearBeforeReset)
+        l.hBiasAddr = at.role[kHBias] + d * shape.hidden * 4;
+      l.sigmoidAddr = at.role[kLut];
+      l.tanhAddr = at.role[kTanh];
+      l.constAddr = at.role[kRecurrentConstant];
+      l.outAddr = at.out + d * shape.batch * shape.hidden;
+      programs->emplace_back();
+      if (sim::Status s = sim::buildGru(cfg, l, &programs->back()); !s.ok())
         return s;
     }
     return sim::Status::success();
@@ -482,7 +532,7 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
     return success();
   };
 
-  if (plan.layer == "lstm") {
+  if (plan.layer == "lstm" || plan.layer == "gru") {
     if (!ws)
       return plan.op->emitError("cannot run ")
              << plan.op->getName() << " on a configuration without the "
@@ -490,14 +540,15 @@ LogicalResult chooseDataflow(const sim::HwConfig &cfg, LayerPlan &plan) {
     if (failed(estimate(sim::Dataflow::WeightStationary, &e.wsEstimatedCycles)))
       return failure();
     e.dataflow = AccelDataflow::WeightStationary;
-    const sim::LstmFeed feed = sim::lstmFeed(cfg, plan.lstm);
+    const sim::RecurrentFeed feed = plan.layer == "lstm" ? sim::lstmFeed(cfg, plan.lstm)
+                                                         : sim::gruFeed(cfg, plan.gru);
     e.dataflowReason =
         std::string("the gate GEMMs' left operands are x_t and h_(t-1), a few rows "
                     "produced one step at a time; the weights ") +
-        (feed == sim::LstmFeed::Hoisted
+        (feed == sim::RecurrentFeed::Hoisted
              ? "stay resident in the scratchpad, and the input projections of all "
                "steps are one GEMM per gate tile before the recurrence"
-         : feed == sim::LstmFeed::Resident
+         : feed == sim::RecurrentFeed::Resident
              ? "stay resident in the scratchpad"
              : "do not fit the scratchpad and stream from DRAM every step") +
         "; they enter the array as weight-stationary tiles";
@@ -639,10 +690,16 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
     }
     if (plan->layer == "lstm") {
       std::vector<int8_t> image = sim::lstmConstant(cfg, plan->lstm);
-      plan->sources[kLstmConstant].constant = plan->constants.size();
+      plan->sources[kRecurrentConstant].constant = plan->constants.size();
       plan->constants.push_back(
           {0, std::vector<uint8_t>(image.begin(), image.end()),
            "lstm identity tile and cell/h output parameters"});
+    }
+    if (plan->layer == "gru") {
+      std::vector<int8_t> image = sim::gruConstant(cfg);
+      plan->sources[kRecurrentConstant].constant = plan->constants.size();
+      plan->constants.push_back({0, std::vector<uint8_t>(image.begin(), image.end()),
+                                 "gru I, -I, 127 I tiles and h output parameters"});
     }
     if (plan->layer == "max_pool") {
       std::vector<int8_t> lowest = sim::maxPoolConstant(cfg);
@@ -762,14 +819,15 @@ FailureOr<AccelExecutableDesc> buildAccelExecutable(ModuleOp module,
                   valid(mp.outW, mp.strideW, kw * mp.dilationW - mp.padLeft, mp.width);
       e.macs = 0;
       e.idealCycles = rows * ceilDiv(plan.n, cfg.rowBytes()) * plan.images;
-    } else if (plan.layer == "lstm") {
-      // Useful work: the gate GEMMs of every step ([B, I + H] x [I + H, 4H]);
-      // the programs' MACs also count the identity-tile moves of the cell
-      // update. Ideal: SCALE-Sim per step, the steps in sequence.
-      const sim::LstmLayer &l = plan.lstm;
+    } else if (plan.layer == "lstm" || plan.layer == "gru") {
+      // Useful work: the gate GEMMs of every step ([B, I + H] x [I + H, 4H]
+      // or 3H); the programs' MACs also count the constant-tile moves of the
+      // state update. Ideal: SCALE-Sim per step, the steps in sequence.
+      const int64_t batch = plan.layer == "lstm" ? plan.lstm.batch : plan.gru.batch;
+      const int64_t steps = plan.layer == "lstm" ? plan.lstm.steps : plan.gru.steps;
       e.macs = uint64_t(plan.m * plan.k * plan.n);
-      e.idealCycles = sim::scaleSimWsCycles(cfg, l.batch, plan.k, plan.n) *
-                      uint64_t(l.steps * plan.directions);
+      e.idealCycles = sim::scaleSimWsCycles(cfg, batch, plan.k, plan.n) *
+                      uint64_t(steps * plan.directions);
     } else if (plan.layer == "scaled_add") {
       // Useful work: two products per element. SCALE-Sim view: per channel
       // tile of T = min(R, C) lanes, two folds streaming every pixel.

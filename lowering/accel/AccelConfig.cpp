@@ -115,4 +115,14 @@ std::string whyLstmDoesNotFit(const HwDescription &hw, int64_t steps,
   return sim::checkLstm(toSimHwConfig(hw), layer).error;
 }
 
+std::string whyGruDoesNotFit(const HwDescription &hw, int64_t steps, int64_t batch,
+                             int64_t input, int64_t hidden) {
+  sim::GruLayer layer;
+  layer.steps = steps;
+  layer.batch = batch;
+  layer.input = input;
+  layer.hidden = hidden;
+  return sim::checkGru(toSimHwConfig(hw), layer).error;
+}
+
 } // namespace systolic::accel

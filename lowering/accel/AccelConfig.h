@@ -35,6 +35,10 @@ std::string formatAccelConfig(const HwDescription &hw);
 std::string whyLstmDoesNotFit(const HwDescription &hw, int64_t steps,
                               int64_t batch, int64_t input, int64_t hidden);
 
+/// The same for a GRU direction.
+std::string whyGruDoesNotFit(const HwDescription &hw, int64_t steps, int64_t batch,
+                             int64_t input, int64_t hidden);
+
 } // namespace systolic::accel
 
 #endif // SYSTOLIC_LOWERING_ACCEL_ACCELCONFIG_H

@@ -108,7 +108,12 @@ private:
   std::string whyNotMaxPool(nn::MaxPoolOp pool, bool checkInput = true);
   std::string whyNotGlobalPool(Operation *pool);
   std::string whyNotAvgPool(nn::AvgPoolOp pool, bool checkInput = true);
+  /// The checks of an LSTM's or GRU's operands (`kind`: "LSTMs", "GRUs");
+  /// `initialNames` names the `initial` states in the reason.
+  std::string whyNotRecurrentOperands(StringRef kind, Value x, Value w, Value r, Value b,
+                                      ArrayRef<Value> initial, StringRef initialNames);
   std::string whyNotLstm(nn::LSTMOp lstm);
+  std::string whyNotGru(nn::GRUOp gru);
 
   // --- Rewrites -------------------------------------------------------------
   struct OutputPath;
@@ -137,7 +142,23 @@ private:
                     int64_t diagonalBlocks, const OutputPath &path);
   Value matMulLayer(Location loc, RankedTensorType type, Value lhs, Value rhs,
                     const OutputPath &path);
+  /// A recurrent layer's gate weights, quantized per gate column (below).
+  struct RecurrentWeights {
+    std::vector<int8_t> wx, wh;  ///< [D, I, G], [D, H, G]
+    std::vector<int32_t> params; ///< [D, 3, G]: bias, multiplier, shift
+    std::vector<double> scale;   ///< [D, G]: each column's accumulator scale
+  };
+  FailureOr<RecurrentWeights>
+  quantizeRecurrentWeights(Operation *op, const AffineQuant &in, const std::vector<double> &w,
+                           const std::vector<double> &r, int64_t dirs, int64_t input,
+                           int64_t hidden, int64_t gates,
+                           llvm::function_ref<double(int64_t, int64_t)> bias,
+                           llvm::function_ref<double(int64_t)> tableInputScale);
+  /// Records Y (the layer's result) and Y_h (its last step per direction).
+  void recordRecurrentResults(Value y, Value yH, Value layer, bool reverse, int64_t dirs,
+                              int64_t steps, int64_t batch, int64_t hidden);
   LogicalResult convertLstm(nn::LSTMOp lstm);
+  LogicalResult convertGru(nn::GRUOp gru);
   bool reshapesInInt8(nn::ReshapeOp reshape);
   void convertReshape(nn::ReshapeOp reshape);
 
@@ -298,19 +319,32 @@ bool absentOrZero(Value v) {
   return dense && llvm::all_of(dense.getValues<float>(), [](float x) { return x == 0; });
 }
 
+std::string Quantizer::whyNotRecurrentOperands(StringRef kind, Value x, Value w, Value r,
+                                               Value b, ArrayRef<Value> initial,
+                                               StringRef initialNames) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32())
+    return ("only f32 " + kind + " are quantized").str();
+  if (!type.hasStaticShape())
+    return "its input shape is not static";
+  if (!constantValue(w) || !constantValue(r))
+    return "its weights (W, R) are not constants";
+  if (b && !constantValue(b))
+    return "its bias (B) is not a constant";
+  if (!llvm::all_of(initial, [](Value v) { return absentOrZero(v); }))
+    return ("a non-zero initial state (" + initialNames +
+            ") is not mapped: the array's recurrence starts from zero")
+        .str();
+  return "";
+}
+
 std::string Quantizer::whyNotLstm(nn::LSTMOp lstm) {
   auto x = cast<RankedTensorType>(lstm.getX().getType());
-  if (!x.getElementType().isF32())
-    return "only f32 LSTMs are quantized";
-  if (!x.hasStaticShape())
-    return "its input shape is not static";
-  if (!constantValue(lstm.getW()) || !constantValue(lstm.getR()))
-    return "its weights (W, R) are not constants";
-  if (lstm.getB() && !constantValue(lstm.getB()))
-    return "its bias (B) is not a constant";
-  if (!absentOrZero(lstm.getInitialH()) || !absentOrZero(lstm.getInitialC()))
-    return "a non-zero initial state (initial_h, initial_c) is not mapped: the "
-           "array's recurrence starts from zero";
+  if (std::string why = whyNotRecurrentOperands(
+          "LSTMs", lstm.getX(), lstm.getW(), lstm.getR(), lstm.getB(),
+          {lstm.getInitialH(), lstm.getInitialC()}, "initial_h, initial_c");
+      !why.empty())
+    return why;
   if (!absentOrZero(lstm.getP()))
     return "peephole connections (P) are not mapped to the array";
   if (lstm.getClip())
@@ -323,6 +357,25 @@ std::string Quantizer::whyNotLstm(nn::LSTMOp lstm) {
   if (std::string why = whyLstmDoesNotFit(hw, x.getDimSize(0), x.getDimSize(1),
                                           x.getDimSize(2),
                                           static_cast<int64_t>(lstm.getHiddenSize()));
+      !why.empty())
+    return "it does not fit the configuration (" + why + ")";
+  return "";
+}
+
+std::string Quantizer::whyNotGru(nn::GRUOp gru) {
+  auto x = cast<RankedTensorType>(gru.getX().getType());
+  if (std::string why =
+          whyNotRecurrentOperands("GRUs", gru.getX(), gru.getW(), gru.getR(), gru.getB(),
+                                  {gru.getInitialH()}, "initial_h");
+      !why.empty())
+    return why;
+  if (gru.getClip())
+    return "clipped gate pre-activations (clip) are not mapped to the array";
+  if (std::string why = withoutWeightStationary("a GRU (its gate GEMMs)"); !why.empty())
+    return why;
+  if (std::string why = whyGruDoesNotFit(hw, x.getDimSize(0), x.getDimSize(1),
+                                         x.getDimSize(2),
+                                         static_cast<int64_t>(gru.getHiddenSize()));
       !why.empty())
     return "it does not fit the configuration (" + why + ")";
   return "";
@@ -1085,14 +1138,116 @@ LogicalResult Quantizer::convertAvgPool(nn::AvgPoolOp pool) {
   return success();
 }
 
-/// The activation tables of the array's LSTM: int8 inputs at 1/16
-/// (sigmoid) and 1/32 (tanh) per unit, where both functions have saturated
-/// to within half an output step at the ends; outputs at 1/128.
-constexpr double kLstmSigmoidInputScale = 1.0 / 16, kLstmTanhInputScale = 1.0 / 32;
-constexpr double kLstmStateScale = 1.0 / 128;
+/// The activation tables of the array's recurrent layers: int8 inputs at
+/// 1/16 (sigmoid) and 1/32 (tanh) per unit, where both functions have
+/// saturated to within half an output step at the ends; outputs at 1/128,
+/// the scale of h.
+constexpr double kSigmoidTableInputScale = 1.0 / 16, kTanhTableInputScale = 1.0 / 32;
+constexpr double kRecurrentStateScale = 1.0 / 128;
 /// c is kept at 1/16384 (i * g of two 1/128 values): 2^9 units per tanh
 /// table input unit.
 constexpr int64_t kLstmCellShift = 9;
+
+template <typename T>
+Value denseConstant(OpBuilder &builder, Location loc, ArrayRef<int64_t> shape,
+                    ArrayRef<T> values, Type element) {
+  auto type = RankedTensorType::get(shape, element);
+  return arith::ConstantOp::create(builder, loc, type, DenseElementsAttr::get(type, values));
+}
+
+/// The sigmoid and tanh tables as [256] int8 constants.
+std::pair<Value, Value> activationTables(OpBuilder &builder, Location loc) {
+  auto table = [&](double inputScale, double (*fn)(double)) {
+    SmallVector<int8_t> entries(256);
+    for (int e = 0; e < 256; ++e)
+      entries[e] = quantize(fn(int8_t(e) * inputScale), {kRecurrentStateScale, 0});
+    return denseConstant(builder, loc, {256}, ArrayRef<int8_t>(entries), builder.getI8Type());
+  };
+  return {table(kSigmoidTableInputScale, [](double v) { return 1 / (1 + std::exp(-v)); }),
+          table(kTanhTableInputScale, [](double v) { return std::tanh(v); })};
+}
+
+// Per gate column j one accumulator scale S[j] shared by both products: x's
+// weights (w: [D, G, I]) are quantized at S/s_x, h's (r: [D, G, H]) at S/s_h,
+// so x*wx and h*wh sum in the same units; the larger of the two ranges sets
+// S. The output path takes S to the column's table input scale and adds
+// bias(d, j) (real units) less x's zero-point correction.
+FailureOr<Quantizer::RecurrentWeights> Quantizer::quantizeRecurrentWeights(
+    Operation *op, const AffineQuant &in, const std::vector<double> &w,
+    const std::vector<double> &r, int64_t dirs, int64_t input, int64_t hidden,
+    int64_t gates, llvm::function_ref<double(int64_t, int64_t)> bias,
+    llvm::function_ref<double(int64_t)> tableInputScale) {
+  RecurrentWeights q;
+  q.wx.resize(dirs * input * gates);
+  q.wh.resize(dirs * hidden * gates);
+  q.params.resize(dirs * 3 * gates);
+  q.scale.resize(dirs * gates);
+  for (int64_t d = 0; d < dirs; ++d)
+    for (int64_t j = 0; j < gates; ++j) {
+      auto wAt = [&](int64_t i) { return w[(d * gates + j) * input + i]; };
+      auto rAt = [&](int64_t k) { return r[(d * gates + j) * hidden + k]; };
+      double wMax = 0, rMax = 0;
+      for (int64_t i = 0; i < input; ++i)
+        wMax = std::max(wMax, std::abs(wAt(i)));
+      for (int64_t k = 0; k < hidden; ++k)
+        rMax = std::max(rMax, std::abs(rAt(k)));
+      double scale = std::max(in.scale * wMax, kRecurrentStateScale * rMax) / 127;
+      if (scale == 0)
+        scale = in.scale / 127; // an all-zero column: any scale works
+      q.scale[d * gates + j] = scale;
+      int64_t columnSum = 0;
+      for (int64_t i = 0; i < input; ++i) {
+        int8_t v = quantize(wAt(i) * in.scale / scale, {1.0, 0});
+        q.wx[(d * input + i) * gates + j] = v;
+        columnSum += v;
+      }
+      for (int64_t k = 0; k < hidden; ++k)
+        q.wh[(d * hidden + k) * gates + j] =
+            quantize(rAt(k) * kRecurrentStateScale / scale, {1.0, 0});
+      double target = tableInputScale(j);
+      FixedPointMultiplier m;
+      if (!toFixedPoint(scale / target, &m))
+        return op->emitError() << "cannot quantize " << describe(op) << ": gate column "
+                               << j << " needs a requantization multiplier of "
+                               << scale / target
+                               << ", beyond what the output path represents (< 2^31)";
+      q.params[(d * 3 + 0) * gates + j] = int32_t(std::clamp<int64_t>(
+          int64_t(saturateToInt32(bias(d, j) / scale)) - in.zeroPoint * columnSum,
+          INT32_MIN, INT32_MAX));
+      q.params[(d * 3 + 1) * gates + j] = m.multiplier;
+      q.params[(d * 3 + 2) * gates + j] = m.shift;
+    }
+  return q;
+}
+
+void Quantizer::recordRecurrentResults(Value y, Value yH, Value layer, bool reverse,
+                                       int64_t dirs, int64_t steps, int64_t batch,
+                                       int64_t hidden) {
+  AffineQuant state{kRecurrentStateScale, 0};
+  quants[y] = state;
+  produced[y] = {layer, Layout::Plain};
+  twins[{y, int(Layout::Plain)}] = layer;
+  if (yH.use_empty())
+    return;
+  // Y_h is Y's last step of each direction (step 0 for a backward one).
+  Location loc = layer.getLoc();
+  Type i8 = builder.getI8Type();
+  SmallVector<Value> last;
+  for (int64_t d = 0; d < dirs; ++d) {
+    int64_t t = (reverse || d == 1) ? 0 : steps - 1;
+    Value slice = nn::SliceOp::create(
+        builder, loc, layer, builder.getDenseI64ArrayAttr({t, d}),
+        builder.getDenseI64ArrayAttr({t + 1, d + 1}),
+        builder.getDenseI64ArrayAttr({0, 1}), builder.getDenseI64ArrayAttr({1, 1}));
+    last.push_back(nn::ReshapeOp::create(builder, loc,
+                                         tensorOf({1, batch, hidden}, i8), slice));
+  }
+  Value last0 = last.size() == 1 ? last.front()
+                                 : nn::ConcatOp::create(builder, loc, last, 0).getResult();
+  quants[yH] = state;
+  produced[yH] = {last0, Layout::Plain};
+  twins[{yH, int(Layout::Plain)}] = last0;
+}
 
 LogicalResult Quantizer::convertLstm(nn::LSTMOp lstm) {
   auto xType = cast<RankedTensorType>(lstm.getX().getType());
@@ -1105,105 +1260,91 @@ LogicalResult Quantizer::convertLstm(nn::LSTMOp lstm) {
   FailureOr<Value> x = twinOf(lstm.getX(), Layout::Plain, lstm);
   if (failed(x))
     return failure();
-  AffineQuant in = quants.at(lstm.getX());
-  std::vector<double> w = toDoubles(constantValue(lstm.getW())); // [D, 4H, I]
-  std::vector<double> r = toDoubles(constantValue(lstm.getR())); // [D, 4H, H]
-  std::vector<double> b(dirs * 2 * gates, 0.0);                  // [D, 8H]
+  std::vector<double> b(dirs * 2 * gates, 0.0); // [D, 8H]
   if (lstm.getB())
     b = toDoubles(constantValue(lstm.getB()));
-
-  // Per gate column j one accumulator scale S[j] shared by both products:
-  // x's weights are quantized at S/s_x, h's at S/s_h, so x*wx and h*wh sum
-  // in the same units; the larger of the two ranges sets S.
-  std::vector<int8_t> wx(dirs * input * gates), wh(dirs * hidden * gates);
-  std::vector<int32_t> params(dirs * 3 * gates);
-  for (int64_t d = 0; d < dirs; ++d)
-    for (int64_t j = 0; j < gates; ++j) {
-      auto wAt = [&](int64_t i) { return w[(d * gates + j) * input + i]; };
-      auto rAt = [&](int64_t k) { return r[(d * gates + j) * hidden + k]; };
-      double wMax = 0, rMax = 0;
-      for (int64_t i = 0; i < input; ++i)
-        wMax = std::max(wMax, std::abs(wAt(i)));
-      for (int64_t k = 0; k < hidden; ++k)
-        rMax = std::max(rMax, std::abs(rAt(k)));
-      double scale = std::max(in.scale * wMax, kLstmStateScale * rMax) / 127;
-      if (scale == 0)
-        scale = in.scale / 127; // an all-zero column: any scale works
-      int64_t columnSum = 0;
-      for (int64_t i = 0; i < input; ++i) {
-        int8_t q = quantize(wAt(i) * in.scale / scale, {1.0, 0});
-        wx[(d * input + i) * gates + j] = q;
-        columnSum += q;
-      }
-      for (int64_t k = 0; k < hidden; ++k)
-        wh[(d * hidden + k) * gates + j] =
-            quantize(rAt(k) * kLstmStateScale / scale, {1.0, 0});
-      double bias = b[d * 2 * gates + j] + b[d * 2 * gates + gates + j];
-      double target = j >= 3 * hidden ? kLstmTanhInputScale : kLstmSigmoidInputScale;
-      FixedPointMultiplier m;
-      if (!toFixedPoint(scale / target, &m))
-        return lstm.emitError() << "cannot quantize " << describe(lstm)
-                                << ": gate column " << j << " needs a requantization "
-                                << "multiplier of " << scale / target
-                                << ", beyond what the output path represents (< 2^31)";
-      params[(d * 3 + 0) * gates + j] = int32_t(std::clamp<int64_t>(
-          int64_t(saturateToInt32(bias / scale)) - in.zeroPoint * columnSum,
-          INT32_MIN, INT32_MAX));
-      params[(d * 3 + 1) * gates + j] = m.multiplier;
-      params[(d * 3 + 2) * gates + j] = m.shift;
-    }
-  auto table = [&](double inputScale, double (*fn)(double)) {
-    SmallVector<int8_t> entries(256);
-    for (int e = 0; e < 256; ++e)
-      entries[e] = quantize(fn(int8_t(e) * inputScale), {kLstmStateScale, 0});
-    return entries;
-  };
-  SmallVector<int8_t> sigmoid =
-      table(kLstmSigmoidInputScale, [](double v) { return 1 / (1 + std::exp(-v)); });
-  SmallVector<int8_t> tanh = table(kLstmTanhInputScale, [](double v) { return std::tanh(v); });
+  FailureOr<RecurrentWeights> q = quantizeRecurrentWeights(
+      lstm, quants.at(lstm.getX()), toDoubles(constantValue(lstm.getW())),
+      toDoubles(constantValue(lstm.getR())), dirs, input, hidden, gates,
+      [&](int64_t d, int64_t j) { return b[d * 2 * gates + j] + b[d * 2 * gates + gates + j]; },
+      [&](int64_t j) { return j >= 3 * hidden ? kTanhTableInputScale : kSigmoidTableInputScale; });
+  if (failed(q))
+    return failure();
 
   builder.setInsertionPoint(lstm);
   Location loc = lstm.getLoc();
   Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
-  auto constant = [&](ArrayRef<int64_t> shape, auto values, Type element) -> Value {
-    auto type = tensorOf(shape, element);
-    return arith::ConstantOp::create(builder, loc, type,
-                                     DenseElementsAttr::get(type, values));
-  };
+  auto tables = activationTables(builder, loc);
   bool reverse = lstm.getDirection() == nn::RNNDirection::reverse;
   Value layer = LstmOp::create(
       builder, loc, tensorOf({steps, dirs, batch, hidden}, i8), *x,
-      constant({dirs, input, gates}, ArrayRef<int8_t>(wx), i8),
-      constant({dirs, hidden, gates}, ArrayRef<int8_t>(wh), i8),
-      constant({dirs, 3, gates}, ArrayRef<int32_t>(params), i32),
-      constant({256}, ArrayRef<int8_t>(sigmoid), i8),
-      constant({256}, ArrayRef<int8_t>(tanh), i8),
+      denseConstant(builder, loc, {dirs, input, gates}, ArrayRef<int8_t>(q->wx), i8),
+      denseConstant(builder, loc, {dirs, hidden, gates}, ArrayRef<int8_t>(q->wh), i8),
+      denseConstant(builder, loc, {dirs, 3, gates}, ArrayRef<int32_t>(q->params), i32),
+      tables.first, tables.second,
       builder.getI64IntegerAttr(kLstmCellShift),
       reverse ? builder.getUnitAttr() : UnitAttr());
-  AffineQuant state{kLstmStateScale, 0};
-  quants[lstm.getY()] = state;
-  produced[lstm.getY()] = {layer, Layout::Plain};
-  twins[{lstm.getY(), int(Layout::Plain)}] = layer;
-
-  // Y_h is Y's last step of each direction (step 0 for a backward one).
-  if (!lstm.getYH().use_empty()) {
-    SmallVector<Value> last;
-    for (int64_t d = 0; d < dirs; ++d) {
-      int64_t t = (reverse || d == 1) ? 0 : steps - 1;
-      Value slice = nn::SliceOp::create(
-          builder, loc, layer, builder.getDenseI64ArrayAttr({t, d}),
-          builder.getDenseI64ArrayAttr({t + 1, d + 1}),
-          builder.getDenseI64ArrayAttr({0, 1}), builder.getDenseI64ArrayAttr({1, 1}));
-      last.push_back(nn::ReshapeOp::create(builder, loc,
-                                           tensorOf({1, batch, hidden}, i8), slice));
-    }
-    Value yh = last.size() == 1 ? last.front()
-                                : nn::ConcatOp::create(builder, loc, last, 0).getResult();
-    quants[lstm.getYH()] = state;
-    produced[lstm.getYH()] = {yh, Layout::Plain};
-    twins[{lstm.getYH(), int(Layout::Plain)}] = yh;
-  }
+  recordRecurrentResults(lstm.getY(), lstm.getYH(), layer, reverse, dirs, steps, batch, hidden);
   converted.push_back(lstm);
+  return success();
+}
+
+// The GRU's gates as the LSTM's (z, r: sigmoid; n: tanh). The n gate's
+// recurrent bias Rb_n is inside r * (...) with linear_before_reset: it is
+// quantized at the column's accumulator scale into h_bias; otherwise it adds
+// to the output path's bias like every other bias.
+LogicalResult Quantizer::convertGru(nn::GRUOp gru) {
+  auto xType = cast<RankedTensorType>(gru.getX().getType());
+  auto wType = cast<RankedTensorType>(gru.getW().getType());
+  const int64_t steps = xType.getDimSize(0), batch = xType.getDimSize(1),
+                input = xType.getDimSize(2);
+  const int64_t dirs = wType.getDimSize(0),
+                hidden = static_cast<int64_t>(gru.getHiddenSize()), gates = 3 * hidden;
+  const bool linearBeforeReset = gru.getLinearBeforeReset();
+  FailureOr<Value> x = twinOf(gru.getX(), Layout::Plain, gru);
+  if (failed(x))
+    return failure();
+  std::vector<double> b(dirs * 2 * gates, 0.0); // [D, 6H]: Wb then Rb
+  if (gru.getB())
+    b = toDoubles(constantValue(gru.getB()));
+  auto recurrentBias = [&](int64_t d, int64_t j) { return b[d * 2 * gates + gates + j]; };
+  FailureOr<RecurrentWeights> q = quantizeRecurrentWeights(
+      gru, quants.at(gru.getX()), toDoubles(constantValue(gru.getW())),
+      toDoubles(constantValue(gru.getR())), dirs, input, hidden, gates,
+      [&](int64_t d, int64_t j) {
+        bool gated = linearBeforeReset && j >= 2 * hidden;
+        return b[d * 2 * gates + j] + (gated ? 0.0 : recurrentBias(d, j));
+      },
+      [&](int64_t j) { return j >= 2 * hidden ? kTanhTableInputScale : kSigmoidTableInputScale; });
+  if (failed(q))
+    return failure();
+
+  builder.setInsertionPoint(gru);
+  Location loc = gru.getLoc();
+  Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
+  Value hBias;
+  if (linearBeforeReset) {
+    std::vector<int32_t> bias(dirs * hidden);
+    for (int64_t d = 0; d < dirs; ++d)
+      for (int64_t j = 0; j < hidden; ++j) {
+        const int64_t column = 2 * hidden + j;
+        bias[d * hidden + j] =
+            saturateToInt32(recurrentBias(d, column) / q->scale[d * gates + column]);
+      }
+    hBias = denseConstant(builder, loc, {dirs, hidden}, ArrayRef<int32_t>(bias), i32);
+  }
+  auto tables = activationTables(builder, loc);
+  bool reverse = gru.getDirection() == nn::RNNDirection::reverse;
+  Value layer = GruOp::create(
+      builder, loc, tensorOf({steps, dirs, batch, hidden}, i8), *x,
+      denseConstant(builder, loc, {dirs, input, gates}, ArrayRef<int8_t>(q->wx), i8),
+      denseConstant(builder, loc, {dirs, hidden, gates}, ArrayRef<int8_t>(q->wh), i8),
+      denseConstant(builder, loc, {dirs, 3, gates}, ArrayRef<int32_t>(q->params), i32),
+      tables.first, tables.second,
+      hBias, linearBeforeReset ? builder.getUnitAttr() : UnitAttr(),
+      reverse ? builder.getUnitAttr() : UnitAttr());
+  recordRecurrentResults(gru.getY(), gru.getYH(), layer, reverse, dirs, steps, batch, hidden);
+  converted.push_back(gru);
   return success();
 }
 
@@ -1316,6 +1457,11 @@ LogicalResult Quantizer::run() {
       onArray = why.empty();
       if (onArray)
         converted = convertLstm(lstm);
+    } else if (auto gru = dyn_cast<nn::GRUOp>(op)) {
+      why = whyNotGru(gru);
+      onArray = why.empty();
+      if (onArray)
+        converted = convertGru(gru);
     } else {
       onArray = false;
       why = "no accelerator mapping for " + op.getName().getStringRef().str();

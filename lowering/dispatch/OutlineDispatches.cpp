@@ -139,7 +139,7 @@ struct OutlineDispatchesPass
     // nn op run on the CPU.
     if (isa<systolic::accel::Conv2DOp, systolic::accel::MatMulOp,
             systolic::accel::ScaledAddOp, systolic::accel::MaxPoolOp,
-            systolic::accel::LstmOp>(op))
+            systolic::accel::LstmOp, systolic::accel::GruOp>(op))
       dispatch->setAttr(systolic::kDispatchDeviceAttr,
                         builder.getStringAttr("accel"));
     symbols.insert(dispatch);

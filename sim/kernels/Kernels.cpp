@@ -1023,35 +1023,116 @@ Status buildMaxPool(const HwConfig& cfg, const MaxPoolLayer& L, Program* out) {
 
 namespace {
 
-// Where an LSTM's pieces live on chip. T = min(R, C) is the width of a
-// hidden tile: it is both an output tile of the gate GEMMs and a reduction
-// tile of the recurrent GEMM (h's tiles are its left operands), and the
-// identity tile that moves int8 gates into the accumulator is T x T.
+// Instructions of the recurrent layers' elementwise steps.
+Instr wsMatmul(int64_t a, int64_t b, int64_t c, int64_t m, int64_t k, int64_t n, bool accumulate) {
+  Instr in;
+  in.op = Opcode::Matmul;
+  in.dataflow = int64_t(Dataflow::WeightStationary);
+  in.aRow = a, in.bRow = b, in.cRow = c, in.m = m, in.k = k, in.n = n;
+  in.accumulate = accumulate;
+  return in;
+}
+
+Instr outputRows(int64_t src, int64_t dst, int64_t param, int64_t rows, Activation act) {
+  Instr in;
+  in.op = Opcode::Output;
+  in.srcRow = src, in.dstRow = dst, in.paramRow = param, in.rows = rows;
+  in.act = int64_t(act);
+  in.clampMax = 127;
+  return in;
+}
+
+Instr accVector(VecOp op, int64_t a, int64_t b, int64_t dst, int64_t rows, int64_t shift) {
+  Instr in;
+  in.op = Opcode::Vector;
+  in.vecOp = int64_t(op);
+  in.mem = 1;
+  in.srcA = a, in.srcB = b, in.dst = dst, in.rows = rows, in.shift = shift;
+  return in;
+}
+
+Instr lutLoad(int64_t row) {
+  Instr in;
+  in.op = Opcode::LutLoad;
+  in.sramRow = row;
+  return in;
+}
+
+int64_t identityBytes(int64_t T) { return (T * T + 3) / 4 * 4; }
+
+// The constant image of a recurrent layer: one min(R, C) square tile
+// scale * I per entry of `diagonals` (each padded to 4 bytes), then rows of
+// C int32, row r holding paramRows[r] in every column.
+std::vector<int8_t> recurrentConstant(const HwConfig& cfg, const std::vector<int8_t>& diagonals,
+                                      const std::vector<int32_t>& paramRows) {
+  const int64_t T = std::min<int64_t>(cfg.rows, cfg.cols), C = cfg.cols;
+  const int64_t tiles = int64_t(diagonals.size()) * identityBytes(T);
+  std::vector<int8_t> image(size_t(tiles + int64_t(paramRows.size()) * 4 * C), 0);
+  for (size_t d = 0; d < diagonals.size(); ++d)
+    for (int64_t i = 0; i < T; ++i)
+      image[size_t(int64_t(d) * identityBytes(T) + i * T + i)] = diagonals[d];
+  for (size_t r = 0; r < paramRows.size(); ++r)
+    for (int64_t j = 0; j < C; ++j) {
+      const size_t at = size_t(tiles + (int64_t(r) * C + j) * 4);
+      for (int b = 0; b < 4; ++b) image[at + b] = int8_t(uint32_t(paramRows[r]) >> (8 * b));
+    }
+  return image;
+}
+
+// The order in which a recurrent layer visits (batch chunk, time step):
+// every step of one chunk of at most `chunk` rows, then the next chunk.
+struct RecurrentStep { int64_t b0, bt, t; bool first; };
+std::vector<RecurrentStep> recurrentSteps(int64_t steps, int64_t batch, int64_t chunk,
+                                          bool reverse) {
+  std::vector<RecurrentStep> order;
+  for (int64_t b0 = 0; b0 < batch; b0 += chunk)
+    for (int64_t s = 0; s < steps; ++s)
+      order.push_back({b0, std::min(chunk, batch - b0), reverse ? steps - 1 - s : s, s == 0});
+  return order;
+}
+
+// Where a recurrent layer's pieces live on chip (LSTM: gates i, o, f, c;
+// GRU: z, r, n). T = min(R, C) is the width of a hidden tile: it is both an
+// output tile of the gate GEMMs and a reduction tile of the recurrent GEMM
+// (h's tiles are its left operands), and the constant tiles that move int8
+// values into the accumulator are T x T.
 // Three ways to feed the gate GEMMs, the first that fits:
 //  * hoisted: weights resident, and x of every step and the input
-//    projections of every step (4 NT tiles of steps x B accumulator rows) fit
+//    projections of every step (G NT tiles of steps x B accumulator rows) fit
 //    with the whole batch: one GEMM of all steps' x rows per gate tile
 //    before the recurrence, which then adds only h x wh onto each step's rows;
 //  * resident: weights resident, x_t loaded and multiplied every step;
-//  * streamed: every gate tile's weights (KX input tiles of R rows, NT hidden
-//    tiles of T rows) stream through two slots, one load group per gate tile
-//    and step, x_t arriving with the step's first group.
-struct LstmPlan {
-  int64_t T = 0, NT = 0, KX = 0, BT = 0, R = 0, steps = 0;
+//  * streamed: every gate tile's weights (KX input tiles of R
+//    rows, NT hidden tiles of T rows) stream through two slots, one load
+//    group per gate tile and step, x_t arriving with the step's first group.
+// Per batch row the scratchpad holds x, the G int8 gates, one more tile of
+// state (LSTM: tanh(c); GRU: r * h) and h (double-buffered); the accumulator
+// holds the gates of each projected step and two more tiles (LSTM: tanh(c)
+// and c; GRU: h x wh_n and h_bias).
+struct RecurrentShape {
+  const char* name;  // the messages' prefix
+  int64_t steps, batch, input, hidden, maxBatchRows;
+  int64_t gates, constantTiles, stateParamRows;  // after the gates' parameters
+};
+
+struct RecurrentPlan {
+  int64_t G = 0, T = 0, NT = 0, KX = 0, BT = 0, R = 0, steps = 0;
   bool resident = true, hoisted = false;
   // scratchpad rows
-  int64_t sigmoid = 0, tanh = 0, identity = 0, wx = 0, wh = 0, slots = 0, dynamic = 0;
-  // accumulator rows
-  int64_t cellParams = 0, hParams = 0, accDynamic = 0;
+  int64_t sigmoid = 0, tanh = 0, constants = 0, wx = 0, wh = 0, slots = 0, dynamic = 0;
+  // accumulator rows: the gates' output parameters from 0, then the state's
+  int64_t stateParams = 0, accDynamic = 0;
 
+  int64_t constantTile(int64_t i) const { return constants + i * T; }
   int64_t gateTileRows() const { return KX * R + NT * T; }
   // Weight rows of input tile kt / hidden tile kh of gate tile (g, nt); for
   // streamed weights in the slot of load group `group`.
   int64_t wxTile(int64_t kt, int64_t g, int64_t nt, int64_t group) const {
-    return resident ? wx + ((kt * 4 + g) * NT + nt) * R : slots + (group % 2) * gateTileRows() + kt * R;
+    return resident ? wx + ((kt * G + g) * NT + nt) * R
+                    : slots + (group % 2) * gateTileRows() + kt * R;
   }
   int64_t whTile(int64_t kh, int64_t g, int64_t nt, int64_t group) const {
-    return resident ? wh + ((kh * 4 + g) * NT + nt) * T
+    return resident ? wh + ((kh * G + g) * NT + nt) * T
                     : slots + (group % 2) * gateTileRows() + KX * R + kh * T;
   }
   // x rows: hoisted, input tile kt of all steps (time-major); else x_t of
@@ -1060,27 +1141,26 @@ struct LstmPlan {
   int64_t xBuf(int64_t s) const { return dynamic + s * KX * BT; }
   int64_t xAll(int64_t kt) const { return dynamic + kt * steps * BT; }
   int64_t gateOut(int64_t g, int64_t nt) const { return dynamic + (xRows() + g * NT + nt) * BT; }
-  int64_t tanhOut(int64_t nt) const { return dynamic + (xRows() + 4 * NT + nt) * BT; }
+  int64_t stateOut(int64_t nt) const { return dynamic + (xRows() + G * NT + nt) * BT; }
   int64_t hBuf(int64_t s, int64_t nt) const {
-    return dynamic + (xRows() + 5 * NT + s * NT + nt) * BT;
+    return dynamic + (xRows() + (G + 1) * NT + s * NT + nt) * BT;
   }
   // Gate accumulators of time step t (hoisted: every step has its own rows).
   int64_t projSteps() const { return hoisted ? steps : 1; }
   int64_t accGate(int64_t g, int64_t nt, int64_t t) const {
     return accDynamic + ((g * NT + nt) * projSteps() + (hoisted ? t : 0)) * BT;
   }
-  int64_t accTanh(int64_t nt) const { return accDynamic + (4 * NT * projSteps() + nt) * BT; }
-  int64_t accCell(int64_t nt) const { return accDynamic + (4 * NT * projSteps() + NT + nt) * BT; }
+  int64_t accState(int64_t i, int64_t nt) const {
+    return accDynamic + (G * NT * projSteps() + i * NT + nt) * BT;
+  }
 };
 
-int64_t identityBytes(int64_t T) { return (T * T + 3) / 4 * 4; }
-
-Status planLstm(const HwConfig& cfg, const LstmLayer& L, LstmPlan* p) {
+Status planRecurrent(const HwConfig& cfg, const RecurrentShape& L, RecurrentPlan* p) {
+  const std::string name = L.name;
   if (L.steps < 1 || L.batch < 1 || L.input < 1 || L.hidden < 1)
-    return Status::failure("lstm: steps, batch, input and hidden sizes must be positive");
-  if (L.cellShift < 0 || L.cellShift > 63)
-    return Status::failure("lstm: cellShift must be in [0, 63]");
-  const int64_t R = cfg.rows;
+    return Status::failure(name + ": steps, batch, input and hidden sizes must be positive");
+  const int64_t R = cfg.rows, G = L.gates;
+  p->G = G;
   p->R = R;
   p->T = std::min<int64_t>(cfg.rows, cfg.cols);
   p->NT = ceilDiv(L.hidden, p->T);
@@ -1088,25 +1168,25 @@ Status planLstm(const HwConfig& cfg, const LstmLayer& L, LstmPlan* p) {
   const int64_t lut = cfg.lutRows();
   p->sigmoid = 0;
   p->tanh = lut;
-  p->identity = 2 * lut;
-  p->wx = p->identity + p->T;
-  p->wh = p->wx + p->KX * 4 * p->NT * R;
-  const int64_t spPerRow = 2 * p->KX + 7 * p->NT, accPerRow = 6 * p->NT;
-  p->resident = p->wh + p->NT * 4 * p->NT * p->T + spPerRow <= int64_t(cfg.spRows);
+  p->constants = 2 * lut;
+  p->wx = p->constants + L.constantTiles * p->T;
+  p->wh = p->wx + p->KX * G * p->NT * R;
+  const int64_t residentEnd = p->wh + p->NT * G * p->NT * p->T;
+  const int64_t spPerRow = 2 * p->KX + (G + 3) * p->NT, accPerRow = (G + 2) * p->NT;
+  p->resident = residentEnd + spPerRow <= int64_t(cfg.spRows);
   p->slots = p->wx;
-  p->dynamic = p->resident ? p->wh + p->NT * 4 * p->NT * p->T : p->slots + 2 * p->gateTileRows();
+  p->dynamic = p->resident ? residentEnd : p->slots + 2 * p->gateTileRows();
   if (p->dynamic + spPerRow > int64_t(cfg.spRows))
     return Status::failure(
-        "lstm: input " + std::to_string(L.input) + " and hidden " + std::to_string(L.hidden) +
+        name + ": input " + std::to_string(L.input) + " and hidden " + std::to_string(L.hidden) +
         " need " + std::to_string(p->dynamic + spPerRow) +
         " scratchpad rows even with the weights streamed (two slots of one gate tile's " +
         std::to_string(p->gateTileRows()) + " weight rows) and one batch row of state; the "
         "scratchpad has " + std::to_string(cfg.spRows));
-  p->cellParams = 3 * 4 * p->NT;
-  p->hParams = p->cellParams + 3;
-  p->accDynamic = p->hParams + 3;
+  p->stateParams = 3 * G * p->NT;
+  p->accDynamic = p->stateParams + L.stateParamRows;
   if (p->accDynamic + accPerRow > int64_t(cfg.accRows))
-    return Status::failure("lstm: hidden " + std::to_string(L.hidden) + " needs " +
+    return Status::failure(name + ": hidden " + std::to_string(L.hidden) + " needs " +
                            std::to_string(p->accDynamic + accPerRow) +
                            " accumulator rows with one batch row of state; the "
                            "accumulator has " + std::to_string(cfg.accRows));
@@ -1116,39 +1196,190 @@ Status planLstm(const HwConfig& cfg, const LstmLayer& L, LstmPlan* p) {
   p->steps = L.steps;
   const int64_t rows = L.steps * L.batch;
   p->hoisted = p->resident && !L.maxBatchRows && rows <= 4095 &&
-               p->dynamic + L.batch * (p->KX * L.steps + 7 * p->NT) <= int64_t(cfg.spRows) &&
-               p->accDynamic + L.batch * (4 * p->NT * L.steps + 2 * p->NT) <= int64_t(cfg.accRows);
+               p->dynamic + L.batch * (p->KX * L.steps + (G + 3) * p->NT) <= int64_t(cfg.spRows) &&
+               p->accDynamic + L.batch * (G * p->NT * L.steps + 2 * p->NT) <= int64_t(cfg.accRows);
   if (p->hoisted) p->BT = L.batch;
   return Status::success();
+}
+
+// The prologue both layers share: the two tables and the constant tiles into
+// the scratchpad, the state's and the gates' output parameters into the
+// accumulator. `constAddr` holds recurrentConstant()'s image.
+void loadRecurrentConstants(Emitter& e, const HwConfig& cfg, const RecurrentPlan& p,
+                            int64_t hidden, int64_t constantTiles, int64_t stateParamRows,
+                            uint64_t sigmoidAddr, uint64_t tanhAddr, uint64_t constAddr,
+                            uint64_t paramAddr) {
+  const int64_t T = p.T, C = cfg.cols;
+  loadLut(e, cfg, p.sigmoid, sigmoidAddr);
+  loadLut(e, cfg, p.tanh, tanhAddr);
+  for (int64_t i = 0; i < constantTiles; ++i)
+    loadRows(e, 0, p.constantTile(i), constAddr + i * identityBytes(T), T, T, T);
+  loadRows(e, 1, p.stateParams, constAddr + constantTiles * identityBytes(T), stateParamRows,
+           4 * C, 4 * C);
+  loadParams(e, p.G * hidden, p.G, T, paramAddr);
+}
+
+// The weights of gate tile (g, nt): its columns of wx [input][G*H] and wh
+// [hidden][G*H].
+void loadGateWeights(Emitter& e, const RecurrentPlan& p, int64_t input, int64_t hidden,
+                     uint64_t wxAddr, uint64_t whAddr, int64_t g, int64_t nt, int64_t group) {
+  const int64_t T = p.T, R = p.R, columns = p.G * hidden;
+  auto tileWidth = [&](int64_t t) { return std::min(T, hidden - t * T); };
+  const uint64_t column = uint64_t(g * hidden + nt * T);
+  for (int64_t kt = 0; kt < p.KX; ++kt)
+    loadRows(e, 0, p.wxTile(kt, g, nt, group), wxAddr + kt * R * columns + column,
+             std::min(R, input - kt * R), columns, tileWidth(nt));
+  for (int64_t kh = 0; kh < p.NT; ++kh)
+    loadRows(e, 0, p.whTile(kh, g, nt, group), whAddr + kh * T * columns + column,
+             tileWidth(kh), columns, tileWidth(nt));
+}
+
+// x_t of step q's batch chunk into xBuf(q % 2), one LOAD per input tile.
+void loadStepInput(Emitter& e, const RecurrentPlan& p, const RecurrentStep& st, int64_t q,
+                   int64_t batch, int64_t input, uint64_t xAddr) {
+  for (int64_t kt = 0; kt < p.KX; ++kt)
+    loadRows(e, 0, p.xBuf(q % 2) + kt * st.bt, xAddr + (st.t * batch + st.b0) * input + kt * p.R,
+             st.bt, input, std::min(p.R, input - kt * p.R));
+}
+
+// The input projections of every step: one load group of all steps' x rows
+// (time-major, per input tile), then per gate tile one GEMM of them into
+// that tile's per-step accumulators.
+void emitHoistedProjections(Emitter& e, const RecurrentPlan& p, int64_t batch, int64_t input,
+                            int64_t hidden, uint64_t xAddr) {
+  auto inputRows = [&](int64_t kt) { return std::min(p.R, input - kt * p.R); };
+  e.beginLoadGroup();
+  for (int64_t kt = 0; kt < p.KX; ++kt)
+    dmaGrid(e, false, 0, p.xAll(kt), xAddr + kt * p.R, p.steps, batch, batch * input, input,
+            inputRows(kt));
+  e.endLoadGroup();
+  e.beginComputeGroup();
+  for (int64_t g = 0; g < p.G; ++g)
+    for (int64_t nt = 0; nt < p.NT; ++nt)
+      for (int64_t kt = 0; kt < p.KX; ++kt)
+        e.matmul(wsMatmul(p.xAll(kt), p.wxTile(kt, g, nt, 0), p.accGate(g, nt, 0),
+                          p.steps * batch, inputRows(kt), std::min(p.T, hidden - nt * p.T),
+                          kt > 0));
+  e.endComputeGroup();
+}
+
+// h_t's OUTPUT of hidden tile nt into hBuf(q % 2), double-buffered towards
+// the store unit (storeStepOutput stores the step's h).
+void emitStateOutput(Emitter& e, const RecurrentPlan& p, int64_t q, int64_t nt, int64_t src,
+                     int64_t bt, int64_t hParams) {
+  Instr h = outputRows(src, p.hBuf(q % 2, nt), hParams, bt, Activation::None);
+  if (nt == 0 && q >= 2) h.popNext = true;  // the store unit freed this h buffer
+  if (nt == p.NT - 1) h.pushNext = true;    // h_t is ready for the store unit
+  e.add(h);
+}
+
+void storeStepOutput(Emitter& e, const RecurrentPlan& p, const RecurrentStep& st, int64_t q,
+                     int64_t hidden, uint64_t outAddr, int64_t stepStride) {
+  e.beginStoreGroup();
+  for (int64_t nt = 0; nt < p.NT; ++nt)
+    storeRows(e, 0, p.hBuf(q % 2, nt), outAddr + st.t * stepStride + st.b0 * hidden + nt * p.T,
+              st.bt, hidden, std::min(p.T, hidden - nt * p.T));
+  e.endStoreGroup();
+}
+
+RecurrentFeed feedOf(const Status& planned, const RecurrentPlan& p) {
+  if (!planned.ok() || !p.resident) return RecurrentFeed::Streamed;
+  return p.hoisted ? RecurrentFeed::Hoisted : RecurrentFeed::Resident;
+}
+
+// The load groups of a recurrence and their compute windows. Group j is
+// step j (resident weights: x_t), or gate tile j % (G NT) of step j / (G NT)
+// (streamed: the tile's weights, x_t with the step's first); hoisted, there
+// are none (x of every step came before the recurrence). Each group is loaded
+// one ahead, when the previous one's compute opens.
+class RecurrentFeeder {
+ public:
+  RecurrentFeeder(Emitter& e, const RecurrentPlan& p, const std::vector<RecurrentStep>& steps,
+                  int64_t batch, int64_t input, int64_t hidden, uint64_t xAddr, uint64_t wxAddr,
+                  uint64_t whAddr)
+      : e_(e), p_(p), steps_(steps), batch_(batch), input_(input), hidden_(hidden),
+        xAddr_(xAddr), wxAddr_(wxAddr), whAddr_(whAddr),
+        perStep_(p.hoisted ? 0 : p.resident ? 1 : p.G * p.NT),
+        groups_(int64_t(steps.size()) * perStep_) {}
+
+  // The group that gate tile (g, nt) of step q reads its weights from.
+  int64_t group(int64_t q, int64_t g, int64_t nt) const {
+    return q * perStep_ + (p_.resident ? 0 : g * p_.NT + nt);
+  }
+  void start() {
+    if (groups_ > 0) load(0);
+  }
+  // Before gate tile (g, nt)'s first MATMUL: opens its group's compute.
+  void openTile(int64_t q, int64_t g, int64_t nt) {
+    if (p_.hoisted || (p_.resident && (g != 0 || nt != 0))) return;
+    const int64_t j = group(q, g, nt);
+    if (j + 1 < groups_) load(j + 1);
+    e_.beginComputeGroup();
+  }
+  // After gate tile (g, nt)'s last MATMUL that reads group data: its slot is
+  // free (resident: x_t's buffer after the step's last x MATMUL).
+  void closeTile(int64_t g, int64_t nt) {
+    if (p_.hoisted || (p_.resident && (g != p_.G - 1 || nt != p_.NT - 1))) return;
+    e_.endComputeGroup();
+  }
+  // Resident weights: all of them, in the prologue.
+  void loadResidentWeights() {
+    if (!p_.resident) return;
+    for (int64_t g = 0; g < p_.G; ++g)
+      for (int64_t nt = 0; nt < p_.NT; ++nt)
+        loadGateWeights(e_, p_, input_, hidden_, wxAddr_, whAddr_, g, nt, 0);
+  }
+  // A recurrent MATMUL: it reads group data only when the weights stream.
+  void recurrentMatmul(const Instr& in) {
+    if (p_.resident) e_.add(in);
+    else e_.matmul(in);
+  }
+
+ private:
+  void load(int64_t j) {
+    const int64_t q = j / perStep_, tile = j % perStep_;
+    e_.beginLoadGroup();
+    if (tile == 0) loadStepInput(e_, p_, steps_[size_t(q)], q, batch_, input_, xAddr_);
+    if (!p_.resident)
+      loadGateWeights(e_, p_, input_, hidden_, wxAddr_, whAddr_, tile / p_.NT, tile % p_.NT, j);
+    e_.endLoadGroup();
+  }
+
+  Emitter& e_;
+  const RecurrentPlan& p_;
+  const std::vector<RecurrentStep>& steps_;
+  int64_t batch_, input_, hidden_;
+  uint64_t xAddr_, wxAddr_, whAddr_;
+  int64_t perStep_, groups_;
+};
+
+// The LSTM's constant image: the identity tile; the cell's tanh (bias,
+// multiplier, shift) and h's output parameters.
+constexpr int64_t kLstmConstantTiles = 1, kLstmStateParamRows = 6;
+
+Status planLstm(const HwConfig& cfg, const LstmLayer& L, RecurrentPlan* p) {
+  if (L.cellShift < 0 || L.cellShift > 63)
+    return Status::failure("lstm: cellShift must be in [0, 63]");
+  return planRecurrent(cfg,
+                       {"lstm", L.steps, L.batch, L.input, L.hidden, L.maxBatchRows, 4,
+                        kLstmConstantTiles, kLstmStateParamRows},
+                       p);
 }
 
 }  // namespace
 
 std::vector<int8_t> lstmConstant(const HwConfig& cfg, const LstmLayer& L) {
-  const int64_t T = std::min<int64_t>(cfg.rows, cfg.cols), C = cfg.cols;
-  std::vector<int8_t> image(size_t(identityBytes(T) + 2 * 3 * 4 * C), 0);
-  for (int64_t i = 0; i < T; ++i) image[size_t(i * T + i)] = 1;
-  auto setRow = [&](int64_t row, int32_t value) {
-    for (int64_t j = 0; j < C; ++j) {
-      size_t at = size_t(identityBytes(T) + (row * C + j) * 4);
-      for (int b = 0; b < 4; ++b) image[at + b] = int8_t(uint32_t(value) >> (8 * b));
-    }
-  };
-  // rows: cell bias, multiplier, shift; h bias, multiplier, shift
-  const int32_t rows[6] = {0, 1, int32_t(L.cellShift), 0, 1, 7};
-  for (int64_t r = 0; r < 6; ++r) setRow(r, rows[r]);
-  return image;
+  return recurrentConstant(cfg, {1}, {0, 1, int32_t(L.cellShift), 0, 1, 7});
 }
 
 Status checkLstm(const HwConfig& cfg, const LstmLayer& L) {
-  LstmPlan p;
+  RecurrentPlan p;
   return planLstm(cfg, L, &p);
 }
 
-LstmFeed lstmFeed(const HwConfig& cfg, const LstmLayer& L) {
-  LstmPlan p;
-  if (!planLstm(cfg, L, &p).ok() || !p.resident) return LstmFeed::Streamed;
-  return p.hoisted ? LstmFeed::Hoisted : LstmFeed::Resident;
+RecurrentFeed lstmFeed(const HwConfig& cfg, const LstmLayer& L) {
+  RecurrentPlan p;
+  return feedOf(planLstm(cfg, L, &p), p);
 }
 
 // Prologue: both tables, the identity tile (and resident weights) into the
@@ -1158,143 +1389,47 @@ LstmFeed lstmFeed(const HwConfig& cfg, const LstmLayer& L) {
 // weights, plus x_t with the step's first, when streamed) are prefetched one
 // group ahead.
 Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
-  LstmPlan p;
+  RecurrentPlan p;
   if (Status s = planLstm(cfg, L, &p); !s.ok()) return s;
-  const int64_t R = cfg.rows, C = cfg.cols, H = L.hidden, I = L.input, T = p.T;
+  const int64_t R = cfg.rows, H = L.hidden, I = L.input, T = p.T;
   const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * H;
   auto tileWidth = [&](int64_t nt) { return std::min(T, H - nt * T); };
   auto inputRows = [&](int64_t kt) { return std::min(R, I - kt * R); };
+  const int64_t identity = p.constantTile(0), cellParams = p.stateParams,
+                hParams = p.stateParams + 3;
+  const std::vector<RecurrentStep> steps = recurrentSteps(L.steps, L.batch, p.BT, L.reverse);
 
   Emitter e;
-  loadLut(e, cfg, p.sigmoid, L.sigmoidAddr);
-  loadLut(e, cfg, p.tanh, L.tanhAddr);
-  loadRows(e, 0, p.identity, L.constAddr, T, T, T);
-  loadRows(e, 1, p.cellParams, L.constAddr + identityBytes(T), 6, 4 * C, 4 * C);
-  loadParams(e, 4 * H, 4, T, L.paramAddr);
-  // The weights of gate tile (g, nt); resident: all of them, once.
-  auto loadWeights = [&](int64_t g, int64_t nt, int64_t group) {
-    const uint64_t column = uint64_t(g * H + nt * T);
-    for (int64_t kt = 0; kt < p.KX; ++kt)
-      loadRows(e, 0, p.wxTile(kt, g, nt, group), L.wxAddr + kt * R * 4 * H + column,
-               inputRows(kt), 4 * H, tileWidth(nt));
-    for (int64_t kh = 0; kh < p.NT; ++kh)
-      loadRows(e, 0, p.whTile(kh, g, nt, group), L.whAddr + kh * T * 4 * H + column,
-               tileWidth(kh), 4 * H, tileWidth(nt));
-  };
-  if (p.resident)
-    for (int64_t g = 0; g < 4; ++g)
-      for (int64_t nt = 0; nt < p.NT; ++nt) loadWeights(g, nt, 0);
+  RecurrentFeeder feed(e, p, steps, L.batch, I, H, L.xAddr, L.wxAddr, L.whAddr);
+  loadRecurrentConstants(e, cfg, p, H, kLstmConstantTiles, kLstmStateParamRows, L.sigmoidAddr,
+                         L.tanhAddr, L.constAddr, L.paramAddr);
+  feed.loadResidentWeights();
   const size_t prologueEnd = e.instrs.size();
 
-  struct Step { int64_t b0, bt, t; bool first; };
-  std::vector<Step> steps;
-  for (int64_t b0 = 0; b0 < L.batch; b0 += p.BT)
-    for (int64_t s = 0; s < L.steps; ++s)
-      steps.push_back({b0, std::min(p.BT, L.batch - b0), L.reverse ? L.steps - 1 - s : s, s == 0});
-
-  // Load group j: step j (resident), or gate tile j % (4 NT) of step
-  // j / (4 NT) (streamed); x_t goes to xBuf(q % 2) with the step's first.
-  // Hoisted: one group of every step's x before the recurrence.
-  const int64_t groupsPerStep = p.hoisted ? 0 : p.resident ? 1 : 4 * p.NT;
-  const int64_t groups = int64_t(steps.size()) * groupsPerStep;
-  auto loadGroup = [&](int64_t j) {
-    const int64_t q = j / groupsPerStep, tile = j % groupsPerStep;
-    const Step& st = steps[size_t(q)];
-    e.beginLoadGroup();
-    if (tile == 0)
-      for (int64_t kt = 0; kt < p.KX; ++kt)
-        loadRows(e, 0, p.xBuf(q % 2) + kt * st.bt, L.xAddr + (st.t * L.batch + st.b0) * I + kt * R,
-                 st.bt, I, inputRows(kt));
-    if (!p.resident) loadWeights(tile / p.NT, tile % p.NT, j);
-    e.endLoadGroup();
-  };
-  auto matmul = [](int64_t a, int64_t b, int64_t c, int64_t m, int64_t k, int64_t n,
-                   bool accumulate) {
-    Instr in;
-    in.dataflow = int64_t(Dataflow::WeightStationary);
-    in.aRow = a, in.bRow = b, in.cRow = c, in.m = m, in.k = k, in.n = n;
-    in.accumulate = accumulate;
-    return in;
-  };
-  auto output = [](int64_t src, int64_t dst, int64_t param, int64_t rows, Activation act) {
-    Instr in;
-    in.op = Opcode::Output;
-    in.srcRow = src, in.dstRow = dst, in.paramRow = param, in.rows = rows;
-    in.act = int64_t(act);
-    in.clampMax = 127;
-    return in;
-  };
-  auto vector = [](VecOp op, int64_t a, int64_t b, int64_t dst, int64_t rows, int64_t shift) {
-    Instr in;
-    in.op = Opcode::Vector;
-    in.vecOp = int64_t(op);
-    in.mem = 1;
-    in.srcA = a, in.srcB = b, in.dst = dst, in.rows = rows, in.shift = shift;
-    return in;
-  };
-  auto lutLoad = [](int64_t row) {
-    Instr in;
-    in.op = Opcode::LutLoad;
-    in.sramRow = row;
-    return in;
-  };
-  // A MATMUL that reads load group `j`'s data goes through the group
-  // protocol; the others are plain compute instructions.
-  auto emitMatmul = [&](Instr in, bool readsGroup) {
-    in.op = Opcode::Matmul;
-    if (readsGroup) e.matmul(in);
-    else e.add(in);
-  };
-
-  if (p.hoisted) {
-    // The input projections of every step: per gate tile one GEMM of all
-    // steps' x rows (time-major), into that tile's per-step accumulators.
-    e.beginLoadGroup();
-    for (int64_t kt = 0; kt < p.KX; ++kt)
-      dmaGrid(e, false, 0, p.xAll(kt), L.xAddr + kt * R, L.steps, L.batch, L.batch * I, I,
-              inputRows(kt));
-    e.endLoadGroup();
-    e.beginComputeGroup();
-    for (int64_t g = 0; g < 4; ++g)
-      for (int64_t nt = 0; nt < p.NT; ++nt)
-        for (int64_t kt = 0; kt < p.KX; ++kt)
-          emitMatmul(matmul(p.xAll(kt), p.wxTile(kt, g, nt, 0), p.accGate(g, nt, 0),
-                            L.steps * L.batch, inputRows(kt), tileWidth(nt), kt > 0),
-                     true);
-    e.endComputeGroup();
-  }
-  if (groups > 0) loadGroup(0);
+  if (p.hoisted) emitHoistedProjections(e, p, L.batch, I, H, L.xAddr);
+  feed.start();
   for (size_t q = 0; q < steps.size(); ++q) {
-    const Step& st = steps[q];
+    const RecurrentStep& st = steps[q];
     const int64_t bt = st.bt, x = p.xBuf(int64_t(q) % 2);
     // Gates: the three sigmoid gates (i, o, f), then the cell gate (tanh).
     for (int64_t g = 0; g < 4; ++g)
       for (int64_t nt = 0; nt < p.NT; ++nt) {
-        const int64_t j = int64_t(q) * groupsPerStep + (p.resident ? 0 : g * p.NT + nt);
+        const int64_t j = feed.group(int64_t(q), g, nt);
         const int64_t acc = p.accGate(g, nt, st.t);
-        const bool opensGroup = !p.hoisted && (p.resident ? g == 0 && nt == 0 : true);
-        if (opensGroup) {
-          if (j + 1 < groups) loadGroup(j + 1);
-          e.beginComputeGroup();
-        }
+        feed.openTile(int64_t(q), g, nt);
         if (g == 0 && nt == 0) e.add(lutLoad(p.sigmoid));
         if (g == 3 && nt == 0) e.add(lutLoad(p.tanh));
         const int64_t n = tileWidth(nt);
         if (!p.hoisted)
           for (int64_t kt = 0; kt < p.KX; ++kt)
-            emitMatmul(matmul(x + kt * bt, p.wxTile(kt, g, nt, j), acc, bt, inputRows(kt), n,
-                              kt > 0),
-                       true);
+            e.matmul(wsMatmul(x + kt * bt, p.wxTile(kt, g, nt, j), acc, bt, inputRows(kt), n,
+                              kt > 0));
         if (!st.first)
           for (int64_t kh = 0; kh < p.NT; ++kh)
-            emitMatmul(matmul(p.hBuf((q - 1) % 2, kh), p.whTile(kh, g, nt, j), acc, bt,
-                              tileWidth(kh), n, true),
-                       !p.resident);
-        // The group's data is consumed: its slot is free (resident: x_t's
-        // buffer after the step's last x MATMUL).
-        const bool closesGroup = !p.hoisted && (p.resident ? g == 3 && nt == p.NT - 1 : true);
-        if (closesGroup) e.endComputeGroup();
-        e.add(output(acc, p.gateOut(g, nt), 3 * (g * p.NT + nt), bt, Activation::Lut));
+            feed.recurrentMatmul(wsMatmul(p.hBuf((q - 1) % 2, kh), p.whTile(kh, g, nt, j), acc,
+                                          bt, tileWidth(kh), n, true));
+        feed.closeTile(g, nt);
+        e.add(outputRows(acc, p.gateOut(g, nt), 3 * (g * p.NT + nt), bt, Activation::Lut));
       }
     // Cell update and h, per hidden tile; the tanh table is loaded. The
     // step's gate accumulators are free again and hold the moved gates.
@@ -1302,32 +1437,184 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
       const int64_t n = tileWidth(nt);
       const int64_t accI = p.accGate(0, nt, st.t), accO = p.accGate(1, nt, st.t),
                     accF = p.accGate(2, nt, st.t), accG = p.accGate(3, nt, st.t),
-                    accT = p.accTanh(nt), accC = p.accCell(nt);
+                    accT = p.accState(0, nt), accC = p.accState(1, nt);
       auto toAccumulator = [&](int64_t spRow, int64_t accRow) {
-        emitMatmul(matmul(spRow, p.identity, accRow, bt, n, n, false), false);
+        e.add(wsMatmul(spRow, identity, accRow, bt, n, n, false));
       };
       toAccumulator(p.gateOut(0, nt), accI);
       toAccumulator(p.gateOut(3, nt), accG);
-      e.add(vector(VecOp::Mul, accI, accG, st.first ? accC : accI, bt, 0));
+      e.add(accVector(VecOp::Mul, accI, accG, st.first ? accC : accI, bt, 0));
       if (!st.first) {
         toAccumulator(p.gateOut(2, nt), accF);
-        e.add(vector(VecOp::Mul, accF, accC, accF, bt, 7));
-        e.add(vector(VecOp::Add, accF, accI, accC, bt, 0));
+        e.add(accVector(VecOp::Mul, accF, accC, accF, bt, 7));
+        e.add(accVector(VecOp::Add, accF, accI, accC, bt, 0));
       }
-      e.add(output(accC, p.tanhOut(nt), p.cellParams, bt, Activation::Lut));
-      toAccumulator(p.tanhOut(nt), accT);
+      e.add(outputRows(accC, p.stateOut(nt), cellParams, bt, Activation::Lut));
+      toAccumulator(p.stateOut(nt), accT);
       toAccumulator(p.gateOut(1, nt), accO);
-      e.add(vector(VecOp::Mul, accT, accO, accT, bt, 0));
-      Instr h = output(accT, p.hBuf(q % 2, nt), p.hParams, bt, Activation::None);
-      if (nt == 0 && q >= 2) h.popNext = true;  // the store unit freed this h buffer
-      if (nt == p.NT - 1) h.pushNext = true;    // h_t is ready for the store unit
-      e.add(h);
+      e.add(accVector(VecOp::Mul, accT, accO, accT, bt, 0));
+      emitStateOutput(e, p, int64_t(q), nt, accT, bt, hParams);
     }
-    e.beginStoreGroup();
+    storeStepOutput(e, p, st, int64_t(q), H, L.outAddr, stepStride);
+  }
+  return encodeAll(e, prologueEnd, out);
+}
+
+namespace {
+
+// The GRU's constant image: the tiles I, -I and 127 I; h's (and r * h's)
+// output parameters.
+constexpr int64_t kGruConstantTiles = 3, kGruStateParamRows = 3;
+
+Status planGru(const HwConfig& cfg, const GruLayer& L, RecurrentPlan* p) {
+  return planRecurrent(cfg,
+                       {"gru", L.steps, L.batch, L.input, L.hidden, L.maxBatchRows, 3,
+                        kGruConstantTiles, kGruStateParamRows},
+                       p);
+}
+
+}  // namespace
+
+std::vector<int8_t> gruConstant(const HwConfig& cfg) {
+  return recurrentConstant(cfg, {1, -1, 127}, {0, 1, 7});
+}
+
+Status checkGru(const HwConfig& cfg, const GruLayer& L) {
+  RecurrentPlan p;
+  return planGru(cfg, L, &p);
+}
+
+RecurrentFeed gruFeed(const HwConfig& cfg, const GruLayer& L) {
+  RecurrentPlan p;
+  return feedOf(planGru(cfg, L, &p), p);
+}
+
+// Prologue: tables, constant tiles and weights into the scratchpad, the
+// output-path parameters (and hBias, once per batch row) into the
+// accumulator. Then per batch chunk and step: the z and r gates, r*h
+// (linear_before_reset = 0), the n gate, h, each phase for all hidden tiles.
+// Load groups (x_t with resident weights; a gate tile's weights, plus x_t
+// with the step's first, when streamed) are prefetched one group ahead.
+Status buildGru(const HwConfig& cfg, const GruLayer& L, Program* out) {
+  RecurrentPlan p;
+  if (Status s = planGru(cfg, L, &p); !s.ok()) return s;
+  const int64_t R = cfg.rows, H = L.hidden, I = L.input, T = p.T;
+  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * H;
+  auto tileWidth = [&](int64_t nt) { return std::min(T, H - nt * T); };
+  auto inputRows = [&](int64_t kt) { return std::min(R, I - kt * R); };
+  const int64_t identity = p.constantTile(0), negIdentity = p.constantTile(1),
+                identity127 = p.constantTile(2), hParams = p.stateParams;
+  auto accRecurrentN = [&](int64_t nt) { return p.accState(0, nt); };
+  auto accHBias = [&](int64_t nt) { return p.accState(1, nt); };
+  const std::vector<RecurrentStep> steps = recurrentSteps(L.steps, L.batch, p.BT, L.reverse);
+
+  Emitter e;
+  RecurrentFeeder feed(e, p, steps, L.batch, I, H, L.xAddr, L.wxAddr, L.whAddr);
+  loadRecurrentConstants(e, cfg, p, H, kGruConstantTiles, kGruStateParamRows, L.sigmoidAddr,
+                         L.tanhAddr, L.constAddr, L.paramAddr);
+  if (L.linearBeforeReset)
+    for (int64_t nt = 0; nt < p.NT; ++nt)  // the same row for every batch row
+      loadRows(e, 1, accHBias(nt), L.hBiasAddr + 4 * nt * T, p.BT, 0, 4 * tileWidth(nt));
+  feed.loadResidentWeights();
+  const size_t prologueEnd = e.instrs.size();
+
+  if (p.hoisted) emitHoistedProjections(e, p, L.batch, I, H, L.xAddr);
+  feed.start();
+  for (size_t q = 0; q < steps.size(); ++q) {
+    const RecurrentStep& st = steps[q];
+    const int64_t bt = st.bt, x = p.xBuf(int64_t(q) % 2);
+    auto prevH = [&](int64_t kh) { return p.hBuf((int64_t(q) - 1) % 2, kh); };
+    // Moves bt rows of int8 tile values, times the constant tile's diagonal,
+    // into the accumulator.
+    auto toAccumulator = [&](int64_t spRow, int64_t tile, int64_t accRow, int64_t n,
+                             bool accumulate) {
+      e.add(wsMatmul(spRow, tile, accRow, bt, n, n, accumulate));
+    };
+    // Gate tile (g, nt)'s GEMMs: x_t (unless hoisted) and, after the first
+    // step, `left`'s hidden tiles against its recurrent weights.
+    auto gateMatmuls = [&](int64_t g, int64_t nt, int64_t accRow, auto left,
+                           bool accumulateLeft) {
+      const int64_t j = feed.group(int64_t(q), g, nt), n = tileWidth(nt);
+      feed.openTile(int64_t(q), g, nt);
+      if (!p.hoisted)
+        for (int64_t kt = 0; kt < p.KX; ++kt)
+          e.matmul(wsMatmul(x + kt * bt, p.wxTile(kt, g, nt, j), p.accGate(g, nt, st.t), bt,
+                            inputRows(kt), n, kt > 0));
+      if (!st.first)
+        for (int64_t kh = 0; kh < p.NT; ++kh)
+          feed.recurrentMatmul(wsMatmul(left(kh), p.whTile(kh, g, nt, j), accRow, bt,
+                                        tileWidth(kh), n, accumulateLeft || kh > 0));
+      feed.closeTile(g, nt);
+    };
+    auto gateOutputs = [&](int64_t g) {
+      for (int64_t nt = 0; nt < p.NT; ++nt)
+        e.add(outputRows(p.accGate(g, nt, st.t), p.gateOut(g, nt), 3 * (g * p.NT + nt), bt,
+                         Activation::Lut));
+    };
+    // Every OUTPUT or VECTOR after a MATMUL waits for the array to drain, so
+    // each phase issues all hidden tiles' MATMULs, then their elementwise
+    // work. z and r:
+    e.add(lutLoad(p.sigmoid));
+    for (int64_t g = 0; g < 2; ++g)
+      for (int64_t nt = 0; nt < p.NT; ++nt) gateMatmuls(g, nt, p.accGate(g, nt, st.t), prevH, true);
+    gateOutputs(0);
+    gateOutputs(1);
+    // n. The step's z and r accumulators are free: they hold moved values.
+    if (L.linearBeforeReset) {
+      // acc += (r * (h x wh_n + hBias)) >> 7
+      for (int64_t nt = 0; nt < p.NT; ++nt) {
+        gateMatmuls(2, nt, accRecurrentN(nt), prevH, false);
+        toAccumulator(p.gateOut(1, nt), identity, p.accGate(1, nt, st.t), tileWidth(nt), false);
+      }
+      for (int64_t nt = 0; nt < p.NT; ++nt) {
+        const int64_t accN = accRecurrentN(nt), accR = p.accGate(1, nt, st.t);
+        if (st.first) {
+          e.add(accVector(VecOp::Mul, accHBias(nt), accR, accN, bt, 7));
+        } else {
+          e.add(accVector(VecOp::Add, accN, accHBias(nt), accN, bt, 0));
+          e.add(accVector(VecOp::Mul, accN, accR, accN, bt, 7));
+        }
+        e.add(accVector(VecOp::Add, p.accGate(2, nt, st.t), accN, p.accGate(2, nt, st.t), bt, 0));
+      }
+    } else {
+      // r * h, the left operand of the n columns' recurrent GEMMs
+      if (!st.first) {
+        for (int64_t nt = 0; nt < p.NT; ++nt) {
+          toAccumulator(p.gateOut(1, nt), identity, p.accGate(1, nt, st.t), tileWidth(nt), false);
+          toAccumulator(prevH(nt), identity, p.accGate(0, nt, st.t), tileWidth(nt), false);
+        }
+        for (int64_t nt = 0; nt < p.NT; ++nt) {
+          const int64_t accR = p.accGate(1, nt, st.t);
+          e.add(accVector(VecOp::Mul, accR, p.accGate(0, nt, st.t), accR, bt, 0));
+          e.add(outputRows(accR, p.stateOut(nt), hParams, bt, Activation::None));
+        }
+      }
+      for (int64_t nt = 0; nt < p.NT; ++nt)
+        gateMatmuls(2, nt, p.accGate(2, nt, st.t), [&](int64_t kh) { return p.stateOut(kh); },
+                    true);
+    }
+    e.add(lutLoad(p.tanh));
+    gateOutputs(2);
+    // h = (128 n + z (h - n)) >> 7 in the z and r accumulators: h - n and z
+    // moved in, their product, then 127 n + n added.
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      const int64_t n = tileWidth(nt), accD = p.accGate(0, nt, st.t);
+      if (!st.first) toAccumulator(prevH(nt), identity, accD, n, false);
+      toAccumulator(p.gateOut(2, nt), negIdentity, accD, n, !st.first);
+      toAccumulator(p.gateOut(0, nt), identity, p.accGate(1, nt, st.t), n, false);
+    }
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      const int64_t accD = p.accGate(0, nt, st.t);
+      e.add(accVector(VecOp::Mul, accD, p.accGate(1, nt, st.t), accD, bt, 0));
+    }
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      const int64_t n = tileWidth(nt), accD = p.accGate(0, nt, st.t);
+      toAccumulator(p.gateOut(2, nt), identity127, accD, n, true);
+      toAccumulator(p.gateOut(2, nt), identity, accD, n, true);
+    }
     for (int64_t nt = 0; nt < p.NT; ++nt)
-      storeRows(e, 0, p.hBuf(q % 2, nt), L.outAddr + st.t * stepStride + st.b0 * H + nt * T,
-                bt, H, tileWidth(nt));
-    e.endStoreGroup();
+      emitStateOutput(e, p, int64_t(q), nt, p.accGate(0, nt, st.t), bt, hParams);
+    storeStepOutput(e, p, st, int64_t(q), H, L.outAddr, stepStride);
   }
   return encodeAll(e, prologueEnd, out);
 }

@@ -170,12 +170,12 @@ std::vector<int8_t> lstmConstant(const HwConfig& cfg, const LstmLayer& layer);
 // Whether the layer fits cfg (two weight slots or all weights, and at least
 // one batch row of state); the message says what does not fit.
 Status checkLstm(const HwConfig& cfg, const LstmLayer& layer);
-// How buildLstm feeds the gate GEMMs on cfg: Hoisted (weights resident, one
-// GEMM of every step's x per gate tile before the recurrence), Resident
-// (weights resident, x_t multiplied every step) or Streamed (weights loaded
-// per gate tile and step).
-enum class LstmFeed { Hoisted, Resident, Streamed };
-LstmFeed lstmFeed(const HwConfig& cfg, const LstmLayer& layer);
+// How buildLstm (and buildGru) feed the gate GEMMs on cfg: Hoisted (weights
+// resident, one GEMM of every step's x per gate tile before the recurrence),
+// Resident (weights resident, x_t multiplied every step) or Streamed
+// (weights loaded per gate tile and step).
+enum class RecurrentFeed { Hoisted, Resident, Streamed };
+RecurrentFeed lstmFeed(const HwConfig& cfg, const LstmLayer& layer);
 Status buildLstm(const HwConfig& cfg, const LstmLayer& layer, Program* out);
 
 // A chain of dense layers run as one program, the intermediate activations
@@ -225,6 +225,50 @@ Status buildDenseChain(const HwConfig& cfg, const DenseChain& chain, Program* ou
 // Bytes a program's LOADs and STOREs move between DRAM and the chip (padding
 // excluded): what the hardware's dram_read_bytes + dram_write_bytes count.
 uint64_t dramBytesMoved(const Program& program);
+
+// One direction of an int8 GRU layer over a whole sequence (ONNX gate order
+// z, r, n; ONNX's default activations). x, wx [input][3*hidden], wh
+// [hidden][3*hidden] and params bias[3H], multiplier[3H], shift[3H] as for
+// LstmLayer; with linearBeforeReset also hBias[H] (int32, the n gate's
+// recurrent bias in accumulator units). For each batch row, over t = 0 ..
+// steps-1 (steps-1 .. 0 when `reverse`), with h starting at 0:
+//   z[j]  = sigmoid[uint8(requant(x·wx_z[j] + h·wh_z[j], bias, multiplier, shift))]
+//   r[j]  likewise with the r columns
+//   linearBeforeReset:  pre[j] = x·wx_n[j] + ((r[j] * (h·wh_n[j] + hBias[j])) >> 7)
+//   otherwise:          rh[k] = requant(r[k] * h[k], 0, 1, 7)
+//                       pre[j] = x·wx_n[j] + rh·wh_n[j]
+//   n[j]  = tanh[uint8(requant(pre[j], bias, multiplier, shift))]
+//   h[j]  = requant(128 * n[j] + z[j] * (h[j] - n[j]), 0, 1, 7)
+//   out[t][b][:] = h
+// with int32 sums that wrap and VECTOR's products (the low 32 bits of the
+// int64 product, shifted arithmetically). Both tables produce q/128, so h,
+// z, r and n have the scale 1/128 and h = (1 - z) n + z h.
+//
+// The gate GEMMs run on the array as the LSTM's do (weights resident or
+// streamed per gate tile and step, x of every step hoisted into one GEMM per
+// gate tile when it fits, otherwise x_t double-buffered per step). The
+// vector unit has no subtract: h - n, and 128 n as 127 n + n, are MATMULs of
+// the int8 terms against the constant tiles -I, 127 I and I. The caller
+// places gruConstant() at constAddr and the two tables at sigmoidAddr and
+// tanhAddr.
+struct GruLayer {
+  int64_t steps = 0, batch = 0, input = 0, hidden = 0;
+  bool reverse = false, linearBeforeReset = true;
+  int64_t outStepStride = 0;  // as LstmLayer's
+  uint64_t xAddr = 0, wxAddr = 0, whAddr = 0, paramAddr = 0, hBiasAddr = 0, sigmoidAddr = 0,
+           tanhAddr = 0, constAddr = 0, outAddr = 0;
+  int64_t maxBatchRows = 0;  // 0: as many as the on-chip memories allow
+};
+
+// The DRAM image at constAddr: the min(R, C) square tiles I, -I and 127 I
+// (int8), then the output-path parameters of h and r*h (bias 0, multiplier
+// 1, shift 7), three rows of C int32.
+std::vector<int8_t> gruConstant(const HwConfig& cfg);
+// Whether the layer fits cfg (two weight slots or all weights, and at least
+// one batch row of state); the message says what does not fit.
+Status checkGru(const HwConfig& cfg, const GruLayer& layer);
+RecurrentFeed gruFeed(const HwConfig& cfg, const GruLayer& layer);
+Status buildGru(const HwConfig& cfg, const GruLayer& layer, Program* out);
 
 // Ideal SCALE-Sim weight-stationary cycles for the layer on cfg:
 // folds x (2R + C + T - 2), T = M, folds = ceil(K/R) * ceil(N/C).

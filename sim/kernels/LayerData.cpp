@@ -248,16 +248,24 @@ std::vector<uint8_t> referenceOutput(const MaxPoolData& d) {
 }
 
 
-LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base,
-                      std::mt19937_64& rng) {
-  LstmData d;
-  d.layer = shape;
-  LstmLayer& L = d.layer;
-  const int64_t G = 4 * L.hidden, K = L.input + L.hidden;
+namespace {
+
+// Random gate weights (gates * hidden columns), requantization that maps a
+// dot product's spread to ~40 table units, and real sigmoid/tanh tables
+// (inputs at 1/16 and 1/32 per unit, outputs at 1/128).
+struct RecurrentData {
+  std::vector<int8_t> x, wx, wh, sigmoid, tanh;
+  std::vector<int32_t> params;
+};
+
+RecurrentData makeRecurrentData(int64_t steps, int64_t batch, int64_t input, int64_t hidden,
+                                int64_t gates, std::mt19937_64& rng) {
+  RecurrentData d;
+  const int64_t G = gates * hidden, K = input + hidden;
   std::uniform_int_distribution<int> byte(-128, 127), weight(-127, 127);
-  d.x.resize(size_t(L.steps * L.batch * L.input));
-  d.wx.resize(size_t(L.input * G));
-  d.wh.resize(size_t(L.hidden * G));
+  d.x.resize(size_t(steps * batch * input));
+  d.wx.resize(size_t(input * G));
+  d.wh.resize(size_t(hidden * G));
   for (auto& v : d.x) v = int8_t(byte(rng));
   for (auto& v : d.wx) v = int8_t(weight(rng));
   for (auto& v : d.wh) v = int8_t(weight(rng));
@@ -279,6 +287,33 @@ LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base
     d.sigmoid[e] = saturate8(std::llround(128.0 / (1.0 + std::exp(-in / 16.0))));
     d.tanh[e] = saturate8(std::llround(128.0 * std::tanh(in / 32.0)));
   }
+  return d;
+}
+
+template <typename T>
+std::vector<uint8_t> bytesOf(const std::vector<T>& v) {
+  const auto* first = reinterpret_cast<const uint8_t*>(v.data());
+  return std::vector<uint8_t>(first, first + v.size() * sizeof(v[0]));
+}
+
+Status writeImages(Accelerator& accel,
+                   const std::vector<std::pair<uint64_t, std::vector<uint8_t>>>& images) {
+  for (const auto& [addr, image] : images)
+    if (Status s = accel.writeDram(addr, image.data(), image.size()); !s.ok()) return s;
+  return Status::success();
+}
+
+}  // namespace
+
+LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base,
+                      std::mt19937_64& rng) {
+  LstmData d;
+  d.layer = shape;
+  LstmLayer& L = d.layer;
+  RecurrentData r = makeRecurrentData(L.steps, L.batch, L.input, L.hidden, 4, rng);
+  d.x = std::move(r.x), d.wx = std::move(r.wx), d.wh = std::move(r.wh);
+  d.params = std::move(r.params);
+  d.sigmoid = std::move(r.sigmoid), d.tanh = std::move(r.tanh);
   d.constant = lstmConstant(cfg, L);
   const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * L.hidden;
   L.xAddr = align64(base);
@@ -296,16 +331,14 @@ LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base
 
 std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const LstmData& d) {
   const LstmLayer& L = d.layer;
-  return {{L.xAddr, bytes(d.x)},           {L.wxAddr, bytes(d.wx)},
-          {L.whAddr, bytes(d.wh)},         {L.paramAddr, bytes(d.params)},
-          {L.sigmoidAddr, bytes(d.sigmoid)}, {L.tanhAddr, bytes(d.tanh)},
-          {L.constAddr, bytes(d.constant)}};
+  return {{L.xAddr, bytesOf(d.x)},           {L.wxAddr, bytesOf(d.wx)},
+          {L.whAddr, bytesOf(d.wh)},         {L.paramAddr, bytesOf(d.params)},
+          {L.sigmoidAddr, bytesOf(d.sigmoid)}, {L.tanhAddr, bytesOf(d.tanh)},
+          {L.constAddr, bytesOf(d.constant)}};
 }
 
 Status writeLstmData(Accelerator& accel, const LstmData& d) {
-  for (const auto& [addr, image] : dramImages(d))
-    if (Status s = accel.writeDram(addr, image.data(), image.size()); !s.ok()) return s;
-  return Status::success();
+  return writeImages(accel, dramImages(d));
 }
 
 std::vector<uint8_t> referenceOutput(const LstmData& d, const std::vector<uint8_t>& before) {
@@ -334,6 +367,98 @@ std::vector<uint8_t> referenceOutput(const LstmData& d, const std::vector<uint8_
         h[j] = requantize(o * th, 0, 1, 7, 0, 127, 0, nullptr);
         out[size_t(t * stepStride + b * H + j)] = uint8_t(h[j]);
       }
+    }
+  }
+  return out;
+}
+GruData makeGruData(const HwConfig& cfg, const GruLayer& shape, uint64_t base,
+                    std::mt19937_64& rng) {
+  GruData d;
+  d.layer = shape;
+  GruLayer& L = d.layer;
+  RecurrentData r = makeRecurrentData(L.steps, L.batch, L.input, L.hidden, 3, rng);
+  d.x = std::move(r.x), d.wx = std::move(r.wx), d.wh = std::move(r.wh);
+  d.params = std::move(r.params);
+  d.sigmoid = std::move(r.sigmoid), d.tanh = std::move(r.tanh);
+  // The recurrent n term's bias, in the spread of a dot product over hidden.
+  const int32_t spread = int32_t(5500.0 * std::sqrt(double(L.hidden)));
+  std::uniform_int_distribution<int32_t> bias(-spread, spread);
+  d.hBias.resize(size_t(L.hidden));
+  for (auto& v : d.hBias) v = bias(rng);
+  d.constant = gruConstant(cfg);
+  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * L.hidden;
+  L.xAddr = align64(base);
+  L.wxAddr = align64(L.xAddr + d.x.size());
+  L.whAddr = align64(L.wxAddr + d.wx.size());
+  L.paramAddr = align64(L.whAddr + d.wh.size());
+  L.hBiasAddr = align64(L.paramAddr + 4 * d.params.size());
+  L.sigmoidAddr = align64(L.hBiasAddr + 4 * d.hBias.size());
+  L.tanhAddr = align64(L.sigmoidAddr + 256);
+  L.constAddr = align64(L.tanhAddr + 256);
+  L.outAddr = align64(L.constAddr + d.constant.size());
+  d.outBytes = uint64_t((L.steps - 1) * stepStride + L.batch * L.hidden);
+  d.endAddr = align64(L.outAddr + d.outBytes);
+  return d;
+}
+
+std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const GruData& d) {
+  const GruLayer& L = d.layer;
+  return {{L.xAddr, bytesOf(d.x)},         {L.wxAddr, bytesOf(d.wx)},
+          {L.whAddr, bytesOf(d.wh)},       {L.paramAddr, bytesOf(d.params)},
+          {L.hBiasAddr, bytesOf(d.hBias)}, {L.sigmoidAddr, bytesOf(d.sigmoid)},
+          {L.tanhAddr, bytesOf(d.tanh)},   {L.constAddr, bytesOf(d.constant)}};
+}
+
+Status writeGruData(Accelerator& accel, const GruData& d) {
+  return writeImages(accel, dramImages(d));
+}
+
+std::vector<uint8_t> referenceOutput(const GruData& d, const std::vector<uint8_t>& before) {
+  const GruLayer& L = d.layer;
+  const int64_t H = L.hidden, G = 3 * H, I = L.input;
+  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * H;
+  std::vector<uint8_t> out = before;
+  out.resize(d.outBytes);
+  auto gate = [&](int64_t j, int32_t pre, const std::vector<int8_t>& table) {
+    return requantize(pre, d.params[j], d.params[G + j], d.params[2 * G + j], 0, 127, 3,
+                      table.data());
+  };
+  for (int64_t b = 0; b < L.batch; ++b) {
+    std::vector<int8_t> h(H, 0), z(H), r(H), rh(H);
+    for (int64_t s = 0; s < L.steps; ++s) {
+      const int64_t t = L.reverse ? L.steps - 1 - s : s;
+      const int8_t* x = &d.x[size_t((t * L.batch + b) * I)];
+      // Wrapping int32 dot products of x with column j and of `left` with
+      // column j of the recurrent weights.
+      auto xDot = [&](int64_t j) {
+        uint32_t acc = 0;
+        for (int64_t i = 0; i < I; ++i) acc += uint32_t(int32_t(x[i]) * d.wx[i * G + j]);
+        return acc;
+      };
+      auto hDot = [&](const std::vector<int8_t>& left, int64_t j) {
+        uint32_t acc = 0;
+        for (int64_t k = 0; k < H; ++k) acc += uint32_t(int32_t(left[k]) * d.wh[k * G + j]);
+        return acc;
+      };
+      for (int64_t j = 0; j < H; ++j) {
+        z[j] = gate(j, int32_t(xDot(j) + hDot(h, j)), d.sigmoid);
+        r[j] = gate(H + j, int32_t(xDot(H + j) + hDot(h, H + j)), d.sigmoid);
+        rh[j] = requantize(int32_t(r[j]) * h[j], 0, 1, 7, 0, 127, 0, nullptr);
+      }
+      std::vector<int8_t> next(H);
+      for (int64_t j = 0; j < H; ++j) {
+        const int64_t c = 2 * H + j;
+        uint32_t pre = xDot(c);
+        if (L.linearBeforeReset)
+          pre += uint32_t(vectorOp32(1, int32_t(hDot(h, c) + uint32_t(d.hBias[j])), r[j], 7));
+        else
+          pre += hDot(rh, c);
+        const int32_t n = gate(c, int32_t(pre), d.tanh);
+        next[j] = requantize(128 * n + vectorOp32(1, h[j] - n, z[j], 0), 0, 1, 7, 0, 127, 0,
+                             nullptr);
+        out[size_t(t * stepStride + b * H + j)] = uint8_t(next[j]);
+      }
+      h = next;
     }
   }
   return out;

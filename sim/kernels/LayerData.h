@@ -98,4 +98,23 @@ Status writeLstmData(Accelerator& accel, const LstmData& d);
 // output region that the layer does not write keep their value in `before`.
 std::vector<uint8_t> referenceOutput(const LstmData& d, const std::vector<uint8_t>& before);
 
+struct GruData {
+  GruLayer layer;                  // with addresses filled in
+  std::vector<int8_t> x, wx, wh;   // [steps][batch][input], [input][3H], [hidden][3H]
+  std::vector<int32_t> params;     // bias[3H], multiplier[3H], shift[3H]
+  std::vector<int32_t> hBias;      // [H] (linearBeforeReset)
+  std::vector<int8_t> sigmoid, tanh, constant;  // as LstmData's; gruConstant()
+  uint64_t outBytes = 0;           // extent of the output region
+  uint64_t endAddr = 0;
+};
+
+// Random x, weights and hBias, gate requantization and tables as
+// makeLstmData's.
+GruData makeGruData(const HwConfig& cfg, const GruLayer& shape, uint64_t base,
+                    std::mt19937_64& rng);
+std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dramImages(const GruData& d);
+Status writeGruData(Accelerator& accel, const GruData& d);
+// The recurrence of GruLayer's comment, element by element.
+std::vector<uint8_t> referenceOutput(const GruData& d, const std::vector<uint8_t>& before);
+
 }  // namespace systolic

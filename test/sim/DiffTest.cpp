@@ -125,6 +125,7 @@ TEST_P(DiffTest, MaxPoolLayers) { runCases(GetParam(), 4321 + GetParam(), 40, ma
 TEST_P(DiffTest, DenseChains) { runCases(GetParam(), 6321 + GetParam(), 40, denseChainCase); }
 
 TEST_P(DiffTest, LstmLayers) { runCases(GetParam(), 5321 + GetParam(), 12, lstmCase); }
+TEST_P(DiffTest, GruLayers) { runCases(GetParam(), 6421 + GetParam(), 12, gruCase); }
 
 // An LSTM whose weights (4 x 64 x 128 bytes) do not fit the 4x4
 // configuration's scratchpad streams them every step.
@@ -135,7 +136,7 @@ LstmLayer streamedLstm() {
 }
 
 TEST(DiffTestLayers, LstmStreamedWeights4x4) {
-  ASSERT_EQ(lstmFeed(configFor(4), streamedLstm()), LstmFeed::Streamed);
+  ASSERT_EQ(lstmFeed(configFor(4), streamedLstm()), RecurrentFeed::Streamed);
   runCases(4, 77, 1, [](const HwConfig& c, std::mt19937_64& rng) {
     return lstmCaseFor(c, streamedLstm(), rng);
   });
@@ -163,6 +164,25 @@ TEST(DiffTestLayers, DenseChainTallBlocks16x16) {
   });
   runCases(16, 79, 1, [](const HwConfig& c, std::mt19937_64& rng) {
     return denseChainCaseFor(c, tallDenseChain(1200), rng);
+  });
+}
+
+// A GRU whose weights (3 x 80 x 160 bytes) do not fit the 4x4
+// configuration's scratchpad streams them every step; both n-gate forms.
+GruLayer streamedGru(bool linearBeforeReset) {
+  GruLayer L;
+  L.steps = 2, L.batch = 2, L.input = 80, L.hidden = 80;
+  L.linearBeforeReset = linearBeforeReset;
+  return L;
+}
+
+TEST(DiffTestLayers, GruStreamedWeights4x4) {
+  ASSERT_EQ(gruFeed(configFor(4), streamedGru(true)), RecurrentFeed::Streamed);
+  runCases(4, 80, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return gruCaseFor(c, streamedGru(true), rng);
+  });
+  runCases(4, 81, 1, [](const HwConfig& c, std::mt19937_64& rng) {
+    return gruCaseFor(c, streamedGru(false), rng);
   });
 }
 

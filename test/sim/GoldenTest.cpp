@@ -362,8 +362,8 @@ TEST(Golden, LstmMatchesReference) {
       if (HasFatalFailure()) return;
     }
   }
-  EXPECT_GT(feeds[int(LstmFeed::Hoisted)], 10);
-  EXPECT_GT(feeds[int(LstmFeed::Resident)], 10);
+  EXPECT_GT(feeds[int(RecurrentFeed::Hoisted)], 10);
+  EXPECT_GT(feeds[int(RecurrentFeed::Resident)], 10);
   // Non-square arrays: hidden tiles are min(R, C) wide.
   HwConfig wide = smallConfig(8);
   wide.cols = 4;
@@ -391,7 +391,7 @@ TEST(Golden, LstmStreamsWeightsThatDoNotFit) {
                    std::to_string(L.steps) + " B" + std::to_string(L.batch) + " I" +
                    std::to_string(L.input) + " H" + std::to_string(L.hidden));
       if (!checkLstm(cfg, L).ok()) continue;
-      EXPECT_EQ(lstmFeed(cfg, L), LstmFeed::Streamed);
+      EXPECT_EQ(lstmFeed(cfg, L), RecurrentFeed::Streamed);
       expectLstmMatchesReference(cfg, L, 300 + i);
       if (HasFatalFailure()) return;
       ++ran;
@@ -492,6 +492,111 @@ TEST(Golden, DenseChainRejectsWhatDoesNotFit) {
   chain.layers.clear();
   cfg.supportsWeightStationary = true;
   EXPECT_NE(planDenseChain(cfg, chain, &tiling).error.find("at least two layers"), std::string::npos);
+}
+
+void expectGruMatchesReference(const HwConfig& cfg, const GruLayer& shape, uint64_t seed,
+                               RunResult* result = nullptr) {
+  std::mt19937_64 rng(seed);
+  GruData d = makeGruData(cfg, shape, 0, rng);
+  Program p;
+  Status s = buildGru(cfg, d.layer, &p);
+  ASSERT_TRUE(s.ok()) << s.error;
+  expectGoldenOutput(cfg, d, p, writeGruData, d.layer.outAddr, d.outBytes,
+                     [&](const std::vector<uint8_t>& before) { return referenceOutput(d, before); },
+                     result);
+}
+
+TEST(Golden, GruMatchesReference) {
+  int feeds[3] = {0, 0, 0};  // hoisted, resident, streamed
+  for (unsigned size : {4u, 8u, 16u}) {
+    HwConfig cfg = smallConfig(size);
+    std::mt19937_64 rng(800 + size);
+    std::uniform_int_distribution<int64_t> steps(1, 6), batch(1, 5), dim(1, 3 * size);
+    for (int i = 0; i < 30; ++i) {
+      GruLayer L;
+      L.steps = steps(rng), L.batch = batch(rng), L.input = dim(rng), L.hidden = dim(rng);
+      L.reverse = rng() % 2;
+      L.linearBeforeReset = rng() % 2;
+      if (rng() % 3 == 0) L.maxBatchRows = 1 + int64_t(rng() % 2);
+      if (rng() % 4 == 0) L.outStepStride = 2 * L.batch * L.hidden;  // one of two directions
+      SCOPED_TRACE("size " + std::to_string(size) + " case " + std::to_string(i) + ": T" +
+                   std::to_string(L.steps) + " B" + std::to_string(L.batch) + " I" +
+                   std::to_string(L.input) + " H" + std::to_string(L.hidden) +
+                   (L.reverse ? " reverse" : "") + " lbr" + std::to_string(L.linearBeforeReset) +
+                   " chunk" + std::to_string(L.maxBatchRows));
+      ++feeds[int(gruFeed(cfg, L))];
+      expectGruMatchesReference(cfg, L, 2700 + i);
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GT(feeds[int(RecurrentFeed::Hoisted)], 10);
+  EXPECT_GT(feeds[int(RecurrentFeed::Resident)], 10);
+  // Non-square arrays: hidden tiles are min(R, C) wide.
+  HwConfig wide = smallConfig(8);
+  wide.cols = 4;
+  GruLayer L;
+  L.steps = 3, L.batch = 2, L.input = 11, L.hidden = 9;
+  for (bool lbr : {false, true}) {
+    L.linearBeforeReset = lbr;
+    wide.cols = 4, wide.rows = 8;
+    expectGruMatchesReference(wide, L, 5);
+    wide.cols = 8, wide.rows = 4;
+    expectGruMatchesReference(wide, L, 6);
+  }
+}
+
+TEST(Golden, GruCycles) {
+  HwConfig cfg = smallConfig(16);
+  GruLayer L;
+  L.steps = 16, L.batch = 1, L.input = 64, L.hidden = 64;
+  for (bool lbr : {true, false}) {
+    L.linearBeforeReset = lbr;
+    RunResult r;
+    expectGruMatchesReference(cfg, L, 7, &r);
+    std::printf("gru T16 B1 I64 H64 linear_before_reset=%d on 16x16: %llu golden cycles\n", lbr,
+                (unsigned long long)r.counters[kCycles]);
+  }
+}
+
+// Weights that do not fit the scratchpad stream through two slots, one gate
+// tile per load group, every step.
+TEST(Golden, GruStreamsWeightsThatDoNotFit) {
+  int ran = 0;
+  for (unsigned size : {4u, 8u}) {
+    HwConfig cfg = smallConfig(size);
+    cfg.spRows = 256;
+    std::mt19937_64 rng(190 + size);
+    std::uniform_int_distribution<int64_t> steps(1, 4), batch(1, 3), dim(2 * size, 5 * size);
+    for (int i = 0; i < 16; ++i) {
+      GruLayer L;
+      L.steps = steps(rng), L.batch = batch(rng), L.input = dim(rng), L.hidden = dim(rng);
+      L.reverse = rng() % 2;
+      L.linearBeforeReset = rng() % 2;
+      SCOPED_TRACE("size " + std::to_string(size) + " case " + std::to_string(i) + ": T" +
+                   std::to_string(L.steps) + " B" + std::to_string(L.batch) + " I" +
+                   std::to_string(L.input) + " H" + std::to_string(L.hidden) + " lbr" +
+                   std::to_string(L.linearBeforeReset));
+      if (!checkGru(cfg, L).ok()) continue;
+      EXPECT_EQ(gruFeed(cfg, L), RecurrentFeed::Streamed);
+      expectGruMatchesReference(cfg, L, 400 + i);
+      if (HasFatalFailure()) return;
+      ++ran;
+    }
+  }
+  EXPECT_GE(ran, 12) << "too few streamed layers fit the configuration";
+}
+
+TEST(Golden, GruRejectsWhatDoesNotFit) {
+  HwConfig cfg = smallConfig(4);
+  cfg.spRows = 256;
+  GruLayer L;
+  L.steps = 2, L.batch = 1, L.input = 64, L.hidden = 64;
+  Program p;
+  Status s = buildGru(cfg, L, &p);
+  EXPECT_NE(s.error.find("even with the weights streamed"), std::string::npos) << s.error;
+  EXPECT_EQ(checkGru(cfg, L).error, s.error);
+  L.hidden = 0;
+  EXPECT_NE(buildGru(cfg, L, &p).error.find("must be positive"), std::string::npos);
 }
 
 TEST(Golden, MaxPoolRejectsBadLayers) {

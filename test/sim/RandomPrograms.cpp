@@ -282,8 +282,8 @@ RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937
   std::ostringstream desc;
   desc << "lstm T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
        << (L.reverse ? " reverse" : "") << " chunk" << L.maxBatchRows
-       << (lstmFeed(cfg, L) == LstmFeed::Hoisted    ? " hoisted"
-           : lstmFeed(cfg, L) == LstmFeed::Resident ? " resident"
+       << (lstmFeed(cfg, L) == RecurrentFeed::Hoisted    ? " hoisted"
+           : lstmFeed(cfg, L) == RecurrentFeed::Resident ? " resident"
                                                     : " streamed");
   c.description = desc.str();
   Status s = buildLstm(cfg, L, &c.program);
@@ -364,6 +364,40 @@ void corruptProgram(Program* p, std::mt19937_64& rng) {
       break;
     }
   }
+}
+
+RandomCase gruCase(const HwConfig& cfg, std::mt19937_64& rng) {
+  GruLayer shape;
+  shape.steps = pick(rng, 1, 4), shape.batch = pick(rng, 1, 3);
+  shape.input = pick(rng, 1, 2 * cfg.rows), shape.hidden = pick(rng, 1, 2 * cfg.cols);
+  shape.reverse = pick(rng, 0, 1);
+  shape.linearBeforeReset = pick(rng, 0, 1);
+  if (pick(rng, 0, 2) == 0) shape.maxBatchRows = 1;
+  return gruCaseFor(cfg, shape, rng);
+}
+
+RandomCase gruCaseFor(const HwConfig& cfg, const GruLayer& shape, std::mt19937_64& rng) {
+  GruData d = makeGruData(cfg, shape, pick(rng, 0, 64), rng);
+  const GruLayer& L = d.layer;
+  RandomCase c;
+  std::ostringstream desc;
+  desc << "gru T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
+       << (L.reverse ? " reverse" : "") << " lbr" << L.linearBeforeReset << " chunk"
+       << L.maxBatchRows
+       << (gruFeed(cfg, L) == RecurrentFeed::Hoisted    ? " hoisted"
+           : gruFeed(cfg, L) == RecurrentFeed::Resident ? " resident"
+                                                        : " streamed");
+  c.description = desc.str();
+  Status s = buildGru(cfg, L, &c.program);
+  if (!s.ok()) {
+    c.description += " (unbuildable: " + s.error + ")";
+    c.program.clear();
+    return c;
+  }
+  c.dramInit = dramImages(d);
+  c.outAddr = L.outAddr;
+  c.outBytes = d.outBytes;
+  return c;
 }
 
 }  // namespace systolic

@@ -37,6 +37,8 @@ DenseChain randomDenseChainShape(const HwConfig& cfg, std::mt19937_64& rng);
 RandomCase denseChainCase(const HwConfig& cfg, std::mt19937_64& rng);
 // The dense chain `shape` with random operands.
 RandomCase denseChainCaseFor(const HwConfig& cfg, const DenseChain& shape, std::mt19937_64& rng);
+RandomCase gruCase(const HwConfig& cfg, std::mt19937_64& rng);
+RandomCase gruCaseFor(const HwConfig& cfg, const GruLayer& shape, std::mt19937_64& rng);
 // Corrupts one instruction of `p` (bit flips or an out-of-range field).
 void corruptProgram(Program* p, std::mt19937_64& rng);
 

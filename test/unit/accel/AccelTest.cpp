@@ -585,9 +585,9 @@ func.func @d0(%x: tensor<4x8xi8>) -> tensor<4x8xi8> attributes {systolic.device 
     EXPECT_FALSE(compiler.compile(text, config("8x8")));
     EXPECT_NE(compiler.errors.find("an accel dispatch holds constants and one "
                                    "systolic.conv2d, systolic.matmul, "
-                                   "systolic.scaled_add, systolic.max_pool or "
-                                   "systolic.lstm (or a chain of systolic.matmul); "
-                                   "found arith.addi"),
+                                   "systolic.scaled_add, systolic.max_pool, "
+                                   "systolic.lstm or systolic.gru (or a chain of "
+                                   "systolic.matmul); found arith.addi"),
               std::string::npos)
         << compiler.errors;
   }
