@@ -228,82 +228,70 @@ LogicalResult MaxPoolOp::verify() {
                               input.getDimSize(3)});
 }
 
-LogicalResult LstmOp::verify() {
-  auto x = cast<RankedTensorType>(getX().getType());
-  auto wx = cast<RankedTensorType>(getWx().getType());
-  auto wh = cast<RankedTensorType>(getWh().getType());
-  auto params = cast<RankedTensorType>(getParams().getType());
-  auto result = cast<RankedTensorType>(getType());
+/// The shapes LSTM and GRU share, for `gates` gates of H columns (G = 4 or
+/// 3): x [T, B, I], wx [D, I, GH], wh [D, H, GH], params [D, 3, GH], both
+/// tables [256], result [T, D, B, H], and `reverse` for one direction only.
+/// Sets the directions D and the hidden size H.
+template <typename OpT>
+LogicalResult verifyRecurrentShapes(OpT op, int64_t gates, StringRef gatesWord,
+                                    int64_t &d, int64_t &h) {
+  auto x = cast<RankedTensorType>(op.getX().getType());
+  auto wx = cast<RankedTensorType>(op.getWx().getType());
+  auto wh = cast<RankedTensorType>(op.getWh().getType());
+  auto params = cast<RankedTensorType>(op.getParams().getType());
+  auto result = cast<RankedTensorType>(op.getType());
+  const std::string gh = std::to_string(gates) + "H";
   if (x.getRank() != 3)
-    return emitOpError("x must be [T, B, I], got ") << x;
+    return op.emitOpError("x must be [T, B, I], got ") << x;
   if (wx.getRank() != 3 || wh.getRank() != 3 || params.getRank() != 3)
-    return emitOpError("wx, wh and params must be [D, I, 4H], [D, H, 4H] and "
-                       "[D, 3, 4H], got ")
-           << wx << ", " << wh << " and " << params;
+    return op.emitOpError("wx, wh and params must be [D, I, ")
+           << gh << "], [D, H, " << gh << "] and [D, 3, " << gh << "], got " << wx
+           << ", " << wh << " and " << params;
   int64_t t = x.getDimSize(0), b = x.getDimSize(1), i = x.getDimSize(2);
-  int64_t d = wx.getDimSize(0), gates = wx.getDimSize(2);
+  int64_t columns = wx.getDimSize(2);
+  d = wx.getDimSize(0);
   if (d != 1 && d != 2)
-    return emitOpError("the number of directions D must be 1 or 2, got ") << d;
-  if (gates % 4 != 0 || gates == 0)
-    return emitOpError("wx's last dimension must be 4H (four gates), got ") << gates;
-  int64_t h = gates / 4;
+    return op.emitOpError("the number of directions D must be 1 or 2, got ") << d;
+  if (columns % gates != 0 || columns == 0)
+    return op.emitOpError("wx's last dimension must be ")
+           << gh << " (" << gatesWord << " gates), got " << columns;
+  h = columns / gates;
   if (wx.getDimSize(1) != i)
-    return emitOpError("wx has ") << wx.getDimSize(1) << " input rows, x has "
-                                  << i << " input features";
-  if (wh.getShape() != ArrayRef<int64_t>{d, h, gates})
-    return emitOpError("wh must be [D, H, 4H] = [")
-           << d << ", " << h << ", " << gates << "], got " << wh;
-  if (params.getShape() != ArrayRef<int64_t>{d, 3, gates})
-    return emitOpError("params must be [D, 3, 4H] = [")
-           << d << ", 3, " << gates << "], got " << params;
-  for (Value table : {getSigmoid(), getTanh()})
+    return op.emitOpError("wx has ") << wx.getDimSize(1) << " input rows, x has "
+                                     << i << " input features";
+  if (wh.getShape() != ArrayRef<int64_t>{d, h, columns})
+    return op.emitOpError("wh must be [D, H, ")
+           << gh << "] = [" << d << ", " << h << ", " << columns << "], got " << wh;
+  if (params.getShape() != ArrayRef<int64_t>{d, 3, columns})
+    return op.emitOpError("params must be [D, 3, ")
+           << gh << "] = [" << d << ", 3, " << columns << "], got " << params;
+  for (Value table : {op.getSigmoid(), op.getTanh()})
     if (cast<RankedTensorType>(table.getType()).getShape() != ArrayRef<int64_t>{256})
-      return emitOpError("the sigmoid and tanh tables must be [256], got ")
+      return op.emitOpError("the sigmoid and tanh tables must be [256], got ")
              << table.getType();
   if (result.getShape() != ArrayRef<int64_t>{t, d, b, h})
-    return emitOpError("result must be [T, D, B, H] = [")
+    return op.emitOpError("result must be [T, D, B, H] = [")
            << t << ", " << d << ", " << b << ", " << h << "], got " << result;
+  if (op.getReverse() && d == 2)
+    return op.emitOpError("'reverse' applies to a single direction; a "
+                          "bidirectional layer (D = 2) runs direction 1 backward");
+  return success();
+}
+
+LogicalResult LstmOp::verify() {
+  int64_t d, h;
+  if (failed(verifyRecurrentShapes(*this, 4, "four", d, h)))
+    return failure();
   int64_t shift = static_cast<int64_t>(getCellShift());
   if (shift < 0 || shift > 63)
     return emitOpError("cell_shift must be in [0, 63], got ") << shift;
-  if (getReverse() && d == 2)
-    return emitOpError("'reverse' applies to a single direction; a "
-                       "bidirectional layer (D = 2) runs direction 1 backward");
   return success();
 }
 
 LogicalResult GruOp::verify() {
-  auto x = cast<RankedTensorType>(getX().getType());
-  auto wx = cast<RankedTensorType>(getWx().getType());
-  auto wh = cast<RankedTensorType>(getWh().getType());
-  auto params = cast<RankedTensorType>(getParams().getType());
-  auto result = cast<RankedTensorType>(getType());
-  if (x.getRank() != 3)
-    return emitOpError("x must be [T, B, I], got ") << x;
-  if (wx.getRank() != 3 || wh.getRank() != 3 || params.getRank() != 3)
-    return emitOpError("wx, wh and params must be [D, I, 3H], [D, H, 3H] and "
-                       "[D, 3, 3H], got ")
-           << wx << ", " << wh << " and " << params;
-  int64_t t = x.getDimSize(0), b = x.getDimSize(1), i = x.getDimSize(2);
-  int64_t d = wx.getDimSize(0), gates = wx.getDimSize(2);
-  if (d != 1 && d != 2)
-    return emitOpError("the number of directions D must be 1 or 2, got ") << d;
-  if (gates % 3 != 0 || gates == 0)
-    return emitOpError("wx's last dimension must be 3H (three gates), got ") << gates;
-  int64_t h = gates / 3;
-  if (wx.getDimSize(1) != i)
-    return emitOpError("wx has ") << wx.getDimSize(1) << " input rows, x has "
-                                  << i << " input features";
-  if (wh.getShape() != ArrayRef<int64_t>{d, h, gates})
-    return emitOpError("wh must be [D, H, 3H] = [")
-           << d << ", " << h << ", " << gates << "], got " << wh;
-  if (params.getShape() != ArrayRef<int64_t>{d, 3, gates})
-    return emitOpError("params must be [D, 3, 3H] = [")
-           << d << ", 3, " << gates << "], got " << params;
-  for (Value table : {getSigmoid(), getTanh()})
-    if (cast<RankedTensorType>(table.getType()).getShape() != ArrayRef<int64_t>{256})
-      return emitOpError("the sigmoid and tanh tables must be [256], got ")
-             << table.getType();
+  int64_t d, h;
+  if (failed(verifyRecurrentShapes(*this, 3, "three", d, h)))
+    return failure();
   if (getLinearBeforeReset() != static_cast<bool>(getHBias()))
     return emitOpError(getLinearBeforeReset()
                            ? "linear_before_reset needs h_bias, the n gate's "
@@ -314,12 +302,6 @@ LogicalResult GruOp::verify() {
     if (cast<RankedTensorType>(bias.getType()).getShape() != ArrayRef<int64_t>{d, h})
       return emitOpError("h_bias must be [D, H] = [")
              << d << ", " << h << "], got " << bias.getType();
-  if (result.getShape() != ArrayRef<int64_t>{t, d, b, h})
-    return emitOpError("result must be [T, D, B, H] = [")
-           << t << ", " << d << ", " << b << ", " << h << "], got " << result;
-  if (getReverse() && d == 2)
-    return emitOpError("'reverse' applies to a single direction; a "
-                       "bidirectional layer (D = 2) runs direction 1 backward");
   return success();
 }
 
