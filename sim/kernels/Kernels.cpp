@@ -1411,14 +1411,17 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
   for (size_t q = 0; q < steps.size(); ++q) {
     const RecurrentStep& st = steps[q];
     const int64_t bt = st.bt, x = p.xBuf(int64_t(q) % 2);
-    // Gates: the three sigmoid gates (i, o, f), then the cell gate (tanh).
-    for (int64_t g = 0; g < 4; ++g)
+    // Every OUTPUT or VECTOR after a MATMUL waits for the array to drain, so
+    // each phase issues all hidden tiles' MATMULs, then their elementwise
+    // work. Gates: the three sigmoid gates (i, o, f), then the cell gate
+    // (tanh), each through its table.
+    for (int64_t g = 0; g < 4; ++g) {
+      if (g == 0) e.add(lutLoad(p.sigmoid));
+      if (g == 3) e.add(lutLoad(p.tanh));
       for (int64_t nt = 0; nt < p.NT; ++nt) {
         const int64_t j = feed.group(int64_t(q), g, nt);
         const int64_t acc = p.accGate(g, nt, st.t);
         feed.openTile(int64_t(q), g, nt);
-        if (g == 0 && nt == 0) e.add(lutLoad(p.sigmoid));
-        if (g == 3 && nt == 0) e.add(lutLoad(p.tanh));
         const int64_t n = tileWidth(nt);
         if (!p.hoisted)
           for (int64_t kt = 0; kt < p.KX; ++kt)
@@ -1429,31 +1432,44 @@ Status buildLstm(const HwConfig& cfg, const LstmLayer& L, Program* out) {
             feed.recurrentMatmul(wsMatmul(p.hBuf((q - 1) % 2, kh), p.whTile(kh, g, nt, j), acc,
                                           bt, tileWidth(kh), n, true));
         feed.closeTile(g, nt);
-        e.add(outputRows(acc, p.gateOut(g, nt), 3 * (g * p.NT + nt), bt, Activation::Lut));
       }
-    // Cell update and h, per hidden tile; the tanh table is loaded. The
-    // step's gate accumulators are free again and hold the moved gates.
+      for (int64_t nt = 0; nt < p.NT; ++nt)
+        e.add(outputRows(p.accGate(g, nt, st.t), p.gateOut(g, nt), 3 * (g * p.NT + nt), bt,
+                         Activation::Lut));
+    }
+    // Cell update and h; the tanh table is loaded. The step's gate
+    // accumulators are free again and hold the moved gates.
+    auto toAccumulator = [&](int64_t spRow, int64_t accRow, int64_t nt) {
+      e.add(wsMatmul(spRow, identity, accRow, bt, tileWidth(nt), tileWidth(nt), false));
+    };
+    auto accI = [&](int64_t nt) { return p.accGate(0, nt, st.t); };
+    auto accO = [&](int64_t nt) { return p.accGate(1, nt, st.t); };
+    auto accF = [&](int64_t nt) { return p.accGate(2, nt, st.t); };
+    auto accG = [&](int64_t nt) { return p.accGate(3, nt, st.t); };
+    auto accT = [&](int64_t nt) { return p.accState(0, nt); };
+    auto accC = [&](int64_t nt) { return p.accState(1, nt); };
     for (int64_t nt = 0; nt < p.NT; ++nt) {
-      const int64_t n = tileWidth(nt);
-      const int64_t accI = p.accGate(0, nt, st.t), accO = p.accGate(1, nt, st.t),
-                    accF = p.accGate(2, nt, st.t), accG = p.accGate(3, nt, st.t),
-                    accT = p.accState(0, nt), accC = p.accState(1, nt);
-      auto toAccumulator = [&](int64_t spRow, int64_t accRow) {
-        e.add(wsMatmul(spRow, identity, accRow, bt, n, n, false));
-      };
-      toAccumulator(p.gateOut(0, nt), accI);
-      toAccumulator(p.gateOut(3, nt), accG);
-      e.add(accVector(VecOp::Mul, accI, accG, st.first ? accC : accI, bt, 0));
+      toAccumulator(p.gateOut(0, nt), accI(nt), nt);
+      toAccumulator(p.gateOut(3, nt), accG(nt), nt);
+      if (!st.first) toAccumulator(p.gateOut(2, nt), accF(nt), nt);
+    }
+    // c = ((f * c) >> 7) + i * g, and tanh(c) through the table.
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      e.add(accVector(VecOp::Mul, accI(nt), accG(nt), st.first ? accC(nt) : accI(nt), bt, 0));
       if (!st.first) {
-        toAccumulator(p.gateOut(2, nt), accF);
-        e.add(accVector(VecOp::Mul, accF, accC, accF, bt, 7));
-        e.add(accVector(VecOp::Add, accF, accI, accC, bt, 0));
+        e.add(accVector(VecOp::Mul, accF(nt), accC(nt), accF(nt), bt, 7));
+        e.add(accVector(VecOp::Add, accF(nt), accI(nt), accC(nt), bt, 0));
       }
-      e.add(outputRows(accC, p.stateOut(nt), cellParams, bt, Activation::Lut));
-      toAccumulator(p.stateOut(nt), accT);
-      toAccumulator(p.gateOut(1, nt), accO);
-      e.add(accVector(VecOp::Mul, accT, accO, accT, bt, 0));
-      emitStateOutput(e, p, int64_t(q), nt, accT, bt, hParams);
+      e.add(outputRows(accC(nt), p.stateOut(nt), cellParams, bt, Activation::Lut));
+    }
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      toAccumulator(p.stateOut(nt), accT(nt), nt);
+      toAccumulator(p.gateOut(1, nt), accO(nt), nt);
+    }
+    // h = o * tanh(c).
+    for (int64_t nt = 0; nt < p.NT; ++nt) {
+      e.add(accVector(VecOp::Mul, accT(nt), accO(nt), accT(nt), bt, 0));
+      emitStateOutput(e, p, int64_t(q), nt, accT(nt), bt, hParams);
     }
     storeStepOutput(e, p, st, int64_t(q), H, L.outAddr, stepStride);
   }
