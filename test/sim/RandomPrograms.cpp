@@ -275,27 +275,34 @@ RandomCase lstmCase(const HwConfig& cfg, std::mt19937_64& rng) {
   return lstmCaseFor(cfg, shape, rng);
 }
 
-RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937_64& rng) {
-  LstmData d = makeLstmData(cfg, shape, pick(rng, 0, 64), rng);
-  const LstmLayer& L = d.layer;
+// The case running a recurrent layer's data `d` through `build`;
+// `description` names the layer, the feed buildLstm/buildGru chose is added.
+template <typename Data, typename Build>
+RandomCase recurrentCase(const HwConfig& cfg, const Data& d, std::string description,
+                         RecurrentFeed feed, Build build) {
   RandomCase c;
-  std::ostringstream desc;
-  desc << "lstm T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
-       << (L.reverse ? " reverse" : "") << " chunk" << L.maxBatchRows
-       << (lstmFeed(cfg, L) == RecurrentFeed::Hoisted    ? " hoisted"
-           : lstmFeed(cfg, L) == RecurrentFeed::Resident ? " resident"
-                                                    : " streamed");
-  c.description = desc.str();
-  Status s = buildLstm(cfg, L, &c.program);
+  c.description = description + (feed == RecurrentFeed::Hoisted    ? " hoisted"
+                                 : feed == RecurrentFeed::Resident ? " resident"
+                                                                   : " streamed");
+  Status s = build(cfg, d.layer, &c.program);
   if (!s.ok()) {
     c.description += " (unbuildable: " + s.error + ")";
     c.program.clear();
     return c;
   }
   c.dramInit = dramImages(d);
-  c.outAddr = L.outAddr;
+  c.outAddr = d.layer.outAddr;
   c.outBytes = d.outBytes;
   return c;
+}
+
+RandomCase lstmCaseFor(const HwConfig& cfg, const LstmLayer& shape, std::mt19937_64& rng) {
+  LstmData d = makeLstmData(cfg, shape, pick(rng, 0, 64), rng);
+  const LstmLayer& L = d.layer;
+  std::ostringstream desc;
+  desc << "lstm T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
+       << (L.reverse ? " reverse" : "") << " chunk" << L.maxBatchRows;
+  return recurrentCase(cfg, d, desc.str(), lstmFeed(cfg, L), buildLstm);
 }
 
 DenseChain randomDenseChainShape(const HwConfig& cfg, std::mt19937_64& rng) {
@@ -379,25 +386,11 @@ RandomCase gruCase(const HwConfig& cfg, std::mt19937_64& rng) {
 RandomCase gruCaseFor(const HwConfig& cfg, const GruLayer& shape, std::mt19937_64& rng) {
   GruData d = makeGruData(cfg, shape, pick(rng, 0, 64), rng);
   const GruLayer& L = d.layer;
-  RandomCase c;
   std::ostringstream desc;
   desc << "gru T" << L.steps << " B" << L.batch << " I" << L.input << " H" << L.hidden
        << (L.reverse ? " reverse" : "") << " lbr" << L.linearBeforeReset << " chunk"
-       << L.maxBatchRows
-       << (gruFeed(cfg, L) == RecurrentFeed::Hoisted    ? " hoisted"
-           : gruFeed(cfg, L) == RecurrentFeed::Resident ? " resident"
-                                                        : " streamed");
-  c.description = desc.str();
-  Status s = buildGru(cfg, L, &c.program);
-  if (!s.ok()) {
-    c.description += " (unbuildable: " + s.error + ")";
-    c.program.clear();
-    return c;
-  }
-  c.dramInit = dramImages(d);
-  c.outAddr = L.outAddr;
-  c.outBytes = d.outBytes;
-  return c;
+       << L.maxBatchRows;
+  return recurrentCase(cfg, d, desc.str(), gruFeed(cfg, L), buildGru);
 }
 
 }  // namespace systolic
