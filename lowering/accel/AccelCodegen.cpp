@@ -391,6 +391,26 @@ Addresses addressesOf(const LayerPlan &plan, ArrayRef<uint64_t> bindingAt,
   return at;
 }
 
+/// Direction `d` of a recurrent layer (`gates` gate columns per hidden
+/// unit) with its addresses: direction 1 of a bidirectional layer runs
+/// backward and writes the second of each step's two [B, H] blocks.
+template <typename LayerT>
+LayerT recurrentDirection(const LayerT &shape, int64_t gates, int64_t d,
+                          const Addresses &at) {
+  const uint64_t columns = uint64_t(gates * shape.hidden);
+  LayerT l = shape;
+  l.reverse = shape.reverse || d == 1;
+  l.xAddr = at.role[kA];
+  l.wxAddr = at.role[kB] + d * shape.input * columns;
+  l.whAddr = at.role[kRecurrent] + d * shape.hidden * columns;
+  l.paramAddr = at.role[kParams] + d * 3 * columns * 4;
+  l.sigmoidAddr = at.role[kLut];
+  l.tanhAddr = at.role[kTanh];
+  l.constAddr = at.role[kRecurrentConstant];
+  l.outAddr = at.out + d * shape.batch * shape.hidden;
+  return l;
+}
+
 /// Builds the entry point's programs (one per image for convolutions).
 sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
                           sim::Dataflow dataflow, const Addresses &at,
@@ -404,45 +424,22 @@ sim::Status buildPrograms(const sim::HwConfig &cfg, const LayerPlan &plan,
     programs->emplace_back();
     return sim::buildDenseChain(cfg, chain, &programs->back());
   }
+  // Recurrent layers: one program per direction.
   if (plan.layer == "lstm") {
-    // One program per direction; direction 1 of a bidirectional layer runs
-    // backward and writes the second of each step's two [B, H] blocks.
-    const sim::LstmLayer &shape = plan.lstm;
-    const uint64_t gates = uint64_t(4 * shape.hidden);
     for (int64_t d = 0; d < plan.directions; ++d) {
-      sim::LstmLayer l = shape;
-      l.reverse = shape.reverse || d == 1;
-      l.xAddr = at.role[kA];
-      l.wxAddr = at.role[kB] + d * shape.input * gates;
-      l.whAddr = at.role[kRecurrent] + d * shape.hidden * gates;
-      l.paramAddr = at.role[kParams] + d * 3 * gates * 4;
-      l.sigmoidAddr = at.role[kLut];
-      l.tanhAddr = at.role[kTanh];
-      l.constAddr = at.role[kRecurrentConstant];
-      l.outAddr = at.out + d * shape.batch * shape.hidden;
       programs->emplace_back();
-      if (sim::Status s = sim::buildLstm(cfg, l, &programs->back()); !s.ok())
+      if (sim::Status s = sim::buildLstm(cfg, recurrentDirection(plan.lstm, 4, d, at),
+                                         &programs->back());
+          !s.ok())
         return s;
     }
     return sim::Status::success();
   }
   if (plan.layer == "gru") {
-    // As the LSTM's: one program per direction.
-    const sim::GruLayer &shape = plan.gru;
-    const uint64_t gates = uint64_t(3 * shape.hidden);
     for (int64_t d = 0; d < plan.directions; ++d) {
-      sim::GruLayer l = shape;
-      l.reverse = shape.reverse || d == 1;
-      l.xAddr = at.role[kA];
-      l.wxAddr = at.role[kB] + d * shape.input * gates;
-      l.whAddr = at.role[kRecurrent] + d * shape.hidden * gates;
-      l.paramAddr = at.role[kParams] + d * 3 * gates * 4;
-      if (shape.linearBeforeReset)
-        l.hBiasAddr = at.role[kHBias] + d * shape.hidden * 4;
-      l.sigmoidAddr = at.role[kLut];
-      l.tanhAddr = at.role[kTanh];
-      l.constAddr = at.role[kRecurrentConstant];
-      l.outAddr = at.out + d * shape.batch * shape.hidden;
+      sim::GruLayer l = recurrentDirection(plan.gru, 3, d, at);
+      if (l.linearBeforeReset)
+        l.hBiasAddr = at.role[kHBias] + d * l.hidden * 4;
       programs->emplace_back();
       if (sim::Status s = sim::buildGru(cfg, l, &programs->back()); !s.ok())
         return s;

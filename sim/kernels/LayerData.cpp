@@ -290,6 +290,40 @@ RecurrentData makeRecurrentData(int64_t steps, int64_t batch, int64_t input, int
   return d;
 }
 
+// d's x, weights, parameters and tables for a layer of `gates` gates.
+template <typename Data>
+void fillRecurrent(Data& d, int64_t gates, std::mt19937_64& rng) {
+  const auto& L = d.layer;
+  RecurrentData r = makeRecurrentData(L.steps, L.batch, L.input, L.hidden, gates, rng);
+  d.x = std::move(r.x), d.wx = std::move(r.wx), d.wh = std::move(r.wh);
+  d.params = std::move(r.params);
+  d.sigmoid = std::move(r.sigmoid), d.tanh = std::move(r.tanh);
+}
+
+// Lays d's operands out from `base`, each 64-byte aligned: x, wx, wh,
+// params, `extraBytes` at *extraAddr (if any), the tables, the constant
+// image and the output region.
+template <typename Data>
+void placeRecurrent(Data& d, uint64_t base, uint64_t extraBytes, uint64_t* extraAddr) {
+  auto& L = d.layer;
+  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * L.hidden;
+  L.xAddr = align64(base);
+  L.wxAddr = align64(L.xAddr + d.x.size());
+  L.whAddr = align64(L.wxAddr + d.wx.size());
+  L.paramAddr = align64(L.whAddr + d.wh.size());
+  uint64_t next = L.paramAddr + 4 * d.params.size();
+  if (extraAddr) {
+    *extraAddr = align64(next);
+    next = *extraAddr + extraBytes;
+  }
+  L.sigmoidAddr = align64(next);
+  L.tanhAddr = align64(L.sigmoidAddr + 256);
+  L.constAddr = align64(L.tanhAddr + 256);
+  L.outAddr = align64(L.constAddr + d.constant.size());
+  d.outBytes = uint64_t((L.steps - 1) * stepStride + L.batch * L.hidden);
+  d.endAddr = align64(L.outAddr + d.outBytes);
+}
+
 template <typename T>
 std::vector<uint8_t> bytesOf(const std::vector<T>& v) {
   const auto* first = reinterpret_cast<const uint8_t*>(v.data());
@@ -309,23 +343,9 @@ LstmData makeLstmData(const HwConfig& cfg, const LstmLayer& shape, uint64_t base
                       std::mt19937_64& rng) {
   LstmData d;
   d.layer = shape;
-  LstmLayer& L = d.layer;
-  RecurrentData r = makeRecurrentData(L.steps, L.batch, L.input, L.hidden, 4, rng);
-  d.x = std::move(r.x), d.wx = std::move(r.wx), d.wh = std::move(r.wh);
-  d.params = std::move(r.params);
-  d.sigmoid = std::move(r.sigmoid), d.tanh = std::move(r.tanh);
-  d.constant = lstmConstant(cfg, L);
-  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * L.hidden;
-  L.xAddr = align64(base);
-  L.wxAddr = align64(L.xAddr + d.x.size());
-  L.whAddr = align64(L.wxAddr + d.wx.size());
-  L.paramAddr = align64(L.whAddr + d.wh.size());
-  L.sigmoidAddr = align64(L.paramAddr + 4 * d.params.size());
-  L.tanhAddr = align64(L.sigmoidAddr + 256);
-  L.constAddr = align64(L.tanhAddr + 256);
-  L.outAddr = align64(L.constAddr + d.constant.size());
-  d.outBytes = uint64_t((L.steps - 1) * stepStride + L.batch * L.hidden);
-  d.endAddr = align64(L.outAddr + d.outBytes);
+  fillRecurrent(d, 4, rng);
+  d.constant = lstmConstant(cfg, d.layer);
+  placeRecurrent(d, base, 0, nullptr);
   return d;
 }
 
@@ -375,29 +395,14 @@ GruData makeGruData(const HwConfig& cfg, const GruLayer& shape, uint64_t base,
                     std::mt19937_64& rng) {
   GruData d;
   d.layer = shape;
-  GruLayer& L = d.layer;
-  RecurrentData r = makeRecurrentData(L.steps, L.batch, L.input, L.hidden, 3, rng);
-  d.x = std::move(r.x), d.wx = std::move(r.wx), d.wh = std::move(r.wh);
-  d.params = std::move(r.params);
-  d.sigmoid = std::move(r.sigmoid), d.tanh = std::move(r.tanh);
+  fillRecurrent(d, 3, rng);
   // The recurrent n term's bias, in the spread of a dot product over hidden.
-  const int32_t spread = int32_t(5500.0 * std::sqrt(double(L.hidden)));
+  const int32_t spread = int32_t(5500.0 * std::sqrt(double(shape.hidden)));
   std::uniform_int_distribution<int32_t> bias(-spread, spread);
-  d.hBias.resize(size_t(L.hidden));
+  d.hBias.resize(size_t(shape.hidden));
   for (auto& v : d.hBias) v = bias(rng);
   d.constant = gruConstant(cfg);
-  const int64_t stepStride = L.outStepStride ? L.outStepStride : L.batch * L.hidden;
-  L.xAddr = align64(base);
-  L.wxAddr = align64(L.xAddr + d.x.size());
-  L.whAddr = align64(L.wxAddr + d.wx.size());
-  L.paramAddr = align64(L.whAddr + d.wh.size());
-  L.hBiasAddr = align64(L.paramAddr + 4 * d.params.size());
-  L.sigmoidAddr = align64(L.hBiasAddr + 4 * d.hBias.size());
-  L.tanhAddr = align64(L.sigmoidAddr + 256);
-  L.constAddr = align64(L.tanhAddr + 256);
-  L.outAddr = align64(L.constAddr + d.constant.size());
-  d.outBytes = uint64_t((L.steps - 1) * stepStride + L.batch * L.hidden);
-  d.endAddr = align64(L.outAddr + d.outBytes);
+  placeRecurrent(d, base, 4 * d.hBias.size(), &d.layer.hBiasAddr);
   return d;
 }
 
